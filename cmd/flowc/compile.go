@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowc-dev/flowc/backends"
+)
+
+func newCompile() *cobra.Command {
+	var ff frontFlags
+	var target, out string
+	c := &cobra.Command{
+		Use:   "compile [PKG] --target TARGET [-o PATH]",
+		Short: "Compile a flow for a target",
+		Long: `Compile checks a flow and emits what its target runs. --target local emits
+the local execution plan, a versioned JSON document. With -o, a target that
+emits one file writes it to PATH, and one that emits several writes them into
+the directory PATH; without -o the files go to standard output.`,
+		Args: pkgArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := backends.Lookup(target)
+			if err != nil {
+				return usageError{err}
+			}
+			f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			files, diags, err := t.Compile(f, backends.Options{Dir: dir})
+			if err != nil {
+				return fmt.Errorf("compile %s for %s: %w", f.Name, target, err)
+			}
+			if len(diags) > 0 {
+				cwd, _ := os.Getwd()
+				for _, d := range diags.Relative(cwd) {
+					fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
+				}
+				return errReported
+			}
+			return writeFiles(cmd, files, out)
+		},
+	}
+	ff.register(c)
+	c.Flags().StringVar(&target, "target", "local", "the target: "+fmt.Sprint(backends.Names()))
+	c.Flags().StringVarP(&out, "output", "o", "", "write to this file (one file) or directory (several)")
+	return c
+}
+
+// writeFiles writes the compiled files to standard output, a file, or a
+// directory.
+func writeFiles(cmd *cobra.Command, files []backends.File, out string) error {
+	switch {
+	case out == "":
+		for _, f := range files {
+			if _, err := cmd.OutOrStdout().Write(f.Data); err != nil {
+				return err
+			}
+		}
+		return nil
+	case len(files) == 1:
+		if st, err := os.Stat(out); err == nil && st.IsDir() {
+			out = filepath.Join(out, files[0].Name)
+		}
+		return writeFile(out, files[0].Data)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(out, f.Name), f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile writes data atomically: a temporary file renamed into place.
+func writeFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".flowc-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

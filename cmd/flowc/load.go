@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowc-dev/flowc/check"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+)
+
+// frontFlags are the flags of every command that loads a flow.
+type frontFlags struct {
+	flow    string
+	configs []string
+}
+
+func (ff *frontFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&ff.flow, "flow", "", "the flow to use, where the package holds several")
+	c.Flags().StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+}
+
+// options turns the flags into parser options.
+func (ff *frontFlags) options() (parser.Options, error) {
+	opts := parser.Options{Configs: map[string]string{}}
+	for _, c := range ff.configs {
+		name, path, ok := strings.Cut(c, "=")
+		if !ok || name == "" || path == "" {
+			return opts, usagef("--config %q: want NAME=PATH", c)
+		}
+		if _, dup := opts.Configs[name]; dup {
+			return opts, usagef("--config %s is given twice", name)
+		}
+		opts.Configs[name] = path
+	}
+	return opts, nil
+}
+
+// load parses and checks the package named by args, prints any
+// diagnostics to stderr, and returns the package.
+func (ff *frontFlags) load(args []string, stderr io.Writer) (*parser.Package, error) {
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, usagef("%s is not a package directory", dir)
+	}
+	opts, err := ff.options()
+	if err != nil {
+		return nil, err
+	}
+	pkg, diags := check.Load(dir, opts)
+	if len(diags) > 0 {
+		cwd, _ := os.Getwd()
+		for _, d := range diags.Relative(cwd) {
+			fmt.Fprintln(stderr, d.Error())
+		}
+		return nil, errReported
+	}
+	return pkg, nil
+}
+
+// loadFlow loads the package and selects one flow.
+func (ff *frontFlags) loadFlow(args []string, stderr io.Writer) (*ir.Flow, string, error) {
+	pkg, err := ff.load(args, stderr)
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := check.Select(pkg, ff.flow)
+	if err != nil {
+		return nil, "", usageError{err}
+	}
+	return f, pkg.Dir, nil
+}

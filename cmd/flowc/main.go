@@ -1,0 +1,84 @@
+// Command flowc compiles workflows written in Go: it checks a flow, shows
+// its graph, and compiles it for a target. Each subcommand lives in a file
+// of its own; this file wires them up and turns errors into exit codes.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	_ "github.com/flowc-dev/flowc/backends/local"
+	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's zoneinfo
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitDiags = 1 // the flow has mistakes, or a command failed
+	exitUsage = 2 // the command line is wrong
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// usageError marks a mistake on the command line.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// reported marks an error whose details were already printed.
+var errReported = errors.New("reported")
+
+// run executes flowc with args and returns its exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errReported):
+		return exitDiags
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "flowc: %v\nRun 'flowc help' for usage.\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "flowc: %v\n", err)
+	return exitDiags
+}
+
+// newRoot builds the command tree.
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "flowc",
+		Short: "flowc compiles workflows written in Go",
+		Long: `flowc compiles workflows written in plain Go: a struct whose methods are
+steps. It checks a flow, shows its graph, and compiles it for a target.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newCheck(), newShow(), newCompile(), newVersion())
+	for _, c := range root.Commands() {
+		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	}
+	return root
+}
+
+// pkgArgs accepts at most one package directory.
+func pkgArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usagef("takes one package directory, got %d arguments", len(args))
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package diag
+
+// Code is a diagnostic's stable identifier, FLOWnnn. Codes are never reused
+// or renumbered; docs/diagnostics.md has a section per code.
+type Code string
+
+// The diagnostic codes, grouped by the phase that reports them.
+const (
+	// Go source and package.
+	GoSyntax       Code = "FLOW001" // the Go source does not parse
+	NoFlow         Code = "FLOW002" // the package holds no flow struct
+	StrayDirective Code = "FLOW003" // a //flow: line not directly above a flow type or a step
+	BadTag         Code = "FLOW004" // a malformed flow:"..." struct tag
+
+	// Steps and their signatures.
+	MissingStart     Code = "FLOW010" // the flow has no Start step
+	MissingEnd       Code = "FLOW011" // the flow has no End step
+	BadSignature     Code = "FLOW012" // a step's parameters or results are not a step's
+	ValueReceiver    Code = "FLOW013" // a step declared on the value type, not the pointer
+	BadInputsType    Code = "FLOW014" // a join's Inputs[F] names another type than the flow
+	EndTransition    Code = "FLOW015" // End returns a transition or is a join
+	MissingNext      Code = "FLOW016" // a step returns no transition
+	BadTransition    Code = "FLOW017" // a return value that is not flow.Goto/Branch/Foreach of f.Step
+	MixedTransitions Code = "FLOW018" // one step returns transitions of different kinds
+	UnknownStep      Code = "FLOW019" // a transition names something that is not a step
+	BadBranch        Code = "FLOW020" // Branch with fewer than two or repeated targets, or returns that differ
+	BadForeach       Code = "FLOW021" // Foreach over something that is not a slice artifact field
+	InputType        Code = "FLOW022" // flow.Input[T] whose T is not the foreach's element type
+	InputOutside     Code = "FLOW023" // flow.Input in a step that is not inside a foreach
+	JoinSplits       Code = "FLOW024" // a join that also branches, splits or is conditional
+	NotAJoin         Code = "FLOW025" // a step with Inputs that is not where splits meet
+	MissingInputs    Code = "FLOW026" // a step where a split meets, declared without Inputs
+	StepName         Code = "FLOW027" // a step name that is reserved
+
+	// Graph shape.
+	StartHasInputs  Code = "FLOW030" // a transition leads back to Start
+	Unreachable     Code = "FLOW031" // a step that Start never reaches
+	Cycle           Code = "FLOW032" // a loop other than a conditional step's self-loop
+	Unjoined        Code = "FLOW033" // End reached while a branch or foreach is still open
+	UnrelatedJoin   Code = "FLOW034" // a join that does not close exactly one split's branches
+	ConditionalJoin Code = "FLOW035" // a conditional step that leads straight into a join
+	EmptyForeach    Code = "FLOW036" // a foreach whose target is its join
+	LoopNotSelf     Code = "FLOW037" // a conditional loop that is not a self-loop
+
+	// Parameters and artifacts.
+	ParamDefault   Code = "FLOW040" // a parameter default that does not parse as its type
+	ParamDuplicate Code = "FLOW041" // two parameters with the same CLI name
+	ParamReserved  Code = "FLOW042" // a parameter name that is a flowc flag
+	ParamName      Code = "FLOW043" // a parameter name that is not a valid flag name
+	ParamOption    Code = "FLOW044" // a parameter option that does not fit its type
+	ArtifactType   Code = "FLOW045" // an artifact or parameter type that cannot be stored
+
+	// Configs.
+	ConfigFile    Code = "FLOW050" // a config file that cannot be read
+	ConfigSyntax  Code = "FLOW051" // a config file that is not valid TOML
+	ConfigRef     Code = "FLOW052" // a ${cfg.a.b} reference to a config or key that does not exist
+	ConfigShape   Code = "FLOW053" // a config key that the config's Go type has no field for
+	ConfigType    Code = "FLOW054" // a config field whose type is not a struct or map
+	ConfigUnknown Code = "FLOW055" // --config names no config of the flow
+
+	// Directives.
+	UnknownDirective   Code = "FLOW060" // an unknown //flow: directive
+	UnknownAttribute   Code = "FLOW061" // an unknown attribute of a directive
+	DirectiveSyntax    Code = "FLOW062" // a directive line that does not parse
+	AttributeValue     Code = "FLOW063" // an attribute value of the wrong type or out of range
+	DuplicateDirective Code = "FLOW064" // a directive given twice where once is allowed
+	DirectivePlace     Code = "FLOW065" // a flow directive on a step, a step directive on a flow, or catch where it cannot apply
+	CatchVar           Code = "FLOW066" // catch var= that is not a *flow.CaughtError artifact field
+	DirectiveConflict  Code = "FLOW067" // directives or attributes that exclude each other
+	MissingAttribute   Code = "FLOW068" // a required attribute left out
+	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
+)

@@ -1,0 +1,23 @@
+// Package production shows a flow ready to deploy: every kind of parameter,
+// the flow directives that say when and where it runs, and the step
+// directives that shape each step's container.
+//
+//	Start ─▶ Extract ─▶ Score ─▶ Report ─▶ End
+//
+// On the flow:
+//   - //flow:schedule runs it at 02:00 Amsterdam time every day;
+//   - //flow:project puts it in the fraud project, so each branch of the
+//     project deploys its own copy;
+//   - //flow:trigger_on_finish also runs it whenever the Training flow
+//     finishes.
+//
+// On the steps:
+//   - Extract gets database credentials from //flow:secrets and settings
+//     from //flow:environment, as environment variables, and retries;
+//   - Score runs in a Kubernetes pod with a GPU and its own service account;
+//   - Report makes a //flow:card, an HTML report of the task's artifacts.
+//
+// The parameters cover every type flowc knows: string, int, int64 (renamed
+// with name=), float64, bool, time.Duration, []string split on a separator,
+// a struct passed as JSON, and a required string with no default.
+package production

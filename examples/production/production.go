@@ -1,0 +1,138 @@
+package production
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/flowc-dev/flowc/flow"
+)
+
+// FraudScoring scores recent card transactions for fraud risk and flags the
+// risky ones for review.
+//
+//flow:schedule cron="0 2 * * *" timezone="Europe/Amsterdam"
+//flow:project name=fraud
+//flow:trigger_on_finish flow=Training
+type FraudScoring struct {
+	Region    string        `flow:"param" default:"eu-west-1" help:"the data region to score"`
+	BatchSize int           `flow:"param" default:"500" help:"transactions read per batch"`
+	MaxRows   int64         `flow:"param,name=limit" default:"10000000000" help:"stop after this many transactions"`
+	Threshold float64       `flow:"param" default:"0.8" help:"risk from 0 to 1 above which a transaction is flagged"`
+	SendFlags bool          `flow:"param" default:"true" help:"send the flags for review; false only scores"`
+	Lookback  time.Duration `flow:"param" default:"24h" help:"how far back to read transactions"`
+	Countries []string      `flow:"param,separator=," default:"NL,BE,DE" help:"merchant countries to score, comma-separated"`
+	// Weights is a JSON parameter: --weights='{"amount":0.5,"foreign":0.5}'.
+	Weights RiskWeights `flow:"param" default:"{\"amount\": 0.6, \"foreign\": 0.3, \"night\": 0.1}" help:"weight of each risk signal"`
+	// Owner must be given on every run: there is no default.
+	Owner string `flow:"param,required" help:"who answers for this run's flags"`
+
+	// Transactions are what Extract read.
+	Transactions []Transaction
+	// Flagged are the transactions Score found risky.
+	Flagged []Flag
+}
+
+// RiskWeights weighs the signals Score combines into a risk.
+type RiskWeights struct {
+	Amount  float64 `json:"amount"`  // large amounts
+	Foreign float64 `json:"foreign"` // card issued abroad
+	Night   float64 `json:"night"`   // between midnight and 6 a.m.
+}
+
+// Transaction is one card payment.
+type Transaction struct {
+	ID      int64
+	Amount  float64 // euros
+	Country string  // the merchant's country
+	Foreign bool    // the card was issued in another country
+	Hour    int     // local hour of the day, 0 to 23
+}
+
+// Flag is a transaction sent for review, with its risk.
+type Flag struct {
+	ID   int64
+	Risk float64
+}
+
+// Start checks the parameters.
+func (f *FraudScoring) Start(c *flow.Context) (flow.Next, error) {
+	if f.Threshold < 0 || f.Threshold > 1 {
+		return nil, fmt.Errorf("threshold must be between 0 and 1, got %g", f.Threshold)
+	}
+	if f.BatchSize <= 0 {
+		return nil, fmt.Errorf("batch-size must be positive, got %d", f.BatchSize)
+	}
+	c.Logger().Info("scoring", "region", f.Region, "since", f.Lookback, "countries", f.Countries, "owner", f.Owner)
+	return flow.Goto(f.Extract), nil
+}
+
+// Extract reads the transactions of the last Lookback. The secrets
+// directive puts the database credentials in the environment and the
+// environment directive adds LOG_LEVEL and REGION. This example generates
+// the transactions instead of querying a database, from a seed that is the
+// same for every attempt of a run.
+//
+//flow:secrets sources=[db-credentials]
+//flow:environment vars={LOG_LEVEL=debug,REGION="eu-west-1"}
+//flow:retry times=2
+func (f *FraudScoring) Extract(c *flow.Context) flow.Next {
+	c.Logger().Debug("connecting", "region", os.Getenv("REGION"), "log_level", os.Getenv("LOG_LEVEL"))
+	seed := fnv.New64a()
+	seed.Write([]byte(c.RunID()))
+	r := rand.New(rand.NewPCG(seed.Sum64(), 0))
+	for id := int64(0); id < min(f.MaxRows, int64(f.BatchSize)); id++ {
+		t := Transaction{
+			ID:      id,
+			Amount:  r.ExpFloat64() * 80,
+			Country: []string{"NL", "BE", "DE", "FR"}[r.IntN(4)],
+			Foreign: r.IntN(10) == 0,
+			Hour:    r.IntN(24),
+		}
+		if slices.Contains(f.Countries, t.Country) {
+			f.Transactions = append(f.Transactions, t)
+		}
+	}
+	return flow.Goto(f.Score)
+}
+
+// Score computes each transaction's risk and flags those above Threshold.
+//
+//flow:kubernetes cpu=2 memory=8192 gpu=1 service_account=trainer
+func (f *FraudScoring) Score(c *flow.Context) flow.Next {
+	for _, t := range f.Transactions {
+		if risk := f.Weights.risk(t); risk > f.Threshold {
+			f.Flagged = append(f.Flagged, Flag{ID: t.ID, Risk: risk})
+		}
+	}
+	return flow.Goto(f.Report)
+}
+
+// Report would send the flags for review when SendFlags is set; here it
+// logs them. The card directive makes an HTML report of the task's artifacts.
+//
+//flow:card type=default
+func (f *FraudScoring) Report(c *flow.Context) flow.Next {
+	c.Logger().Info("flagged", "transactions", len(f.Transactions), "flagged", len(f.Flagged),
+		"sent", f.SendFlags, "owner", f.Owner)
+	return flow.Goto(f.End)
+}
+
+// End finishes the run.
+func (f *FraudScoring) End(c *flow.Context) {}
+
+// risk combines t's signals into a risk from 0 to 1 when the weights add up
+// to 1.
+func (w RiskWeights) risk(t Transaction) float64 {
+	r := w.Amount * min(t.Amount/1000, 1)
+	if t.Foreign {
+		r += w.Foreign
+	}
+	if t.Hour < 6 {
+		r += w.Night
+	}
+	return r
+}

@@ -1,0 +1,359 @@
+package parser
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/flowc-dev/flowc/diag"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// fieldKind says what an exported field of a flow is.
+type fieldKind int
+
+const (
+	artifactField fieldKind = iota
+	paramField
+	configField
+)
+
+// field is an exported field of a flow struct.
+type field struct {
+	name  string
+	kind  fieldKind
+	typ   ast.Expr
+	ident *ast.Ident
+	param *ir.Param
+}
+
+// ReservedFlags are the flag names flowc's own commands take; a parameter
+// may not use one, since `flowc run --NAME` must mean the parameter.
+var ReservedFlags = []string{
+	"branch", "config", "config-value", "datastore", "datastore-root", "dry-run", "flow", "help",
+	"image", "input-paths", "job-queue", "local", "max-log-size", "max-num-splits",
+	"max-workers", "namespace", "origin-run-id", "output", "package", "params", "production",
+	"quiet", "retry-count", "role", "run-id", "run-id-file", "split-index", "step", "tag",
+	"tags", "target", "task-id", "verbose", "version", "with",
+}
+
+var paramOptions = []string{"param", "name", "required", "separator"}
+var configOptions = []string{"config", "name"}
+
+// fieldsOf sorts the struct's exported fields into parameters, configs and
+// artifacts, and loads the configs.
+func (b *flowBuilder) fieldsOf() {
+	f := b.flow
+	f.Params, f.Configs, f.Artifacts = []ir.Param{}, []ir.Config{}, []ir.Artifact{}
+	for _, fl := range b.st.Fields.List {
+		for _, id := range fl.Names {
+			if !id.IsExported() {
+				continue
+			}
+			fd := &field{name: id.Name, typ: fl.Type, ident: id}
+			b.fields[id.Name] = fd
+			tag := reflect.StructTag("")
+			if fl.Tag != nil {
+				if s, err := strconv.Unquote(fl.Tag.Value); err == nil {
+					tag = reflect.StructTag(s)
+				}
+			}
+			opts, tagged := tag.Lookup("flow")
+			kind := strings.TrimSpace(strings.SplitN(opts, ",", 2)[0])
+			switch {
+			case tagged && kind == "param":
+				fd.kind = paramField
+				b.param(fd, fl, tag)
+			case tagged && kind == "config":
+				fd.kind = configField
+				b.config(fd, fl, tag)
+			case tagged:
+				b.l.diags.Add(b.l.pos(fl.Tag.Pos()), diag.BadTag,
+					"flow tag %q: the first word must be param or config%s", opts, didYouMean(kind, []string{"param", "config"}))
+				fallthrough
+			default:
+				b.l.checkStorable(b.file, fl.Type, id.Name)
+				f.Artifacts = append(f.Artifacts, ir.Artifact{Field: id.Name, GoType: exprString(fl.Type), Pos: b.l.irPos(id.Pos())})
+			}
+		}
+	}
+	b.checkParamNames()
+}
+
+// tagOptions splits "param,name=x,required" into a map, reporting unknown
+// options with a suggestion.
+func (b *flowBuilder) tagOptions(fl *ast.Field, opts string, known []string) map[string]string {
+	out := map[string]string{}
+	parts := strings.Split(opts, ",")
+	for i := 1; i < len(parts); i++ {
+		p := strings.TrimSpace(parts[i])
+		if p == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		// A separator of "," splits the tag itself: "separator=,".
+		if k == "separator" && v == "" && i+1 < len(parts) && parts[i+1] == "" {
+			v = ","
+			i++
+		}
+		if !contains(known[1:], k) {
+			b.l.diags.Add(b.l.pos(fl.Tag.Pos()), diag.BadTag, "flow tag option %q is not one of %s%s",
+				k, strings.Join(known[1:], ", "), didYouMean(k, known[1:]))
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// param builds a parameter from a tagged field.
+func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
+	opts := b.tagOptions(fl, tag.Get("flow"), paramOptions)
+	p := ir.Param{
+		Name:   kebab(fd.name),
+		Field:  fd.name,
+		GoType: exprString(fl.Type),
+		Help:   tag.Get("help"),
+		Pos:    b.l.irPos(fd.ident.Pos()),
+	}
+	pos := b.l.pos(fd.ident.Pos())
+	if n, ok := opts["name"]; ok {
+		p.Name = n
+		if !validParamName(n) {
+			b.l.diags.Add(pos, diag.ParamName, "parameter name %q must be lower case letters, digits and dashes, starting with a letter", n)
+		}
+	}
+	_, p.Required = opts["required"]
+	p.Type = b.l.paramType(b.file, fl.Type)
+	if sep, ok := opts["separator"]; ok {
+		if p.Type != ir.Strings {
+			b.l.diags.Add(pos, diag.ParamOption, "separator= applies to []string parameters, not %s", p.GoType)
+		} else if sep == "" {
+			b.l.diags.Add(pos, diag.ParamOption, "separator= is empty")
+		}
+		p.Separator = sep
+	} else if p.Type == ir.Strings {
+		p.Separator = ","
+	}
+	if p.Type == ir.JSON {
+		b.l.checkStorable(b.file, fl.Type, fd.name)
+	}
+	if def, ok := tag.Lookup("default"); ok {
+		if p.Required {
+			b.l.diags.Add(pos, diag.ParamOption, "parameter %s is required and has a default; drop one of them", p.Name)
+		}
+		v, err := ParseValue(p.Type, p.Separator, def)
+		if err != nil {
+			b.l.diags.Add(b.l.pos(fl.Tag.Pos()), diag.ParamDefault, "default of parameter %s: %v", p.Name, err)
+		} else {
+			p.Default = v
+		}
+	}
+	fd.param = &p
+	b.flow.Params = append(b.flow.Params, p)
+}
+
+// checkParamNames reports parameters whose names collide with each other
+// (case-insensitively, as Metaflow does), with a config, or with flowc's own
+// flags.
+func (b *flowBuilder) checkParamNames() {
+	seen := map[string]string{}
+	for _, c := range b.flow.Configs {
+		seen[strings.ToLower(c.Name)] = "config " + c.Field
+	}
+	for _, p := range b.flow.Params {
+		pos := b.l.pos(b.fields[p.Field].ident.Pos())
+		low := strings.ToLower(p.Name)
+		if contains(ReservedFlags, low) {
+			b.l.diags.Add(pos, diag.ParamReserved, "parameter name %q is a flowc flag (--%s); rename it with flow:\"param,name=...\"", p.Name, low)
+		}
+		if other, ok := seen[low]; ok {
+			b.l.diags.Add(pos, diag.ParamDuplicate, "parameter name %q is already used by %s", p.Name, other)
+			continue
+		}
+		seen[low] = "parameter " + p.Field
+	}
+}
+
+// paramType classifies a parameter's Go type.
+func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
+	switch e := t.(type) {
+	case *ast.Ident:
+		switch e.Name {
+		case "string":
+			return ir.String
+		case "int":
+			return ir.Int
+		case "int64":
+			return ir.Int64
+		case "float64":
+			return ir.Float64
+		case "bool":
+			return ir.Bool
+		}
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok && f.timePkg != "" && x.Name == f.timePkg && e.Sel.Name == "Duration" {
+			return ir.Duration
+		}
+	case *ast.ArrayType:
+		if id, ok := e.Elt.(*ast.Ident); ok && e.Len == nil && id.Name == "string" {
+			return ir.Strings
+		}
+	}
+	return ir.JSON
+}
+
+// ParseValue parses a parameter value written on the command line or as a
+// default, and returns it as canonical JSON.
+func ParseValue(t ir.Type, sep, s string) (json.RawMessage, error) {
+	var v any
+	var err error
+	switch t {
+	case ir.String:
+		v = s
+	case ir.Int, ir.Int64:
+		v, err = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			err = fmt.Errorf("%q is not an integer", s)
+		}
+	case ir.Float64:
+		v, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || strings.ContainsAny(s, "nN") && !strings.ContainsAny(s, "eE") {
+			err = fmt.Errorf("%q is not a number", s)
+		}
+	case ir.Bool:
+		v, err = strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			err = fmt.Errorf("%q is not a boolean (true or false)", s)
+		}
+	case ir.Duration:
+		var d time.Duration
+		d, err = time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			err = fmt.Errorf("%q is not a duration such as 90s or 1h30m", s)
+		}
+		v = d.String()
+	case ir.Strings:
+		parts := []string{}
+		if s != "" {
+			parts = strings.Split(s, sep)
+		}
+		v = parts
+	case ir.JSON:
+		if !json.Valid([]byte(s)) {
+			return nil, fmt.Errorf("%q is not valid JSON", s)
+		}
+		var x any
+		_ = json.Unmarshal([]byte(s), &x)
+		v = x
+	default:
+		return nil, fmt.Errorf("unknown parameter type %s", t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// kebab turns a Go field name into a flag name: TestSize → test-size,
+// URLPath → url-path.
+func kebab(name string) string {
+	var b strings.Builder
+	rs := []rune(name)
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]))
+			nextLower := i > 0 && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])
+			if prevLower || nextLower {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		} else if r == '_' {
+			r = '-'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// validParamName reports whether n can be a flag name.
+func validParamName(n string) bool {
+	if n == "" || n[0] < 'a' || n[0] > 'z' {
+		return false
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkStorable reports a field whose type can hold no saved value: channels
+// and functions, directly or inside a type of this package.
+func (l *loader) checkStorable(f *file, t ast.Expr, name string) {
+	if why := l.unstorable(t, map[string]bool{}); why != "" {
+		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
+			"field %s cannot be saved as an artifact: %s; make it unexported to keep it out of the datastore", name, why)
+	}
+}
+
+// unstorable returns why a type cannot be encoded, or "".
+func (l *loader) unstorable(t ast.Expr, seen map[string]bool) string {
+	switch e := t.(type) {
+	case *ast.ChanType:
+		return "it holds a channel"
+	case *ast.FuncType:
+		return "it holds a function"
+	case *ast.StarExpr:
+		return l.unstorable(e.X, seen)
+	case *ast.ArrayType:
+		return l.unstorable(e.Elt, seen)
+	case *ast.MapType:
+		if why := l.unstorable(e.Key, seen); why != "" {
+			return why
+		}
+		return l.unstorable(e.Value, seen)
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok && x.Name == "unsafe" && e.Sel.Name == "Pointer" {
+			return "it holds an unsafe.Pointer"
+		}
+	case *ast.StructType:
+		for _, fl := range e.Fields.List {
+			exported := len(fl.Names) == 0
+			for _, n := range fl.Names {
+				exported = exported || n.IsExported()
+			}
+			if !exported {
+				continue
+			}
+			if why := l.unstorable(fl.Type, seen); why != "" {
+				return why
+			}
+		}
+	case *ast.Ident:
+		ts, ok := l.types[e.Name]
+		if !ok || seen[e.Name] {
+			return ""
+		}
+		seen[e.Name] = true
+		if why := l.unstorable(ts.Type, seen); why != "" {
+			return fmt.Sprintf("%s (type %s)", why, e.Name)
+		}
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,498 @@
+package parser
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/diag"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// step is a step method being read.
+type step struct {
+	ir        *ir.Step
+	decl      *ast.FuncDecl
+	file      *file
+	recv      string // the receiver's name, "" when unnamed
+	hasInputs bool
+	isEnd     bool
+	// ret holds what each return statement asks for.
+	ret []transition
+}
+
+// transition is one return statement's transition.
+type transition struct {
+	kind    string // goto, branch, foreach
+	targets []string
+	pos     []token.Pos // of each target
+	forVar  string
+	call    token.Pos
+}
+
+// exprString prints a type expression as written.
+func exprString(e ast.Expr) string { return types.ExprString(e) }
+
+// isFlowSel reports whether e is flow.Name in file f.
+func isFlowSel(f *file, e ast.Expr, name string) bool {
+	s, ok := e.(*ast.SelectorExpr)
+	if !ok || f.flowPkg == "" {
+		return false
+	}
+	x, ok := s.X.(*ast.Ident)
+	return ok && x.Name == f.flowPkg && s.Sel.Name == name
+}
+
+// takesContext reports whether a method's first parameter is *flow.Context.
+func takesContext(f *file, fd *ast.FuncDecl) bool {
+	ps := fd.Type.Params.List
+	if len(ps) == 0 {
+		return false
+	}
+	s, ok := ps[0].Type.(*ast.StarExpr)
+	return ok && isFlowSel(f, s.X, "Context")
+}
+
+// returnsNext reports whether a method's first result is flow.Next.
+func returnsNext(f *file, fd *ast.FuncDecl) bool {
+	rs := fd.Type.Results
+	return rs != nil && len(rs.List) > 0 && isFlowSel(f, rs.List[0].Type, "Next")
+}
+
+// stepsOf finds the flow's steps in source order and reads each one.
+func (b *flowBuilder) stepsOf() {
+	var ms []method
+	for _, m := range b.methods {
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		pi, pj := b.l.fset.Position(ms[i].decl.Pos()), b.l.fset.Position(ms[j].decl.Pos())
+		if pi.Filename != pj.Filename {
+			return pi.Filename < pj.Filename
+		}
+		return pi.Offset < pj.Offset
+	})
+	for _, m := range ms {
+		fd := m.decl
+		name := fd.Name.Name
+		if !fd.Name.IsExported() {
+			continue
+		}
+		if !(takesContext(m.file, fd) || returnsNext(m.file, fd) || name == "Start" || name == "End" ||
+			len(directiveLines(fd.Doc)) > 0) {
+			continue
+		}
+		if _, clash := b.fields[name]; clash {
+			continue // the Go compiler reports a field and method of one name
+		}
+		s := &step{decl: fd, file: m.file, isEnd: name == "End", ir: &ir.Step{
+			Name: name, Doc: strings.TrimSpace(fd.Doc.Text()), Pos: b.l.irPos(fd.Name.Pos()),
+		}}
+		b.steps[name] = s
+		b.flow.Steps = append(b.flow.Steps, s.ir)
+	}
+	pos := b.l.pos(b.spec.Name.Pos())
+	if b.steps["Start"] == nil {
+		b.l.diags.Add(pos, diag.MissingStart, "flow %s has no Start step: add func (f *%s) Start(c *flow.Context) flow.Next", b.flow.Name, b.flow.Name)
+	}
+	if b.steps["End"] == nil {
+		b.l.diags.Add(pos, diag.MissingEnd, "flow %s has no End step: add func (f *%s) End(c *flow.Context) error", b.flow.Name, b.flow.Name)
+	}
+	for _, s := range b.flow.Steps {
+		st := b.steps[s.Name]
+		b.signature(st)
+		b.transitions(st)
+		b.kind(st)
+	}
+}
+
+// signature checks a step's receiver, parameters and results.
+func (b *flowBuilder) signature(s *step) {
+	fd, f := s.decl, s.file
+	recv := fd.Recv.List[0]
+	if len(recv.Names) > 0 {
+		s.recv = recv.Names[0].Name
+	}
+	if _, ok := recv.Type.(*ast.StarExpr); !ok {
+		b.l.diags.Add(b.l.pos(recv.Type.Pos()), diag.ValueReceiver,
+			"step %s has a value receiver; declare it on *%s so its changes are saved", s.ir.Name, b.flow.Name)
+	}
+	var params []ast.Expr
+	for _, p := range fd.Type.Params.List {
+		n := max(len(p.Names), 1)
+		for range n {
+			params = append(params, p.Type)
+		}
+	}
+	want := "func (f *" + b.flow.Name + ") " + s.ir.Name + "(c *flow.Context) flow.Next"
+	if s.isEnd {
+		want = "func (f *" + b.flow.Name + ") End(c *flow.Context) error"
+	}
+	switch {
+	case len(params) == 0 || !takesContext(f, fd):
+		b.l.diags.Add(b.l.pos(fd.Type.Params.Pos()), diag.BadSignature,
+			"step %s must take *flow.Context as its first parameter: %s", s.ir.Name, want)
+	case len(params) > 2:
+		b.l.diags.Add(b.l.pos(params[2].Pos()), diag.BadSignature,
+			"step %s has %d parameters; a step takes (c *flow.Context) and a join also (in flow.Inputs[%s])", s.ir.Name, len(params), b.flow.Name)
+	case len(params) == 2:
+		b.inputsParam(s, params[1])
+	}
+	b.results(s, want)
+}
+
+// inputsParam checks a join's second parameter, flow.Inputs[F].
+func (b *flowBuilder) inputsParam(s *step, t ast.Expr) {
+	ix, ok := t.(*ast.IndexExpr)
+	if !ok || !isFlowSel(s.file, ix.X, "Inputs") {
+		b.l.diags.Add(b.l.pos(t.Pos()), diag.BadSignature,
+			"step %s: the second parameter of a join must be flow.Inputs[%s], not %s", s.ir.Name, b.flow.Name, exprString(t))
+		return
+	}
+	s.hasInputs = true
+	if id, ok := ix.Index.(*ast.Ident); !ok || id.Name != b.flow.Name {
+		b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.BadInputsType,
+			"step %s: flow.Inputs[%s] must name the flow's own type, flow.Inputs[%s]", s.ir.Name, exprString(ix.Index), b.flow.Name)
+	}
+	if s.isEnd {
+		b.l.diags.Add(b.l.pos(t.Pos()), diag.EndTransition,
+			"End cannot be a join; join in a step before it and Goto End from there")
+	}
+}
+
+// results checks a step's results.
+func (b *flowBuilder) results(s *step, want string) {
+	fd, f := s.decl, s.file
+	var rs []ast.Expr
+	if fd.Type.Results != nil {
+		for _, r := range fd.Type.Results.List {
+			for range max(len(r.Names), 1) {
+				rs = append(rs, r.Type)
+			}
+		}
+	}
+	isErr := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "error" }
+	pos := b.l.pos(fd.Type.Pos())
+	if fd.Type.Results != nil {
+		pos = b.l.pos(fd.Type.Results.Pos())
+	}
+	if s.isEnd {
+		switch {
+		case len(rs) == 0:
+		case len(rs) == 1 && isErr(rs[0]):
+			s.ir.ReturnsError = true
+		case len(rs) >= 1 && isFlowSel(f, rs[0], "Next"):
+			b.l.diags.Add(pos, diag.EndTransition, "End is the last step and returns no transition: %s", want)
+		default:
+			b.l.diags.Add(pos, diag.BadSignature, "End must return nothing or an error: %s", want)
+		}
+		return
+	}
+	switch {
+	case len(rs) == 1 && isFlowSel(f, rs[0], "Next"):
+	case len(rs) == 2 && isFlowSel(f, rs[0], "Next") && isErr(rs[1]):
+		s.ir.ReturnsError = true
+	default:
+		b.l.diags.Add(pos, diag.BadSignature, "step %s must return flow.Next or (flow.Next, error): %s", s.ir.Name, want)
+	}
+}
+
+// transitions reads every return statement of a step (outside function
+// literals) and every flow.Input call.
+func (b *flowBuilder) transitions(s *step) {
+	if s.decl.Body == nil {
+		return
+	}
+	ast.Inspect(s.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			b.inputCalls(s, n)
+			return false
+		case *ast.ReturnStmt:
+			if !s.isEnd {
+				b.returnStmt(s, n)
+			}
+		case *ast.IndexExpr:
+			b.inputCall(s, n)
+		}
+		return true
+	})
+}
+
+// inputCalls records flow.Input calls inside a function literal, which may
+// run within the step.
+func (b *flowBuilder) inputCalls(s *step, fl *ast.FuncLit) {
+	ast.Inspect(fl.Body, func(n ast.Node) bool {
+		if ix, ok := n.(*ast.IndexExpr); ok {
+			b.inputCall(s, ix)
+		}
+		return true
+	})
+}
+
+// inputCall records T of flow.Input[T].
+func (b *flowBuilder) inputCall(s *step, ix *ast.IndexExpr) {
+	if !isFlowSel(s.file, ix.X, "Input") {
+		return
+	}
+	t := exprString(ix.Index)
+	if s.ir.InputType != "" && s.ir.InputType != t {
+		b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.InputType,
+			"step %s reads its foreach element as both %s and %s", s.ir.Name, s.ir.InputType, t)
+		return
+	}
+	if s.ir.InputType == "" {
+		s.ir.InputType = t
+		p := b.l.irPos(ix.Index.Pos())
+		s.ir.InputPos = &p
+	}
+}
+
+// returnStmt reads one return statement of a non-End step.
+func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
+	if len(r.Results) == 0 {
+		b.l.diags.Add(b.l.pos(r.Pos()), diag.BadTransition,
+			"step %s: a bare return gives no transition; return flow.Goto, flow.Branch or flow.Foreach", s.ir.Name)
+		return
+	}
+	e := r.Results[0]
+	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" && s.ir.ReturnsError && len(r.Results) == 2 {
+		return // a failure: return nil, err
+	}
+	call, ok := e.(*ast.CallExpr)
+	var kind string
+	if ok {
+		fun := call.Fun
+		if ix, isIx := fun.(*ast.IndexExpr); isIx {
+			fun = ix.X // flow.Foreach[T](...)
+		}
+		for _, k := range []string{"Goto", "Branch", "Foreach"} {
+			if isFlowSel(s.file, fun, k) {
+				kind = strings.ToLower(k)
+			}
+		}
+	}
+	if kind == "" {
+		b.l.diags.Add(b.l.pos(e.Pos()), diag.BadTransition,
+			"step %s: return flow.Goto(f.X), flow.Branch(f.A, f.B) or flow.Foreach(f.Items, f.X) directly, not %s", s.ir.Name, shorten(exprString(e)))
+		return
+	}
+	t := transition{kind: kind, call: call.Pos()}
+	args := call.Args
+	switch {
+	case kind == "goto" && len(args) != 1:
+		b.l.diags.Add(b.l.pos(call.Pos()), diag.BadTransition, "flow.Goto takes one step, got %d arguments", len(args))
+		return
+	case kind == "foreach" && len(args) != 2:
+		b.l.diags.Add(b.l.pos(call.Pos()), diag.BadTransition, "flow.Foreach takes a slice field and a step, got %d arguments", len(args))
+		return
+	case kind == "foreach":
+		t.forVar = b.foreachVar(s, args[0])
+		args = args[1:]
+	}
+	for _, a := range args {
+		name, ok := b.stepRef(s, a)
+		if !ok {
+			return
+		}
+		t.targets = append(t.targets, name)
+		t.pos = append(t.pos, a.Pos())
+	}
+	s.ret = append(s.ret, t)
+}
+
+// stepRef reads a transition target, f.X, and checks that X is a step.
+func (b *flowBuilder) stepRef(s *step, e ast.Expr) (string, bool) {
+	sel, ok := e.(*ast.SelectorExpr)
+	x, isID := (*ast.Ident)(nil), false
+	if ok {
+		x, isID = sel.X.(*ast.Ident)
+	}
+	if !ok || !isID || s.recv == "" || x.Name != s.recv {
+		b.l.diags.Add(b.l.pos(e.Pos()), diag.BadTransition,
+			"step %s: a transition target is a step of this flow written as a method value, %s.Step, not %s",
+			s.ir.Name, orDefault(s.recv, "f"), shorten(exprString(e)))
+		return "", false
+	}
+	name := sel.Sel.Name
+	if _, ok := b.steps[name]; ok {
+		return name, true
+	}
+	what := "no step"
+	if _, ok := b.fields[name]; ok {
+		what = "a field, not a step"
+	} else if _, ok := b.methods[name]; ok {
+		what = "a method that is not a step (a step takes *flow.Context)"
+	}
+	b.l.diags.Add(b.l.pos(sel.Sel.Pos()), diag.UnknownStep, "step %s goes to %s, which is %s%s",
+		s.ir.Name, name, what, didYouMean(name, sortedKeys(b.steps)))
+	return "", false
+}
+
+// foreachVar checks Foreach's first argument, f.Field of a slice type, and
+// returns the field name.
+func (b *flowBuilder) foreachVar(s *step, e ast.Expr) string {
+	bad := func(why string) string {
+		b.l.diags.Add(b.l.pos(e.Pos()), diag.BadForeach,
+			"step %s: flow.Foreach needs a slice field of the flow, written %s.Items: %s", s.ir.Name, orDefault(s.recv, "f"), why)
+		return ""
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return bad(shorten(exprString(e)) + " is not a field")
+	}
+	if x, ok := sel.X.(*ast.Ident); !ok || x.Name != s.recv {
+		return bad(shorten(exprString(e)) + " is not a field of the flow")
+	}
+	fd, ok := b.fields[sel.Sel.Name]
+	if !ok {
+		return bad(sel.Sel.Name + " is not an exported field")
+	}
+	if fd.kind == configField {
+		return bad(sel.Sel.Name + " is a config")
+	}
+	at, ok := b.l.underlying(fd.typ).(*ast.ArrayType)
+	if !ok || at.Len != nil {
+		return bad(sel.Sel.Name + " has type " + exprString(fd.typ))
+	}
+	s.ir.ForeachElem = exprString(at.Elt)
+	return sel.Sel.Name
+}
+
+// underlying resolves a type name of this package to its definition.
+func (l *loader) underlying(t ast.Expr) ast.Expr {
+	for range 10 {
+		id, ok := t.(*ast.Ident)
+		if !ok {
+			return t
+		}
+		ts, ok := l.types[id.Name]
+		if !ok {
+			return t
+		}
+		t = ts.Type
+	}
+	return t
+}
+
+// kind derives the step's kind and successors from its returns.
+func (b *flowBuilder) kind(s *step) {
+	st := s.ir
+	if s.isEnd {
+		st.Kind = ir.KindEnd
+		return
+	}
+	if len(s.ret) == 0 {
+		if !b.hasReturnDiag(s) {
+			b.l.diags.Add(b.l.pos(s.decl.Name.Pos()), diag.MissingNext,
+				"step %s returns no transition; end it with return flow.Goto(f.Next)", st.Name)
+		}
+		st.Kind = ir.KindLinear
+		return
+	}
+	first := s.ret[0]
+	for _, t := range s.ret[1:] {
+		if t.kind != first.kind {
+			b.l.diags.Add(b.l.pos(t.call), diag.MixedTransitions,
+				"step %s returns both flow.%s and flow.%s; a step either goes to steps, branches or loops over a foreach",
+				st.Name, title(first.kind), title(t.kind))
+			st.Kind = ir.KindLinear
+			return
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range s.ret {
+		for i, n := range t.targets {
+			if !seen[n] {
+				seen[n] = true
+				st.Next = append(st.Next, n)
+				st.NextPos = append(st.NextPos, b.l.irPos(t.pos[i]))
+			}
+		}
+	}
+	switch first.kind {
+	case "goto":
+		st.Kind = ir.KindLinear
+		if len(st.Next) > 1 {
+			st.Kind = ir.KindConditional
+			st.SelfLoop = seen[st.Name]
+		}
+	case "branch":
+		b.branch(s)
+	case "foreach":
+		for _, t := range s.ret[1:] {
+			if t.forVar != first.forVar || t.targets[0] != first.targets[0] {
+				b.l.diags.Add(b.l.pos(t.call), diag.BadForeach,
+					"step %s returns two different foreach transitions; a foreach step has one", st.Name)
+			}
+		}
+		st.Kind, st.ForeachVar = ir.KindForeach, first.forVar
+	}
+	if s.hasInputs {
+		if st.Kind != ir.KindLinear {
+			b.l.diags.Add(b.l.pos(s.ret[0].call), diag.JoinSplits,
+				"join step %s is also a %s step; join in one step and split in the next", st.Name, st.Kind)
+		} else {
+			st.Kind = ir.KindJoin
+		}
+	}
+	if st.Name == "Start" && st.Kind == ir.KindLinear {
+		st.Kind = ir.KindStart
+	}
+}
+
+// branch reads a step whose returns are flow.Branch.
+func (b *flowBuilder) branch(s *step) {
+	first := s.ret[0]
+	for _, t := range s.ret[1:] {
+		if strings.Join(t.targets, ",") != strings.Join(first.targets, ",") {
+			b.l.diags.Add(b.l.pos(t.call), diag.BadBranch,
+				"step %s returns two different flow.Branch transitions; a branch step has one", s.ir.Name)
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range first.targets {
+		if seen[n] {
+			b.l.diags.Add(b.l.pos(first.call), diag.BadBranch, "step %s branches to %s twice", s.ir.Name, n)
+			continue
+		}
+		seen[n] = true
+	}
+	if len(first.targets) < 2 {
+		b.l.diags.Add(b.l.pos(first.call), diag.BadBranch,
+			"step %s: flow.Branch needs two or more steps; for one, use flow.Goto", s.ir.Name)
+	}
+	s.ir.Kind = ir.KindBranch
+}
+
+// hasReturnDiag reports whether a return of s was already reported, so a
+// step with only bad returns is not also called one with none.
+func (b *flowBuilder) hasReturnDiag(s *step) bool {
+	start, end := b.l.pos(s.decl.Pos()), b.l.pos(s.decl.End())
+	for _, d := range b.l.diags {
+		if d.Pos.File == start.File && d.Pos.Line >= start.Line && d.Pos.Line <= end.Line &&
+			(d.Code == diag.BadTransition || d.Code == diag.UnknownStep || d.Code == diag.BadForeach) {
+			return true
+		}
+	}
+	return false
+}
+
+func title(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// shorten keeps an expression short enough for a one-line message.
+func shorten(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
