@@ -30,7 +30,7 @@ const (
 	JoinSplits       Code = "FLOW024" // a join that also branches, splits or is conditional
 	NotAJoin         Code = "FLOW025" // a step with Inputs that is not where splits meet
 	MissingInputs    Code = "FLOW026" // a step where a split meets, declared without Inputs
-	StepName         Code = "FLOW027" // a step name that is reserved
+	StepName         Code = "FLOW027" // step names that differ only by case
 
 	// Graph shape.
 	StartHasInputs  Code = "FLOW030" // a transition leads back to Start
@@ -40,7 +40,6 @@ const (
 	UnrelatedJoin   Code = "FLOW034" // a join that does not close exactly one split's branches
 	ConditionalJoin Code = "FLOW035" // a conditional step that leads straight into a join
 	EmptyForeach    Code = "FLOW036" // a foreach whose target is its join
-	LoopNotSelf     Code = "FLOW037" // a conditional loop that is not a self-loop
 
 	// Parameters and artifacts.
 	ParamDefault   Code = "FLOW040" // a parameter default that does not parse as its type
@@ -70,3 +69,17 @@ const (
 	MissingAttribute   Code = "FLOW068" // a required attribute left out
 	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
 )
+
+// All lists every code, in order: the documentation and the fixture suite
+// check that each one has a section and a case.
+var All = []Code{
+	GoSyntax, NoFlow, StrayDirective, BadTag,
+	MissingStart, MissingEnd, BadSignature, ValueReceiver, BadInputsType, EndTransition, MissingNext,
+	BadTransition, MixedTransitions, UnknownStep, BadBranch, BadForeach, InputType, InputOutside,
+	JoinSplits, NotAJoin, MissingInputs, StepName,
+	StartHasInputs, Unreachable, Cycle, Unjoined, UnrelatedJoin, ConditionalJoin, EmptyForeach,
+	ParamDefault, ParamDuplicate, ParamReserved, ParamName, ParamOption, ArtifactType,
+	ConfigFile, ConfigSyntax, ConfigRef, ConfigShape, ConfigType, ConfigUnknown,
+	UnknownDirective, UnknownAttribute, DirectiveSyntax, AttributeValue, DuplicateDirective,
+	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
+}

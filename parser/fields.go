@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -257,7 +258,15 @@ func ParseValue(t ir.Type, sep, s string) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(v)
+	// Encode without HTML escaping, so that a default such as "a && b"
+	// reaches the plan and the CLI as written, not as "a \u0026\u0026 b".
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // kebab turns a Go field name into a flag name: TestSize → test-size,

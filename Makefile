@@ -1,0 +1,45 @@
+# flowc's build and test entry points. `make test` is what CI runs.
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: all build test vet fmt-check demo golden bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/flowc ./cmd/flowc
+
+# The whole suite: formatting, vet, then every test (golden files, bad-flow
+# fixtures, testscript CLI scripts, fuzz seed corpora).
+test: fmt-check vet
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# The main job on the embedded defaults: check the training example, show
+# its graph, and compile its local execution plan.
+demo: build
+	./bin/flowc check ./examples/training
+	./bin/flowc show ./examples/training
+	./bin/flowc compile --target local ./examples/training -o bin/Training.plan.json
+	@echo "plan written to bin/Training.plan.json"
+
+# Rewrite the golden files after an intended change of output.
+golden:
+	$(GO) test ./golden -update
+
+bench:
+	$(GO) test ./check -run '^$$' -bench . -benchmem
+
+# Ten minutes for each fuzz target (see docs/testing.md).
+fuzz:
+	$(GO) test ./parser -run '^$$' -fuzz FuzzParseDirective -fuzztime 10m
+	$(GO) test ./check -run '^$$' -fuzz FuzzLoadFiles -fuzztime 10m
+
+clean:
+	rm -rf bin
