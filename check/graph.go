@@ -34,12 +34,25 @@ func Flow(f *ir.Flow) diag.List {
 	}
 	f.Graph.Start, f.Graph.End = start.Name, end.Name
 	c.prev()
+	if slices.ContainsFunc(f.Steps, func(s *ir.Step) bool { return s.Broken }) {
+		// Some transitions could not be read (the parser said why): the
+		// graph is incomplete, and checking its shape would only report
+		// the same mistakes again as unreachable or unjoined steps.
+		// Foreach nesting is still worth finding for the flow.Input checks
+		// of the steps the walk reaches.
+		if c.acyclic(start) {
+			n := len(c.diags)
+			reached := c.balance(start)
+			c.diags = c.diags[:n]
+			c.inputs(reached)
+		}
+		return c.diags
+	}
 	c.reachable(start)
 	if !c.acyclic(start) {
 		return c.diags
 	}
-	c.balance(start)
-	c.inputs()
+	c.inputs(c.balance(start))
 	c.order()
 	return c.diags
 }
@@ -125,6 +138,9 @@ func (c *checker) acyclic(start *ir.Step) bool {
 				visit(t)
 			case grey:
 				ok = false
+				if n == start.Name {
+					continue // reported by prev as a transition back to Start
+				}
 				loop := append(slices.Clone(path[slices.Index(path, n):]), n)
 				hint := "only a conditional step may loop, and only to itself"
 				if n == s.Name {
@@ -169,14 +185,14 @@ type arrival struct {
 // balance walks the graph from Start with the stack of open splits, as
 // Metaflow's split/join check does, visiting each step once: every branch
 // and foreach must be closed by one join before End, and a join must close
-// exactly the branches of one split.
-func (c *checker) balance(start *ir.Step) {
+// exactly the branches of one split. It returns the steps it reached.
+func (c *checker) balance(start *ir.Step) map[string]scope {
 	seen := map[string]scope{}
 	arrivals := map[string][]arrival{}
 	unjoined := false
 	var visit func(s, from *ir.Step, sc scope)
 	visit = func(s, from *ir.Step, sc scope) {
-		if s.Kind == ir.KindJoin {
+		if s.Inputs {
 			arrivals[s.Name] = append(arrivals[s.Name], arrival{from, sc})
 			if len(sc.splits) == 0 {
 				c.add(s.Pos, diag.NotAJoin, "step %s takes flow.Inputs but no branch or foreach is open here; only a step where splits meet is a join", s.Name)
@@ -185,7 +201,7 @@ func (c *checker) balance(start *ir.Step) {
 			}
 		}
 		if prior, ok := seen[s.Name]; ok {
-			if s.Kind != ir.KindJoin && !prior.equal(sc) && !(s.Kind == ir.KindEnd && unjoined) {
+			if !s.Inputs && !prior.equal(sc) && !(s.Kind == ir.KindEnd && unjoined) {
 				c.meeting(s, prior, sc)
 			}
 			return
@@ -216,10 +232,10 @@ func (c *checker) balance(start *ir.Step) {
 	}
 	visit(start, nil, scope{})
 	for _, s := range c.f.Steps {
-		if s.Kind == ir.KindJoin && len(arrivals[s.Name]) > 0 {
+		if s.Inputs && len(arrivals[s.Name]) > 0 {
 			c.join(s, arrivals[s.Name])
 		}
-		if s.Kind == ir.KindForeach && len(s.Next) == 1 && c.steps[s.Next[0]] != nil && c.steps[s.Next[0]].Kind == ir.KindJoin {
+		if s.Kind == ir.KindForeach && len(s.Next) == 1 && c.steps[s.Next[0]] != nil && c.steps[s.Next[0]].Inputs {
 			c.add(edgePos(s, s.Next[0]), diag.EmptyForeach, "foreach step %s goes straight to join %s; the foreach has no step to run", s.Name, s.Next[0])
 		}
 	}
@@ -230,6 +246,7 @@ func (c *checker) balance(start *ir.Step) {
 			}
 		}
 	}
+	return seen
 }
 
 // meeting reports a step that is not a join but is reached from two
@@ -287,8 +304,12 @@ func (c *checker) join(j *ir.Step, in []arrival) {
 		}
 	}
 	if len(missing) > 0 {
-		c.add(j.Pos, diag.UnrelatedJoin, "join %s closes the %s of step %s, but branch %s does not lead to it",
-			j.Name, split.Kind, split.Name, strings.Join(missing, ", "))
+		branches := "branch " + missing[0] + " does"
+		if len(missing) > 1 {
+			branches = "branches " + strings.Join(missing, ", ") + " do"
+		}
+		c.add(j.Pos, diag.UnrelatedJoin, "join %s closes the %s of step %s, but %s not lead to it",
+			j.Name, split.Kind, split.Name, branches)
 		return
 	}
 	if split.MatchingJoin != "" && split.MatchingJoin != j.Name {
@@ -299,10 +320,10 @@ func (c *checker) join(j *ir.Step, in []arrival) {
 }
 
 // inputs checks each flow.Input[T] against the innermost foreach around
-// the step.
-func (c *checker) inputs() {
+// the step, for the steps the graph walk reached.
+func (c *checker) inputs(reached map[string]scope) {
 	for _, s := range c.f.Steps {
-		if s.InputType == "" {
+		if _, ok := reached[s.Name]; !ok || s.InputType == "" {
 			continue
 		}
 		pos := s.Pos

@@ -49,10 +49,14 @@ type Diagnostic struct {
 	Message string
 }
 
-// Error returns "file:line:col: CODE message".
+// Error returns "file:line:col: CODE message", on one line: a newline in
+// the message (go/parser quotes raw string literals whole) is written \n,
+// so that editors and CI can read one diagnostic a line.
 func (d Diagnostic) Error() string {
-	return fmt.Sprintf("%s: %s %s", d.Pos, d.Code, d.Message)
+	return fmt.Sprintf("%s: %s %s", d.Pos, d.Code, oneLine.Replace(d.Message))
 }
+
+var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 // List collects diagnostics. The zero List is ready to use.
 type List []Diagnostic

@@ -17,6 +17,11 @@ package golden_test
 //   - A file options.txt holds the options the case is loaded with, one a
 //     line; `config NAME=PATH` passes --config NAME=PATH, PATH relative to the
 //     case directory. Blank lines and lines starting with # are ignored.
+//   - A file NAME.go.nofmt is the case's NAME.go where gofmt, which reads
+//     every .go file below golden/, must not see it: Go that does not parse,
+//     or a layout gofmt would change. The case is then loaded from a copy
+//     in a temporary directory with the file renamed, and the diagnostics'
+//     positions are mapped back to the case.
 //
 // Every want must be met by exactly one diagnostic and every diagnostic must
 // meet a want, so a fixture fails on a missing diagnostic, on an unexpected
@@ -25,9 +30,6 @@ package golden_test
 import (
 	"bufio"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -81,17 +83,71 @@ func badCases(t *testing.T) []string {
 }
 
 // badLoad runs check.Load on a case with its options, turning a panic into
-// a test failure.
-func badLoad(t *testing.T, dir string) (diags diag.List) {
+// a test failure, and checks that the diagnostics come back sorted.
+func badLoad(t *testing.T, dir string) diag.List {
 	t.Helper()
 	opts := badOptions(t, dir)
-	defer func() {
-		if r := recover(); r != nil {
-			t.Fatalf("check.Load(%s) panicked: %v\n%s", dir, r, debug.Stack())
-		}
+	loadDir, back := badStage(t, dir)
+	var diags diag.List
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("check.Load(%s) panicked: %v\n%s", dir, r, debug.Stack())
+			}
+		}()
+		_, diags = check.Load(loadDir, opts)
 	}()
-	_, diags = check.Load(dir, opts)
+	if sorted := diags.Sorted(); !reflect.DeepEqual(diags, sorted) {
+		t.Errorf("check.Load returned diagnostics out of order or duplicated:\n%v\nwant\n%v", diags, sorted)
+	}
+	for i := range diags {
+		diags[i].Pos.File = back(diags[i].Pos.File)
+	}
 	return diags
+}
+
+// badNoFmt is the suffix of a case's Go file that gofmt must not see.
+const badNoFmt = ".go.nofmt"
+
+// badStage returns the directory to load a case from, and a function that
+// maps a diagnostic's file back into the case. A case with NAME.go.nofmt
+// files is copied to a temporary directory with them renamed NAME.go.
+func badStage(t *testing.T, dir string) (string, func(string) string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return strings.HasSuffix(e.Name(), badNoFmt) }) {
+		return dir, func(f string) string { return f }
+	}
+	tmp := t.TempDir()
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(e.Name(), ".nofmt")
+		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tmp, func(f string) string {
+		switch {
+		case f == tmp:
+			return dir
+		case filepath.Dir(f) == tmp:
+			name := filepath.Base(f)
+			if _, err := os.Stat(filepath.Join(dir, name+".nofmt")); err == nil && strings.HasSuffix(name, ".go") {
+				name += ".nofmt"
+			}
+			return filepath.Join(dir, name)
+		}
+		return f
+	}
 }
 
 // badOptions reads the case's options.txt, if any.
@@ -133,10 +189,10 @@ func badWants(t *testing.T, dir string) []*badWant {
 	var wants []*badWant
 	for _, e := range entries {
 		var marker string
-		switch filepath.Ext(e.Name()) {
-		case ".go":
+		switch name := e.Name(); {
+		case strings.HasSuffix(name, ".go"), strings.HasSuffix(name, badNoFmt):
 			marker = "//"
-		case ".toml":
+		case strings.HasSuffix(name, ".toml"):
 			marker = "#"
 		default:
 			continue
@@ -273,15 +329,12 @@ func TestBad(t *testing.T) {
 			t.Parallel()
 			wants := badWants(t, dir)
 			diags := badLoad(t, dir)
-			if sorted := diags.Sorted(); !reflect.DeepEqual(diags, sorted) {
-				t.Errorf("check.Load returned diagnostics out of order or duplicated:\n%v\nwant\n%v", diags, sorted)
-			}
 			missing, extra := badMatch(dir, diags, wants)
 			for _, w := range missing {
 				t.Errorf("%s: no diagnostic matches %q", w.at, w.re)
 			}
 			for _, d := range extra {
-				t.Errorf("unexpected diagnostic %s", diag.List{d}.Relative(dir))
+				t.Errorf("unexpected diagnostic %s", diag.List{d}.Relative(filepath.Dir(dir)))
 			}
 		})
 	}
@@ -303,10 +356,11 @@ func TestBadCasesReport(t *testing.T) {
 	}
 }
 
-// TestBadCodesCovered checks that every diagnostic code of diag/codes.go
-// is reported by at least one case, so a new code comes with a fixture.
+// TestBadCodesCovered checks that every diagnostic code, diag.All (which
+// diag's tests hold equal to the codes declared in diag/codes.go), is
+// reported by at least one case, so a new code comes with a fixture.
 func TestBadCodesCovered(t *testing.T) {
-	codes := badAllCodes(t)
+	codes := diag.All
 	seen := map[diag.Code][]string{}
 	for _, dir := range badCases(t) {
 		for _, d := range badLoad(t, dir) {
@@ -323,33 +377,4 @@ func TestBadCodesCovered(t *testing.T) {
 			t.Errorf("cases %v report %s, which diag/codes.go does not declare", slices.Compact(cases), c)
 		}
 	}
-}
-
-// badAllCodes reads the codes declared in diag/codes.go.
-func badAllCodes(t *testing.T) []diag.Code {
-	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, filepath.Join("..", "diag", "codes.go"), nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var codes []diag.Code
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, s := range gd.Specs {
-			for _, v := range s.(*ast.ValueSpec).Values {
-				if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					s, _ := strconv.Unquote(lit.Value)
-					codes = append(codes, diag.Code(s))
-				}
-			}
-		}
-	}
-	if len(codes) == 0 {
-		t.Fatal("found no codes in diag/codes.go")
-	}
-	return codes
 }

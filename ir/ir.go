@@ -112,6 +112,9 @@ type Step struct {
 	Pos  Pos    `json:"pos"`
 	// Next holds the successors in the order the source names them.
 	Next []string `json:"next,omitempty"`
+	// Inputs says the method takes flow.Inputs: it is a join (Kind is
+	// join, unless the step is also, wrongly, a split).
+	Inputs bool `json:"inputs,omitempty"`
 	// ReturnsError says the method returns (flow.Next, error), or error for End.
 	ReturnsError bool `json:"returns_error,omitempty"`
 	// ForeachVar is the field a foreach step splits over; ForeachElem is its
@@ -136,6 +139,10 @@ type Step struct {
 	// Foreach lists the open foreach steps around this step, outermost first:
 	// its foreach nesting.
 	Foreach []string `json:"foreach,omitempty"`
+	// Broken marks a step some of whose transitions could not be read; the
+	// parser has reported them, and graph checks that would only echo them
+	// are skipped. Never set in a plan.
+	Broken bool `json:"-"`
 	// SelfLoop marks a conditional step that may go to itself.
 	SelfLoop bool `json:"self_loop,omitempty"`
 }

@@ -56,6 +56,7 @@ func (b *flowBuilder) config(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		path = filepath.Join(b.l.dir, def)
 	} else {
 		b.l.diags.Add(pos, diag.ConfigFile, "config %s has no file: add default:\"%s.toml\" to the field, or pass --config %s=PATH", c.Name, c.Name, c.Name)
+		b.configFailed(c.Name)
 		b.addConfig(fd, c)
 		return
 	}
@@ -69,7 +70,8 @@ func (b *flowBuilder) config(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		if fromFlag {
 			where = pos
 		}
-		b.l.diags.Add(where, diag.ConfigFile, "config %s: %v", c.Name, errors.Unwrap(err))
+		b.l.diags.Add(where, diag.ConfigFile, "config %s: read %s: %v", c.Name, c.File, errors.Unwrap(err))
+		b.configFailed(c.Name)
 		b.addConfig(fd, c)
 		return
 	}
@@ -81,14 +83,23 @@ func (b *flowBuilder) config(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		} else {
 			b.l.diags.Add(diag.Pos{File: path}, diag.ConfigSyntax, "config %s: %v", c.Name, err)
 		}
+		b.configFailed(c.Name)
 		b.addConfig(fd, c)
 		return
 	}
 	c.Value = v
 	if typ != nil {
-		b.l.configShape(c.Name, string(src), path, typ, v, nil)
+		b.l.configShape(c.Name, string(src), path, fl.Type, v, nil) // named as declared in messages
 	}
 	b.addConfig(fd, c)
+}
+
+// configFailed records that config name could not be loaded.
+func (b *flowBuilder) configFailed(name string) {
+	if b.failed == nil {
+		b.failed = map[string]bool{}
+	}
+	b.failed[name] = true
 }
 
 func (b *flowBuilder) addConfig(fd *field, c ir.Config) {
@@ -246,6 +257,7 @@ func (b *flowBuilder) resolveRefs(r *resolver, v Value) Value {
 	if v.Kind == Bare && strings.HasPrefix(v.Text, "${") && strings.Index(v.Text, "}") == len(v.Text)-1 {
 		x, ok := b.lookupRef(r, v, v.Text[2:len(v.Text)-1])
 		if !ok {
+			r.refFailed = true
 			return v
 		}
 		return toValue(x, v.Off)
@@ -261,11 +273,13 @@ func (b *flowBuilder) resolveRefs(r *resolver, v Value) Value {
 		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
 			r.add(r.offPos(v.Off), diag.DirectiveSyntax, "unterminated ${...} reference")
+			r.refFailed = true
 			return v
 		}
 		out.WriteString(s[:i])
 		x, ok := b.lookupRef(r, v, s[i+2:i+j])
 		if !ok {
+			r.refFailed = true
 			return v
 		}
 		if v := toValue(x, 0); v.Kind == Quoted {
@@ -287,6 +301,9 @@ func (b *flowBuilder) lookupRef(r *resolver, v Value, ref string) (any, bool) {
 		r.add(r.offPos(v.Off), diag.ConfigRef, "${%s}: the flow has no config %s%s", ref, parts[0], didYouMean(parts[0], sortedKeys(b.configs)))
 		return nil, false
 	}
+	if b.failed[c.Name] {
+		return nil, false // the config itself failed to load, already reported
+	}
 	if len(parts) == 1 {
 		return c.Value, true
 	}
@@ -299,11 +316,8 @@ func (b *flowBuilder) lookupRef(r *resolver, v Value, ref string) (any, bool) {
 		}
 		cur, ok = m[p]
 		if !ok {
-			if len(c.Value) == 0 && c.File == "" {
-				return nil, false // the config itself failed to load, already reported
-			}
 			r.add(r.offPos(v.Off), diag.ConfigRef, "${%s}: config %s has no key %s%s", ref, parts[0],
-				strings.Join(parts[1:i+2], "."), didYouMean(p, sortedKeys(m)))
+				strings.Join(parts[1:i+2], "."), didYouMeanKey(p, m))
 			return nil, false
 		}
 	}

@@ -4,11 +4,16 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"iter"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
@@ -78,7 +83,7 @@ var directives = map[string]*dirSpec{
 	"schedule": {flow: true, attrs: []string{"cron", "weekly", "daily", "hourly", "timezone"}, flowFn: schedule},
 	"project": {flow: true, attrs: []string{"name", "branch", "production"}, flowFn: func(r *resolver, d *ir.FlowDecorators) {
 		p := &ir.Project{Name: r.str("name", ""), Branch: r.str("branch", ""), Production: r.bool("production", false), Pos: r.irPos}
-		if !r.has("name") {
+		if !r.has("name") && r.ok() {
 			r.add(r.dpos, diag.MissingAttribute, "project needs name=: lower case letters, digits and _")
 		}
 		for _, a := range []struct{ key, v string }{{"name", p.Name}, {"branch", p.Branch}} {
@@ -101,7 +106,7 @@ var directives = map[string]*dirSpec{
 			t.Flows = []string{r.str("flow", "")}
 		case r.has("flows"):
 			t.Flows = r.strs("flows")
-		default:
+		case r.ok():
 			r.add(r.dpos, diag.MissingAttribute, "trigger_on_finish needs flow=NAME or flows=[A, B]")
 		}
 		d.TriggerOnFinish = t
@@ -188,7 +193,7 @@ func trigger(r *resolver, d *ir.FlowDecorators) {
 			r.add(r.attrPos("events"), diag.AttributeValue, "events must be a list, such as [a, b]")
 		}
 		vals = v.List
-	default:
+	case r.ok():
 		r.add(r.dpos, diag.MissingAttribute, "trigger needs event=NAME or events=[A, B]")
 	}
 	for _, v := range vals {
@@ -235,10 +240,18 @@ type resolver struct {
 	dpos  diag.Pos        // the directive's position
 	irPos ir.Pos
 	bad   bool // an attribute failed to resolve
+	// refFailed says the ${...} reference just resolved failed; skip holds
+	// the positions of attributes whose reference failed, which are not
+	// checked again.
+	refFailed bool
+	skip      map[diag.Pos]bool
 }
 
 func (r *resolver) add(pos diag.Pos, code diag.Code, format string, args ...any) {
 	r.bad = true
+	if r.skip[pos] {
+		return // the attribute's ${...} reference failed and was reported
+	}
 	r.b.l.diags.Add(pos, code, format, args...)
 }
 
@@ -327,8 +340,14 @@ func (r *resolver) str(key, def string) string {
 func (r *resolver) oneOf(key, def string, allowed ...string) string {
 	s := r.str(key, def)
 	if r.has(key) && !contains(allowed, s) {
+		var names []string // the values to offer: all but "", which means unset
+		for _, a := range allowed {
+			if a != "" {
+				names = append(names, a)
+			}
+		}
 		r.add(r.offPos(r.vals[key].Value.Off), diag.AttributeValue, "%s %s=%q: want one of %s%s",
-			r.dir.Name, key, s, strings.Join(allowed[1:], ", "), didYouMean(s, allowed[1:]))
+			r.dir.Name, key, s, strings.Join(names, ", "), didYouMean(s, names))
 		return def
 	}
 	return s
@@ -436,6 +455,7 @@ func (b *flowBuilder) flowDirectives() {
 // depend on the step's kind.
 func (b *flowBuilder) stepDirectives(s *step) {
 	seen := map[string]bool{}
+	at := map[string]diag.Pos{}
 	d := &s.ir.Decorators
 	for _, c := range directiveLines(s.decl.Doc) {
 		s.file.used[s.decl.Doc] = true
@@ -443,13 +463,18 @@ func (b *flowBuilder) stepDirectives(s *step) {
 		if r == nil {
 			continue
 		}
+		at[r.dir.Name] = r.dpos
 		spec.step(r, d)
 		if r.dir.Name == "catch" {
 			b.checkCatch(s, r)
 		}
 	}
 	if d.Kubernetes != nil && d.Batch != nil {
-		b.l.diags.Add(b.l.pos(s.decl.Name.Pos()), diag.DirectiveConflict,
+		later := at["batch"]
+		if at["kubernetes"].Line > later.Line {
+			later = at["kubernetes"]
+		}
+		b.l.diags.Add(later, diag.DirectiveConflict,
 			"step %s has both kubernetes and batch; a step runs on one compute platform", s.ir.Name)
 	}
 }
@@ -467,7 +492,7 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	switch {
 	case !ok:
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: the flow has no exported field %s; add %s *flow.CaughtError%s",
-			v, v, v, didYouMean(v, sortedKeys(b.fields)))
+			v, v, v, didYouMeanKey(v, b.fields))
 	case fd.kind != artifactField || !isCaughtError(s.file, fd.typ):
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: field %s must be an artifact of type *flow.CaughtError, not %s", v, v, exprString(fd.typ))
 	}
@@ -516,7 +541,14 @@ func (b *flowBuilder) directive(f *file, c *ast.Comment, seen map[string]bool, o
 		case r.has(a.Key):
 			r.add(apos, diag.DuplicateDirective, "%s %s is given twice", d.Name, a.Key)
 		default:
+			r.refFailed = false
 			a.Value = b.resolveRefs(r, a.Value)
+			if r.refFailed {
+				if r.skip == nil {
+					r.skip = map[diag.Pos]bool{}
+				}
+				r.skip[apos], r.skip[r.offPos(a.Value.Off)] = true, true
+			}
 			r.vals[a.Key] = a
 		}
 	}
@@ -560,43 +592,102 @@ func validProjectName(s string) bool {
 	return true
 }
 
+// maxSuggest bounds the candidates didYouMean searches. A suggestion is for
+// a human's typo; in a flow with more steps or fields than this, which is
+// generated code, it is skipped, so that checking a flow with thousands of
+// bad names stays linear rather than comparing every name with every other.
+const maxSuggest = 1000
+
 // didYouMean returns " (did you mean X?)" for the closest candidate within
-// an edit distance that makes it a likely typo, or "".
+// an edit distance that makes it a likely typo, or "". Ties go to the
+// candidate that sorts first, so the order of candidates does not matter.
 func didYouMean(s string, candidates []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+	if len(candidates) > maxSuggest {
+		return ""
+	}
+	return suggest(s, slices.Values(candidates))
+}
+
+// didYouMeanKey is didYouMean over the keys of m.
+func didYouMeanKey[V any](s string, m map[string]V) string {
+	if len(m) > maxSuggest {
+		return ""
+	}
+	return suggest(s, maps.Keys(m))
+}
+
+func suggest(s string, candidates iter.Seq[string]) string {
+	limit := max(1, min(3, len(s)/3+1))
+	low := appendLower(nil, s)
+	best, bestD := "", limit+1
+	var buf []rune
+	for c := range candidates {
+		if n := utf8.RuneCountInString(c); n-len(low) > limit || len(low)-n > limit {
+			continue // more than limit edits apart: skip lowering it
+		}
+		buf = appendLower(buf[:0], c)
+		d := editDistance(low, buf, limit)
 		if d < bestD || d == bestD && c < best {
 			best, bestD = c, d
 		}
 	}
-	limit := max(1, min(3, len(s)/3+1))
-	if best == "" || bestD > limit || bestD == 0 && best == s {
+	if best == "" || bestD == 0 && best == s {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %s?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+// appendLower appends the runes of s, in lower case, to buf.
+func appendLower(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, unicode.ToLower(r))
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+	return buf
+}
+
+// editDistance is the Levenshtein distance between a and b when it is at
+// most bound, and bound+1 otherwise. Only cells within bound of the
+// diagonal can hold a distance up to bound, so only those are computed:
+// the cost is O(len(a)·bound), not O(len(a)·len(b)), which keeps a flow
+// with thousands of misspelled names, or very long ones, fast to check.
+func editDistance(a, b []rune, bound int) int {
+	far := bound + 1
+	if len(a)-len(b) > bound || len(b)-len(a) > bound {
+		return far
+	}
+	var rows [2][32]int // names are short: keep the rows off the heap
+	prev, cur := rows[0][:0], rows[1][:0]
+	if len(b)+1 > len(rows[0]) {
+		prev, cur = make([]int, 0, len(b)+1), make([]int, 0, len(b)+1)
+	}
+	prev, cur = prev[:len(b)+1], cur[:len(b)+1]
+	for j := range prev {
+		prev[j] = min(j, far)
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-bound), min(len(b), i+bound)
+		cur[lo-1] = far
+		if lo == 1 {
+			cur[0] = min(i, far)
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, far)
+			rowMin = min(rowMin, cur[j])
+		}
+		if hi < len(b) {
+			cur[hi+1] = far
+		}
+		if rowMin >= far {
+			return far
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
 }
 
 var _ = sort.Strings

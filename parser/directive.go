@@ -122,7 +122,7 @@ func (p *dirParser) value(depth int) (Value, error) {
 	if depth > 8 {
 		return Value{}, p.errorf("values nest too deeply")
 	}
-	if p.i >= len(p.s) {
+	if p.done() { // the end of the line, or a trailing comment
 		return Value{}, p.errorf("missing value")
 	}
 	switch p.s[p.i] {
@@ -200,7 +200,7 @@ func (p *dirParser) list(depth int) (Value, error) {
 		}
 		v.List = append(v.List, e)
 		p.space()
-		if p.i >= len(p.s) {
+		if p.done() {
 			return v, &DirectiveError{v.Off, "unterminated list: missing ]"}
 		}
 		switch p.s[p.i] {
@@ -226,7 +226,7 @@ func (p *dirParser) mapValue(depth int) (Value, error) {
 	}
 	for {
 		p.space()
-		if p.i >= len(p.s) {
+		if p.done() {
 			return v, &DirectiveError{v.Off, "unterminated map: missing }"}
 		}
 		a, err := p.attrIn(depth + 1)
@@ -235,7 +235,7 @@ func (p *dirParser) mapValue(depth int) (Value, error) {
 		}
 		v.Map = append(v.Map, a)
 		p.space()
-		if p.i >= len(p.s) {
+		if p.done() {
 			return v, &DirectiveError{v.Off, "unterminated map: missing }"}
 		}
 		switch p.s[p.i] {

@@ -78,7 +78,7 @@ func (b *flowBuilder) fieldsOf() {
 					"flow tag %q: the first word must be param or config%s", opts, didYouMean(kind, []string{"param", "config"}))
 				fallthrough
 			default:
-				b.l.checkStorable(b.file, fl.Type, id.Name)
+				b.l.checkStorable(b.file, fl.Type, id.Name, false)
 				f.Artifacts = append(f.Artifacts, ir.Artifact{Field: id.Name, GoType: exprString(fl.Type), Pos: b.l.irPos(id.Pos())})
 			}
 		}
@@ -142,7 +142,7 @@ func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		p.Separator = ","
 	}
 	if p.Type == ir.JSON {
-		b.l.checkStorable(b.file, fl.Type, fd.name)
+		b.l.checkStorable(b.file, fl.Type, fd.name, true)
 	}
 	if def, ok := tag.Lookup("default"); ok {
 		if p.Required {
@@ -305,8 +305,14 @@ func validParamName(n string) bool {
 
 // checkStorable reports a field whose type can hold no saved value: channels
 // and functions, directly or inside a type of this package.
-func (l *loader) checkStorable(f *file, t ast.Expr, name string) {
-	if why := l.unstorable(t, map[string]bool{}); why != "" {
+func (l *loader) checkStorable(f *file, t ast.Expr, name string, param bool) {
+	why := l.unstorable(t, map[string]bool{})
+	switch {
+	case why == "":
+	case param:
+		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
+			"parameter %s cannot be saved: %s; a parameter holds data given on the command line", name, why)
+	default:
 		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
 			"field %s cannot be saved as an artifact: %s; make it unexported to keep it out of the datastore", name, why)
 	}

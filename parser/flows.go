@@ -28,6 +28,9 @@ type flowBuilder struct {
 	methods map[string]method // every method of the type by name
 	steps   map[string]*step
 	configs map[string]*ir.Config // by config name
+	// failed holds the configs that could not be loaded, already reported:
+	// references to them are not reported again.
+	failed map[string]bool
 }
 
 // flows finds every flow struct of the package, in source order.

@@ -137,6 +137,11 @@ func (b *flowBuilder) signature(s *step) {
 	case len(params) > 2:
 		b.l.diags.Add(b.l.pos(params[2].Pos()), diag.BadSignature,
 			"step %s has %d parameters; a step takes (c *flow.Context) and a join also (in flow.Inputs[%s])", s.ir.Name, len(params), b.flow.Name)
+		// Still a join if its second parameter says so, so that the graph
+		// checks do not also ask for the flow.Inputs it has.
+		if ix, ok := params[1].(*ast.IndexExpr); ok && isFlowSel(f, ix.X, "Inputs") {
+			b.inputsParam(s, params[1])
+		}
 	case len(params) == 2:
 		b.inputsParam(s, params[1])
 	}
@@ -152,6 +157,7 @@ func (b *flowBuilder) inputsParam(s *step, t ast.Expr) {
 		return
 	}
 	s.hasInputs = true
+	s.ir.Inputs = true
 	if id, ok := ix.Index.(*ast.Ident); !ok || id.Name != b.flow.Name {
 		b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.BadInputsType,
 			"step %s: flow.Inputs[%s] must name the flow's own type, flow.Inputs[%s]", s.ir.Name, exprString(ix.Index), b.flow.Name)
@@ -252,6 +258,18 @@ func (b *flowBuilder) inputCall(s *step, ix *ast.IndexExpr) {
 
 // returnStmt reads one return statement of a non-End step.
 func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
+	if !returnsNext(s.file, s.decl) {
+		// The step's results are wrong, and results reported it: take a
+		// transition wherever this return has one, to keep the step in the
+		// graph, and say nothing more about the return.
+		for _, e := range r.Results {
+			if call, kind := transitionCall(s.file, e); kind != "" {
+				b.transition(s, call, kind)
+				return
+			}
+		}
+		return
+	}
 	if len(r.Results) == 0 {
 		b.l.diags.Add(b.l.pos(r.Pos()), diag.BadTransition,
 			"step %s: a bare return gives no transition; return flow.Goto, flow.Branch or flow.Foreach", s.ir.Name)
@@ -261,24 +279,36 @@ func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
 	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" && s.ir.ReturnsError && len(r.Results) == 2 {
 		return // a failure: return nil, err
 	}
-	call, ok := e.(*ast.CallExpr)
-	var kind string
-	if ok {
-		fun := call.Fun
-		if ix, isIx := fun.(*ast.IndexExpr); isIx {
-			fun = ix.X // flow.Foreach[T](...)
-		}
-		for _, k := range []string{"Goto", "Branch", "Foreach"} {
-			if isFlowSel(s.file, fun, k) {
-				kind = strings.ToLower(k)
-			}
-		}
-	}
+	call, kind := transitionCall(s.file, e)
 	if kind == "" {
 		b.l.diags.Add(b.l.pos(e.Pos()), diag.BadTransition,
 			"step %s: return flow.Goto(f.X), flow.Branch(f.A, f.B) or flow.Foreach(f.Items, f.X) directly, not %s", s.ir.Name, shorten(exprString(e)))
 		return
 	}
+	b.transition(s, call, kind)
+}
+
+// transitionCall returns e as a call of flow.Goto, Branch or Foreach and
+// its kind: goto, branch or foreach; kind is "" for anything else.
+func transitionCall(f *file, e ast.Expr) (*ast.CallExpr, string) {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return nil, ""
+	}
+	fun := call.Fun
+	if ix, isIx := fun.(*ast.IndexExpr); isIx {
+		fun = ix.X // flow.Foreach[T](...)
+	}
+	for _, k := range []string{"Goto", "Branch", "Foreach"} {
+		if isFlowSel(f, fun, k) {
+			return call, strings.ToLower(k)
+		}
+	}
+	return nil, ""
+}
+
+// transition reads the arguments of a transition call and records it.
+func (b *flowBuilder) transition(s *step, call *ast.CallExpr, kind string) {
 	t := transition{kind: kind, call: call.Pos()}
 	args := call.Args
 	switch {
@@ -292,15 +322,19 @@ func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
 		t.forVar = b.foreachVar(s, args[0])
 		args = args[1:]
 	}
+	bad := false
 	for _, a := range args {
 		name, ok := b.stepRef(s, a)
 		if !ok {
-			return
+			bad = true // report every bad target, not only the first
+			continue
 		}
 		t.targets = append(t.targets, name)
 		t.pos = append(t.pos, a.Pos())
 	}
-	s.ret = append(s.ret, t)
+	if !bad {
+		s.ret = append(s.ret, t)
+	}
 }
 
 // stepRef reads a transition target, f.X, and checks that X is a step.
@@ -327,7 +361,7 @@ func (b *flowBuilder) stepRef(s *step, e ast.Expr) (string, bool) {
 		what = "a method that is not a step (a step takes *flow.Context)"
 	}
 	b.l.diags.Add(b.l.pos(sel.Sel.Pos()), diag.UnknownStep, "step %s goes to %s, which is %s%s",
-		s.ir.Name, name, what, didYouMean(name, sortedKeys(b.steps)))
+		s.ir.Name, name, what, didYouMeanKey(name, b.steps))
 	return "", false
 }
 
@@ -384,8 +418,10 @@ func (b *flowBuilder) kind(s *step) {
 		st.Kind = ir.KindEnd
 		return
 	}
+	st.Broken = len(s.ret) == 0 || b.hasReturnDiag(s)
 	if len(s.ret) == 0 {
-		if !b.hasReturnDiag(s) {
+		// A step whose results are wrong was reported by results already.
+		if !b.hasReturnDiag(s) && returnsNext(s.file, s.decl) {
 			b.l.diags.Add(b.l.pos(s.decl.Name.Pos()), diag.MissingNext,
 				"step %s returns no transition; end it with return flow.Goto(f.Next)", st.Name)
 		}
@@ -393,15 +429,19 @@ func (b *flowBuilder) kind(s *step) {
 		return
 	}
 	first := s.ret[0]
+	same := []transition{first}
 	for _, t := range s.ret[1:] {
 		if t.kind != first.kind {
 			b.l.diags.Add(b.l.pos(t.call), diag.MixedTransitions,
 				"step %s returns both flow.%s and flow.%s; a step either goes to steps, branches or loops over a foreach",
 				st.Name, title(first.kind), title(t.kind))
-			st.Kind = ir.KindLinear
-			return
+			continue
 		}
+		same = append(same, t)
 	}
+	// The first return's kind wins: the step keeps its place in the graph
+	// and only the returns that disagree with it are reported.
+	s.ret = same
 	seen := map[string]bool{}
 	for _, t := range s.ret {
 		for i, n := range t.targets {

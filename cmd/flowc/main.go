@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,8 +36,19 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // reported marks an error whose details were already printed.
 var errReported = errors.New("reported")
 
-// run executes flowc with args and returns its exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+// run executes flowc with args and returns its exit code. A panic is a bug
+// in flowc: it is reported in one line, without a stack trace, and exits 1;
+// FLOWC_TRACEBACK=1 shows the stack for a bug report.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("FLOWC_TRACEBACK") != "" {
+				panic(r)
+			}
+			fmt.Fprintf(stderr, "flowc: internal error: %v\n(this is a bug in flowc; rerun with FLOWC_TRACEBACK=1 and report it)\n", r)
+			code = exitDiags
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -47,13 +59,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitDiags
 	}
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || cobraUsage(err) {
 		fmt.Fprintf(stderr, "flowc: %v\nRun 'flowc help' for usage.\n", err)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "flowc: %v\n", err)
 	return exitDiags
 }
+
+// cobraUsage reports the command-line mistakes cobra finds itself and
+// returns untyped: an unknown command, or arguments to a command that takes
+// none ("unknown command "x" for "flowc version"").
+func cobraUsage(err error) bool { return strings.HasPrefix(err.Error(), "unknown command ") }
 
 // newRoot builds the command tree.
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
