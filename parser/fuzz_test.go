@@ -2,6 +2,8 @@ package parser_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -85,6 +87,9 @@ func FuzzParseDirective(f *testing.F) {
 	for _, s := range directiveSeeds {
 		f.Add(s)
 	}
+	for _, s := range exampleDirectives(f) {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, line string) {
 		d, err := parser.ParseDirective(line)
 		if err != nil {
@@ -117,6 +122,28 @@ func FuzzParseDirective(f *testing.F) {
 			t.Fatalf("ParseDirective(%q) = %+v\nprinted as %q parses to %+v", line, a, printed, b)
 		}
 	})
+}
+
+// exampleDirectives returns every //flow: line of the repository's examples.
+func exampleDirectives(f *testing.F) []string {
+	f.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*", "*.go"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no example sources: %v", err)
+	}
+	var out []string
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if line = strings.TrimSpace(line); strings.HasPrefix(line, parser.DirectivePrefix) {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
 }
 
 // checkOffsets checks that every offset of d points into line at what it

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -61,7 +63,7 @@ func writeFiles(cmd *cobra.Command, files []backends.File, out string) error {
 			}
 		}
 		return nil
-	case len(files) == 1:
+	case len(files) == 1 && !strings.HasSuffix(out, "/"):
 		if st, err := os.Stat(out); err == nil && st.IsDir() {
 			out = filepath.Join(out, files[0].Name)
 		}
@@ -80,6 +82,22 @@ func writeFiles(cmd *cobra.Command, files []backends.File, out string) error {
 
 // writeFile writes data atomically: a temporary file renamed into place.
 func writeFile(path string, data []byte) error {
+	if err := writeFileAtomic(path, data); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the temporary file's name from an *os.PathError.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".flowc-*")
 	if err != nil {
 		return err
