@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/exec"
+)
+
+func newResume() *cobra.Command {
+	var rf runFlags
+	var origin string
+	c := &cobra.Command{
+		Use:   "resume [PKG] [STEP] [--origin-run-id ID]",
+		Short: "Run a failed flow again, reusing what already succeeded",
+		Long: `Resume starts a new run of the flow that clones, by reference, every task of
+the origin run (the latest run by default) that finished, except STEP and the
+steps after it, and runs the rest with the origin's parameters. Without STEP
+only the tasks that did not finish run again.`,
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var pkgArgs []string
+			step := ""
+			for _, a := range args {
+				if st, err := os.Stat(a); err == nil && st.IsDir() && len(pkgArgs) == 0 {
+					pkgArgs = append(pkgArgs, a)
+				} else if step == "" {
+					step = a
+				} else {
+					return usagef("resume takes a package directory and a step, got %v", args)
+				}
+			}
+			f, dir, err := rf.front.loadFlow(pkgArgs, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if step != "" && f.Step(step) == nil {
+				return usagef("flow %s has no step %s", f.Name, step)
+			}
+			if origin == "" {
+				st, err := datastore.OpenLocal(rf.root)
+				if err != nil {
+					return err
+				}
+				if origin, err = st.LatestRun(context.Background(), f.Name); err != nil {
+					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, rf.root)
+				}
+			}
+			return executeWith(cmd, f, dir, &rf, nil, &exec.Resume{OriginRunID: origin, Step: step})
+		},
+	}
+	rf.register(c.Flags())
+	c.Flags().StringVar(&origin, "origin-run-id", "", "the run to resume (default: the flow's latest run)")
+	return c
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/exec"
+)
+
+// runFlags are run's own flags; the flow's parameters are added per flow.
+type runFlags struct {
+	front        frontFlags
+	root         string
+	maxWorkers   int
+	maxNumSplits int
+	maxLogSize   int
+	tags         []string
+	runIDFile    string
+	local        bool
+}
+
+func (rf *runFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
+	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	fs.StringVar(&rf.root, "datastore-root", datastore.DefaultRoot, "the local datastore's directory")
+	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
+	fs.IntVar(&rf.maxNumSplits, "max-num-splits", 100, "fail a foreach that starts more tasks than this")
+	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
+	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
+	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
+	fs.BoolVar(&rf.local, "local", true, "run on this machine (the default)")
+}
+
+func newRun() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "run [PKG] [--PARAM value ...]",
+		Short: "Run a flow on this machine",
+		Long: `Run builds the flow's task runner and runs every task on this machine, many
+at once, with artifacts saved in the local datastore (.flowc by default).
+The flow's parameters are flags: --NAME value, or the environment variable
+FLOWC_PARAM_NAME (upper case, - as _). Exit status 0 when the run succeeds,
+1 when it fails, 2 on a usage error.`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCmd(cmd, args)
+		},
+	}
+	return c
+}
+
+func runCmd(cmd *cobra.Command, args []string) error {
+	var rf runFlags
+	// First pass: find the package and the flags that choose the flow,
+	// skipping the parameters, which are known only once the flow is.
+	pre := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	pre.ParseErrorsAllowlist.UnknownFlags = true
+	pre.SetOutput(discard{})
+	rf.register(pre)
+	help := pre.BoolP("help", "h", false, "")
+	if err := pre.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *help {
+		return cmd.Help()
+	}
+	if pre.NArg() > 1 {
+		return usagef("run takes one package directory, got %v", pre.Args())
+	}
+	f, dir, err := rf.front.loadFlow(pre.Args(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	// Second pass: every flag, the flow's parameters included.
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(discard{})
+	rf = runFlags{}
+	rf.register(fs)
+	values := map[string]*string{}
+	for _, p := range f.Params {
+		help := p.Help
+		if p.Required {
+			help += " (required)"
+		}
+		values[p.Field] = fs.String(p.Name, defaultText(p), strings.TrimSpace(help))
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{paramHint(err, f)}
+	}
+	params, err := paramValues(f, fs, values)
+	if err != nil {
+		return err
+	}
+	return executeWith(cmd, f, dir, &rf, params, nil)
+}
+
+// paramValues parses each parameter given as a flag or in the environment.
+func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	for _, p := range f.Params {
+		raw, given := *values[p.Field], fs.Changed(p.Name)
+		env := "FLOWC_PARAM_" + strings.ToUpper(strings.ReplaceAll(p.Name, "-", "_"))
+		if !given {
+			if v, ok := os.LookupEnv(env); ok {
+				raw, given = v, true
+			}
+		}
+		if !given {
+			if p.Required {
+				return nil, usagef("parameter --%s is required (or set %s)", p.Name, env)
+			}
+			continue
+		}
+		v, err := parser.ParseValue(p.Type, p.Separator, raw)
+		if err != nil {
+			return nil, usagef("--%s: %v", p.Name, err)
+		}
+		out[p.Field] = v
+	}
+	return out, nil
+}
+
+// executeWith runs (or resumes) the flow and reports how it ended.
+func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, params map[string]json.RawMessage, resume *exec.Resume) error {
+	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 {
+		return usagef("--max-workers, --max-num-splits and --max-log-size must be at least 1")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	out := cmd.OutOrStdout()
+	start := time.Now()
+	res, err := exec.Run(ctx, exec.Options{
+		Plan: f, PkgDir: dir, Root: rf.root, Params: params, MaxWorkers: rf.maxWorkers,
+		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: out,
+		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
+			if rf.runIDFile == "" {
+				return nil
+			}
+			return os.WriteFile(rf.runIDFile, []byte(runID), 0o644)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	took := time.Since(start).Round(time.Millisecond)
+	if res.Status == datastore.RunSucceeded {
+		fmt.Fprintf(out, "Run %s/%s succeeded in %s (%d tasks", f.Name, res.RunID, took, res.Tasks)
+		if res.Cloned > 0 {
+			fmt.Fprintf(out, ", %d cloned", res.Cloned)
+		}
+		fmt.Fprintln(out, ").")
+		return nil
+	}
+	w := cmd.ErrOrStderr()
+	fmt.Fprintf(w, "Run %s/%s failed after %s.\n", f.Name, res.RunID, took)
+	if res.Failed != "" {
+		fmt.Fprintf(w, "  task:  %s\n  error: %v\n  log:   flowc logs %s --stderr\n", res.Failed, res.Err, res.Failed)
+	} else if res.Err != nil {
+		fmt.Fprintf(w, "  error: %v\n", res.Err)
+	}
+	fmt.Fprintf(w, "Resume it with: flowc resume --origin-run-id %s\n", res.RunID)
+	return errReported
+}
+
+func buildOptions() exec.BuildOptions {
+	return exec.BuildOptions{Version: versionString()}
+}
+
+// defaultText shows a parameter's default as a user would type it.
+func defaultText(p ir.Param) string {
+	if p.Default == nil {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(p.Default, &s) == nil {
+		return s
+	}
+	var list []string
+	if p.Type == ir.Strings && json.Unmarshal(p.Default, &list) == nil {
+		return strings.Join(list, p.Separator)
+	}
+	return string(p.Default)
+}
+
+// paramHint adds the flow's parameters to an unknown-flag error.
+func paramHint(err error, f *ir.Flow) error {
+	if !strings.Contains(err.Error(), "unknown flag") {
+		return err
+	}
+	var names []string
+	for _, p := range f.Params {
+		names = append(names, "--"+p.Name)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return fmt.Errorf("%w; flow %s has no parameters", err, f.Name)
+	}
+	return fmt.Errorf("%w; flow %s's parameters are %s", err, f.Name, strings.Join(names, ", "))
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+var _ = errors.New

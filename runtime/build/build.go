@@ -1,0 +1,215 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// Options change how a runner is built.
+type Options struct {
+	// CacheDir holds generated sources and binaries; default
+	// $XDG_CACHE_HOME/flowc/runners (os.UserCacheDir).
+	CacheDir string
+	// Go is the go command; default "go" from PATH.
+	Go string
+	// Version is flowc's version, part of the cache key.
+	Version string
+	// Env is extra environment for go build (GOOS, GOARCH, CGO_ENABLED ...),
+	// also part of the cache key.
+	Env []string
+}
+
+// Runner is a built task runner.
+type Runner struct {
+	Path   string // the binary
+	Key    string // the content hash it is cached under
+	Cached bool   // found in the cache, not built
+}
+
+// Build returns the task runner of flow f, whose package is in pkgDir,
+// building it unless the cache already holds one for the same sources.
+func Build(ctx context.Context, pkgDir string, f *ir.Flow, opts Options) (*Runner, error) {
+	if err := opts.defaults(); err != nil {
+		return nil, err
+	}
+	pkgDir, err := filepath.Abs(pkgDir)
+	if err != nil {
+		return nil, err
+	}
+	modRoot, err := moduleRoot(pkgDir)
+	if err != nil {
+		return nil, err
+	}
+	src, err := Generate(f)
+	if err != nil {
+		return nil, err
+	}
+	key, err := cacheKey(modRoot, src, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build runner for %s: hash sources: %w", f.Name, err)
+	}
+	dir := filepath.Join(opts.CacheDir, key[:2], key)
+	bin := filepath.Join(dir, "runner")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	if st, err := os.Stat(bin); err == nil && st.Mode().IsRegular() {
+		return &Runner{Path: bin, Key: key, Cached: true}, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := goBuild(ctx, pkgDir, dir, bin, src, opts); err != nil {
+		return nil, fmt.Errorf("build runner for %s: %w", f.Name, err)
+	}
+	return &Runner{Path: bin, Key: key}, nil
+}
+
+func (o *Options) defaults() error {
+	if o.CacheDir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		o.CacheDir = filepath.Join(base, "flowc", "runners")
+	}
+	if o.Go == "" {
+		o.Go = "go"
+	}
+	path, err := exec.LookPath(o.Go)
+	if err != nil {
+		return fmt.Errorf("build runner: the go command is needed to build a flow's task runner: %w", err)
+	}
+	o.Go = path
+	return nil
+}
+
+// goBuild writes the generated main into the cache and builds it as if it
+// stood in a directory beside the flow's package.
+func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Options) error {
+	mainFile := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(mainFile, src, 0o644); err != nil {
+		return err
+	}
+	virtual := filepath.Join(pkgDir, "zz_flowc_runner", "main.go")
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": {virtual: mainFile}})
+	if err != nil {
+		return err
+	}
+	overlayFile := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+		return err
+	}
+	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
+	cmd := exec.CommandContext(ctx, opts.Go, "build", "-overlay", overlayFile, "-trimpath", "-o", tmp, "./zz_flowc_runner")
+	cmd.Dir = pkgDir
+	cmd.Env = append(os.Environ(), opts.Env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		os.Remove(tmp)
+		msg := strings.TrimSpace(out.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return errors.New("go build failed:\n" + msg)
+	}
+	return os.Rename(tmp, bin)
+}
+
+// moduleRoot finds the directory of the go.mod above dir.
+func moduleRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("build runner: %s is not inside a Go module (no go.mod above it)", dir)
+		}
+	}
+}
+
+// cacheKey hashes what the runner is made of: the generated main, every Go
+// source, go.mod and go.sum of the module (which pin every dependency,
+// flowc included), flowc's version, the Go toolchain and the build
+// environment.
+func cacheKey(modRoot string, src []byte, opts Options) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "flowc-runner v1\nflowc %s\n", opts.Version)
+	if st, err := os.Stat(opts.Go); err == nil {
+		fmt.Fprintf(h, "go %s %d %d\n", opts.Go, st.Size(), st.ModTime().UnixNano())
+	}
+	for _, k := range []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64"} {
+		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
+	}
+	env := append([]string(nil), opts.Env...)
+	sort.Strings(env)
+	fmt.Fprintf(h, "env %q\n", env)
+	fmt.Fprintf(h, "main %d\n", len(src))
+	h.Write(src)
+	files, err := moduleFiles(modRoot)
+	if err != nil {
+		return "", err
+	}
+	for _, rel := range files {
+		f, err := os.Open(filepath.Join(modRoot, rel))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\nfile %s\n", rel)
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// moduleFiles lists the module's Go sources and its go.mod and go.sum,
+// sorted, skipping test files, testdata, hidden directories and nested
+// modules.
+func moduleFiles(root string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path == root {
+				return nil
+			}
+			if name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") ||
+			filepath.Dir(path) == root && (name == "go.mod" || name == "go.sum" || name == "go.work") {
+			rel, _ := filepath.Rel(root, path)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}

@@ -1,0 +1,67 @@
+package datastore
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/flowc-dev/flowc/runtime/codec"
+)
+
+// PutArtifact encodes v with package codec and stores it as a blob,
+// returning its entry for an artifact index. A []byte or numeric slice goes
+// from v's memory to the file without an intermediate copy.
+func (s *Store) PutArtifact(ctx context.Context, v any) (Artifact, error) {
+	parts, err := codec.EncodeParts(v)
+	if err != nil {
+		return Artifact{}, err
+	}
+	ref, err := s.PutBlob(ctx, parts...)
+	if err != nil {
+		return Artifact{}, err
+	}
+	return Artifact{SHA: ref.SHA, Size: ref.Size, Encoding: codec.Name, GoType: goType(v)}, nil
+}
+
+// GetArtifact reads artifact a into v, a non-nil pointer to a value of the
+// type it was stored from (or a compatible one, as codec.Decode allows).
+func (s *Store) GetArtifact(ctx context.Context, a Artifact, v any) error {
+	data, err := s.artifactData(ctx, a)
+	if err != nil {
+		return err
+	}
+	// data is a fresh buffer nobody else holds: v may keep it.
+	if err := codec.DecodeNoCopy(data, v); err != nil {
+		return fmt.Errorf("datastore: artifact %s: %w", a.SHA, err)
+	}
+	return nil
+}
+
+// GetArtifactAny reads artifact a without its Go type, as codec.DecodeAny
+// does: for flowc dump, a UI, or the client.
+func (s *Store) GetArtifactAny(ctx context.Context, a Artifact) (any, error) {
+	data, err := s.artifactData(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	v, err := codec.DecodeAny(data)
+	if err != nil {
+		return nil, fmt.Errorf("datastore: artifact %s: %w", a.SHA, err)
+	}
+	return v, nil
+}
+
+func (s *Store) artifactData(ctx context.Context, a Artifact) ([]byte, error) {
+	if a.Encoding != codec.Name {
+		return nil, fmt.Errorf("datastore: artifact %s: encoding %q, this flowc reads %q", a.SHA, a.Encoding, codec.Name)
+	}
+	return s.GetBlob(ctx, a.SHA)
+}
+
+// goType names v's Go type as %T does.
+func goType(v any) string {
+	if v == nil {
+		return "nil"
+	}
+	return reflect.TypeOf(v).String()
+}

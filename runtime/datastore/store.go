@@ -1,0 +1,181 @@
+package datastore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Store is flowc's datastore: blobs and run metadata laid out under one set
+// of keys on a Backend. It is safe for concurrent use, and any number of
+// processes may use Stores on the same backend at once (see the package
+// documentation for who writes what).
+type Store struct {
+	backend Backend
+}
+
+// New returns a Store on b.
+func New(b Backend) *Store { return &Store{backend: b} }
+
+// OpenLocal returns a Store on a Local backend at root ("" means
+// DefaultRoot).
+func OpenLocal(root string) (*Store, error) {
+	l, err := NewLocal(root)
+	if err != nil {
+		return nil, err
+	}
+	return New(l), nil
+}
+
+// Backend returns the backend the Store writes to.
+func (s *Store) Backend() Backend { return s.backend }
+
+// blobPrefix is the first key component of blobs; no flow may be named so.
+const blobPrefix = "data"
+
+// checkName validates a flow, run, step or task name: one key component.
+func checkName(kind, name string) error {
+	err := checkComponent(name)
+	if err == nil && strings.Contains(name, "/") {
+		err = errors.New("contains '/'")
+	}
+	if err == nil && kind == "flow" && name == blobPrefix {
+		err = errors.New("reserved for blobs")
+	}
+	if err != nil {
+		return fmt.Errorf("datastore: %s name %q: %w", kind, name, err)
+	}
+	return nil
+}
+
+// TaskPath locates a task: its pathspec is Flow/Run/Step/Task.
+type TaskPath struct {
+	Flow, Run, Step, Task string
+}
+
+// String returns the pathspec "Flow/Run/Step/Task".
+func (t TaskPath) String() string {
+	return t.Flow + "/" + t.Run + "/" + t.Step + "/" + t.Task
+}
+
+// ParseTaskPath parses a pathspec "Flow/Run/Step/Task".
+func ParseTaskPath(pathspec string) (TaskPath, error) {
+	parts := strings.Split(pathspec, "/")
+	if len(parts) != 4 {
+		return TaskPath{}, fmt.Errorf("datastore: pathspec %q: want Flow/Run/Step/Task", pathspec)
+	}
+	t := TaskPath{parts[0], parts[1], parts[2], parts[3]}
+	return t, t.check()
+}
+
+func (t TaskPath) check() error {
+	for _, c := range [...][2]string{{"flow", t.Flow}, {"run", t.Run}, {"step", t.Step}, {"task", t.Task}} {
+		if err := checkName(c[0], c[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// key returns the key of a file in the task's directory.
+func (t TaskPath) key(name string) string { return t.String() + "/" + name }
+
+// lastRunID is the last run id this process handed out, in microseconds.
+var lastRunID atomic.Int64
+
+// NewRunID returns a new local run id: the current time in microseconds
+// since the Unix epoch, in decimal, as Metaflow's local runs have. Ids from
+// one process are strictly increasing even within one microsecond.
+func NewRunID() string {
+	for {
+		last := lastRunID.Load()
+		now := max(time.Now().UnixMicro(), last+1)
+		if lastRunID.CompareAndSwap(last, now) {
+			return strconv.FormatInt(now, 10)
+		}
+	}
+}
+
+// CompareIDs orders run or task ids: decimal ids by numeric value, before
+// any other id; other ids bytewise.
+func CompareIDs(a, b string) int {
+	da, db := isDecimal(a), isDecimal(b)
+	switch {
+	case da && db:
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			return len(a) - len(b)
+		}
+	case da:
+		return -1
+	case db:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func isDecimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// writeDoc stores v as indented JSON (map keys sorted, so the same document
+// gives the same bytes) ending in a newline.
+func (s *Store) writeDoc(ctx context.Context, key string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("datastore: write %s: %w", key, err)
+	}
+	return s.backend.Put(ctx, key, append(data, '\n'))
+}
+
+// readDoc reads the JSON document at key into v after checking that its
+// "schema" is want. Unknown fields are ignored: a later flowc may add
+// fields without changing the schema.
+func (s *Store) readDoc(ctx context.Context, key, want string, v any) error {
+	data, err := s.backend.Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("datastore: read %s: %w", key, err)
+	}
+	if head.Schema != want {
+		return fmt.Errorf("datastore: read %s: schema %q, this flowc reads %q", key, head.Schema, want)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("datastore: read %s: %w", key, err)
+	}
+	return nil
+}
+
+// listNames returns the names of the common prefixes ("directories")
+// directly under prefix, which must end in "/".
+func (s *Store) listNames(ctx context.Context, prefix string) ([]string, error) {
+	keys, err := s.backend.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, k := range keys {
+		if strings.HasSuffix(k, "/") {
+			names = append(names, strings.TrimSuffix(k[len(prefix):], "/"))
+		}
+	}
+	return names, nil
+}

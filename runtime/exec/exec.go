@@ -1,0 +1,481 @@
+package exec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/build"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/sched"
+	"github.com/flowc-dev/flowc/runtime/task"
+)
+
+// Options configure a run.
+type Options struct {
+	Plan   *ir.Flow
+	PkgDir string // the flow's package, to build its runner
+	Root   string // the datastore root; default .flowc
+	// Params holds parameter values by field name, as typed JSON; missing
+	// ones take their defaults.
+	Params       map[string]json.RawMessage
+	MaxWorkers   int // default 16
+	MaxNumSplits int // default 100
+	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
+	Tags         []string
+	Build        BuildOptions
+	// Resume, when set, makes the run a resume of an earlier one.
+	Resume *Resume
+	// OnStart is called with the run id once the run is recorded, before
+	// any task starts (for --run-id-file); an error stops the run.
+	OnStart func(runID string) error
+	// Out receives task output, each line prefixed with its pathspec, and
+	// progress lines.
+	Out io.Writer
+}
+
+// BuildOptions change how the runner is built.
+type BuildOptions = build.Options
+
+// Result is how a run ended.
+type Result struct {
+	RunID  string
+	Status datastore.RunStatus
+	// Failed is the pathspec of the task that failed the run, and Err why.
+	Failed string
+	Err    error
+	Tasks  int // tasks that finished, cloned ones included
+	Cloned int // tasks cloned from the origin of a resume
+}
+
+// Run executes a flow locally. The run id is known (and the run recorded)
+// before the first task starts; a run stopped by ctx is left resumable.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	e, err := newExecutor(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return e.run(ctx)
+}
+
+// executor is one run in progress.
+type executor struct {
+	opts   Options
+	plan   *ir.Flow
+	store  *datastore.Store
+	runner string
+	runID  string
+	out    *lineWriter
+	sched  *sched.Scheduler
+	// originRun and rerun are set for a resume.
+	originRun *datastore.Run
+	rerun     map[string]bool
+	cloned    atomic.Int64
+}
+
+func newExecutor(ctx context.Context, opts Options) (*executor, error) {
+	if opts.Root == "" {
+		opts.Root = datastore.DefaultRoot
+	}
+	if opts.MaxWorkers <= 0 {
+		opts.MaxWorkers = 16
+	}
+	if opts.MaxNumSplits <= 0 {
+		opts.MaxNumSplits = 100
+	}
+	if opts.MaxLogSize <= 0 {
+		opts.MaxLogSize = 10 << 20
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	opts.Root = root
+	r, err := build.Build(ctx, opts.PkgDir, opts.Plan, opts.Build)
+	if err != nil {
+		return nil, err
+	}
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		return nil, err
+	}
+	return &executor{opts: opts, plan: opts.Plan, store: st, runner: r.Path, out: &lineWriter{w: opts.Out},
+		sched: sched.New(opts.Plan)}, nil
+}
+
+// run records the run, runs init, then every task.
+func (e *executor) run(ctx context.Context) (*Result, error) {
+	e.runID = datastore.NewRunID()
+	res := &Result{RunID: e.runID}
+	u := "unknown"
+	if cu, err := user.Current(); err == nil {
+		u = cu.Username
+	}
+	if e.opts.Resume != nil {
+		if err := e.prepareResume(ctx); err != nil {
+			return nil, err
+		}
+		e.opts.Params = e.originRun.Parameters
+	}
+	rec := datastore.Run{
+		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
+		SystemTags: []string{"user:" + u, "runtime:local"}, Start: time.Now(), Status: datastore.RunRunning,
+		Parameters: e.opts.Params,
+	}
+	if e.originRun != nil {
+		rec.OriginRunID = e.originRun.RunID
+	}
+	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
+		return nil, err
+	}
+	if err := e.store.WriteRun(ctx, rec); err != nil {
+		return nil, err
+	}
+	if e.originRun == nil { // as in Metaflow, a resume does not become the latest run
+		if err := e.store.SetLatestRun(ctx, e.plan.Name, e.runID); err != nil {
+			return nil, err
+		}
+	}
+	e.out.printf("Run %s/%s started", e.plan.Name, e.runID)
+	var err error
+	if e.opts.OnStart != nil {
+		err = e.opts.OnStart(e.runID)
+	}
+	switch {
+	case err != nil:
+	case e.originRun != nil:
+		err = e.cloneParams(ctx)
+	default:
+		err = e.initRun(ctx)
+	}
+	if err == nil {
+		err = e.loop(ctx, res)
+	}
+	rec.End = time.Now()
+	rec.Status = datastore.RunSucceeded
+	if err != nil {
+		rec.Status = datastore.RunFailed
+		res.Err = err
+	}
+	res.Status = rec.Status
+	res.Cloned = int(e.cloned.Load())
+	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil && err == nil {
+		return res, werr
+	}
+	return res, nil
+}
+
+// initRun has the runner record the parameters.
+func (e *executor) initRun(ctx context.Context) error {
+	params := e.opts.Params
+	if params == nil {
+		params = map[string]json.RawMessage{}
+	}
+	data, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp("", "flowc-params-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	cmd := exec.CommandContext(ctx, e.runner, "init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("record the parameters: %s", strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// outcome is a finished task, or the error that ended it.
+type outcome struct {
+	t   *sched.Task
+	att *datastore.Attempt
+	err error
+}
+
+// loop runs tasks as they become ready, at most MaxWorkers at once.
+func (e *executor) loop(ctx context.Context, res *Result) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	queue := []*sched.Task{e.sched.Start()}
+	done := make(chan outcome)
+	running := 0
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	var failure error
+	for len(queue) > 0 || running > 0 {
+		for failure == nil && ctx.Err() == nil && len(queue) > 0 && running < e.opts.MaxWorkers {
+			t := queue[0]
+			queue = queue[1:]
+			running++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				att, err := e.runTask(ctx, t)
+				done <- outcome{t, att, err}
+			}()
+		}
+		if running == 0 {
+			break
+		}
+		o := <-done
+		running--
+		res.Tasks++
+		if o.err != nil {
+			if failure == nil {
+				failure = o.err
+				res.Failed = e.pathspec(o.t)
+				cancel(errRunFailed)
+			}
+			continue
+		}
+		if failure != nil {
+			continue
+		}
+		next, err := e.sched.Done(o.t, transition(o.att))
+		if err != nil {
+			failure = err
+			res.Failed = e.pathspec(o.t)
+			cancel(errRunFailed)
+			continue
+		}
+		queue = append(queue, next...)
+	}
+	if failure != nil {
+		return failure
+	}
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("run interrupted: %w", err)
+	}
+	if e.sched.Pending() > 0 {
+		return fmt.Errorf("the run ended with %d joins still waiting for inputs", e.sched.Pending())
+	}
+	return nil
+}
+
+var errRunFailed = errors.New("another task failed")
+
+func transition(a *datastore.Attempt) sched.Result {
+	if a == nil || a.Transition == nil {
+		return sched.Result{}
+	}
+	r := sched.Result{Next: a.Transition.Next}
+	if a.Transition.Foreach != nil {
+		r.Splits = a.Transition.Foreach.Splits
+	}
+	return r
+}
+
+func (e *executor) pathspec(t *sched.Task) string {
+	return e.plan.Name + "/" + e.runID + "/" + t.Step + "/" + t.ID
+}
+
+func (e *executor) path(t *sched.Task) datastore.TaskPath {
+	return datastore.TaskPath{Flow: e.plan.Name, Run: e.runID, Step: t.Step, Task: t.ID}
+}
+
+// runTask runs a task's attempts until one finishes, or the retries (and a
+// catch's fallback) are used up.
+func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attempt, error) {
+	if a, err := e.clone(ctx, t); err != nil || a != nil {
+		if a != nil {
+			e.cloned.Add(1)
+			e.out.printf("[%s] cloned from %s", e.pathspec(t), a.Origin)
+		}
+		return a, err
+	}
+	st := e.plan.Step(t.Step)
+	retries := 0
+	if st.Decorators.Retry != nil {
+		retries = st.Decorators.Retry.Times
+	}
+	var lastErr error
+	for n := 0; n <= retries+1; n++ {
+		fallback := ""
+		if n == retries+1 {
+			// One more attempt only to record a caught failure: the last
+			// user attempt died without the runner catching it (a crash, a
+			// kill at the timeout).
+			if st.Decorators.Catch == nil || lastErr == nil {
+				break
+			}
+			fallback = lastErr.Error()
+		}
+		code, err := e.attempt(ctx, t, n, fallback)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
+		}
+		if err == nil && code == task.ExitOK {
+			d, err := e.store.ReadDone(ctx, e.path(t))
+			if err != nil {
+				return nil, err
+			}
+			a, err := e.store.ReadAttempt(ctx, e.path(t), d.Attempt)
+			if err != nil {
+				return nil, err
+			}
+			if a.Transition != nil && a.Transition.Foreach != nil && a.Transition.Foreach.Splits > e.opts.MaxNumSplits {
+				return nil, fmt.Errorf("step %s starts a foreach of %d tasks, more than --max-num-splits %d; raise it with --max-num-splits %d",
+					t.Step, a.Transition.Foreach.Splits, e.opts.MaxNumSplits, a.Transition.Foreach.Splits)
+			}
+			return &a, nil
+		}
+		lastErr = err
+		if a, rerr := e.store.ReadAttempt(ctx, e.path(t), n); rerr == nil && a.Error != "" && err == nil {
+			lastErr = errors.New(a.Error)
+		}
+		if lastErr == nil {
+			lastErr = fmt.Errorf("exit status %d", code)
+		}
+		if code == task.ExitNoRetry {
+			break
+		}
+		if n < retries {
+			e.out.printf("[%s] attempt %d failed: %v; retrying", e.pathspec(t), n, lastErr)
+		}
+	}
+	return nil, fmt.Errorf("%s failed: %v", e.pathspec(t), lastErr)
+}
+
+// attempt runs one attempt of a task in a runner process and keeps its
+// logs. It returns the runner's exit code, or an error when the process
+// died or was killed (the attempt is then recorded here).
+func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback string) (int, error) {
+	st := e.plan.Step(t.Step)
+	args := []string{"step", t.Step, "--run-id", e.runID, "--task-id", t.ID, "--retry-count", strconv.Itoa(n),
+		"--datastore-root", e.opts.Root}
+	if len(t.Inputs) > 0 {
+		var in []string
+		for _, r := range t.Inputs {
+			in = append(in, r.String())
+		}
+		args = append(args, "--input-paths", strings.Join(in, ","))
+	}
+	if len(t.Stack) > 0 {
+		args = append(args, "--split-index", strconv.Itoa(t.Stack[len(t.Stack)-1].Index))
+	}
+	if fallback != "" {
+		args = append(args, "--caught", fallback)
+	}
+	cmd := exec.Command(e.runner, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = append(os.Environ(), "FLOWC_RUN_ID="+e.runID)
+	if env := st.Decorators.Environment; env != nil {
+		for k, v := range env.Vars {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	prefix := "[" + e.pathspec(t) + "] "
+	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
+	stderr := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("start the runner: %w", err)
+	}
+	var timeout <-chan time.Time
+	if st.Decorators.Timeout != nil && fallback == "" {
+		// The runner cancels the step's context at the timeout; a step
+		// that ignores it is killed a moment later.
+		timer := time.NewTimer(time.Duration(st.Decorators.Timeout.Seconds)*time.Second + 2*time.Second)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	var err error
+	killedFor := ""
+	select {
+	case err = <-waited:
+	case <-timeout:
+		killedFor = fmt.Sprintf("step %s timed out after %ds and was killed", t.Step, st.Decorators.Timeout.Seconds)
+		err = stop(cmd, waited)
+	case <-ctx.Done():
+		killedFor = "stopped: " + context.Cause(ctx).Error()
+		err = stop(cmd, waited)
+	}
+	stdout.Flush()
+	stderr.Flush()
+	wctx := context.WithoutCancel(ctx)
+	p := e.path(t)
+	_ = e.store.WriteLog(wctx, p, n, datastore.Stdout, bytes.NewReader(stdout.Bytes()))
+	_ = e.store.WriteLog(wctx, p, n, datastore.Stderr, bytes.NewReader(stderr.Bytes()))
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return 0, err
+		}
+		code = ee.ExitCode()
+	}
+	if killedFor == "" && (code == task.ExitOK || code == task.ExitFailed || code == task.ExitNoRetry) {
+		if a, rerr := e.store.ReadAttempt(wctx, p, n); rerr == nil && a.Status != datastore.AttemptRunning {
+			return code, nil
+		}
+	}
+	// The runner did not record how the attempt ended: it crashed, or was
+	// killed. Record it here.
+	msg := killedFor
+	if msg == "" {
+		msg = fmt.Sprintf("the task process exited with %s", describeExit(err))
+	}
+	a, rerr := e.store.ReadAttempt(wctx, p, n)
+	if rerr != nil {
+		a = datastore.Attempt{Attempt: n, Start: start}
+	}
+	a.End, a.Status, a.Error = time.Now(), datastore.AttemptFailed, msg
+	if killedFor != "" {
+		a.Status = datastore.AttemptKilled
+	}
+	if code != 0 {
+		a.ExitCode = &code
+	}
+	_ = e.store.WriteAttempt(wctx, p, a)
+	return code, errors.New(msg)
+}
+
+func describeExit(err error) string {
+	if err == nil {
+		return "status 0 without recording the attempt"
+	}
+	return err.Error()
+}
+
+// stop ends a task's process group: SIGTERM, then SIGKILL after a grace
+// period.
+func stop(cmd *exec.Cmd, waited chan error) error {
+	pgid := cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case err := <-waited:
+		return err
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		return <-waited
+	}
+}

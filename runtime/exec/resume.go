@@ -1,0 +1,110 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/sched"
+	"github.com/flowc-dev/flowc/runtime/task"
+)
+
+// Resume describes the run a new run resumes, as Metaflow's resume: every
+// task of the origin that finished and is neither Step nor after it is
+// cloned by reference (its documents copied, its blobs shared), and the rest
+// run again, with the origin's parameters.
+type Resume struct {
+	OriginRunID string
+	// Step is the step to run again with everything after it; empty means
+	// only what did not finish.
+	Step string
+}
+
+// prepareResume checks the origin and works out which steps must rerun.
+func (e *executor) prepareResume(ctx context.Context) error {
+	r := e.opts.Resume
+	origin, err := e.store.ReadRun(ctx, e.plan.Name, r.OriginRunID)
+	if err != nil {
+		return fmt.Errorf("resume: no run %s/%s: %w", e.plan.Name, r.OriginRunID, err)
+	}
+	e.originRun = &origin
+	e.rerun = map[string]bool{}
+	if r.Step == "" {
+		return nil
+	}
+	if e.plan.Step(r.Step) == nil {
+		return fmt.Errorf("resume: flow %s has no step %s", e.plan.Name, r.Step)
+	}
+	queue := []string{r.Step}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if e.rerun[n] {
+			continue
+		}
+		e.rerun[n] = true
+		queue = append(queue, e.plan.Step(n).Next...)
+	}
+	return nil
+}
+
+// clone copies a finished task of the origin run into this run and returns
+// its finishing attempt; nil when the task must run.
+func (e *executor) clone(ctx context.Context, t *sched.Task) (*datastore.Attempt, error) {
+	if e.originRun == nil || e.rerun[t.Step] {
+		return nil, nil
+	}
+	from := datastore.TaskPath{Flow: e.plan.Name, Run: e.originRun.RunID, Step: t.Step, Task: t.ID}
+	return e.copyTask(ctx, from, e.path(t))
+}
+
+// copyTask copies a task's finishing attempt, artifact index and done
+// marker; nil when the origin task did not finish.
+func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*datastore.Attempt, error) {
+	d, err := e.store.ReadDone(ctx, from)
+	if errors.Is(err, datastore.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.store.ReadAttempt(ctx, from, d.Attempt)
+	if err != nil {
+		return nil, err
+	}
+	arts, err := e.store.ReadArtifacts(ctx, from, d.Attempt)
+	if err != nil {
+		return nil, err
+	}
+	a.Origin = from.String()
+	for i, p := range a.InputPaths {
+		if in, err := datastore.ParseTaskPath(p); err == nil && in.Run == from.Run {
+			in.Run = to.Run
+			a.InputPaths[i] = in.String()
+		}
+	}
+	if err := e.store.WriteArtifacts(ctx, to, d.Attempt, arts); err != nil {
+		return nil, err
+	}
+	if err := e.store.WriteAttempt(ctx, to, a); err != nil {
+		return nil, err
+	}
+	if err := e.store.MarkDone(ctx, to, datastore.Done{Attempt: d.Attempt, Status: d.Status, Time: d.Time}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// cloneParams copies the origin's parameters task: a resumed run keeps the
+// parameters and configs of the run it resumes.
+func (e *executor) cloneParams(ctx context.Context) error {
+	p := func(run string) datastore.TaskPath {
+		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: task.ParamsStep, Task: task.ParamsTask}
+	}
+	a, err := e.copyTask(ctx, p(e.originRun.RunID), p(e.runID))
+	if err == nil && a == nil {
+		err = fmt.Errorf("resume: run %s/%s never recorded its parameters", e.plan.Name, e.originRun.RunID)
+	}
+	return err
+}

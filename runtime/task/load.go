@@ -1,0 +1,271 @@
+package task
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/flowc-dev/flowc/flow"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/sched"
+)
+
+// ParamsStep and ParamsTask name the pseudo task that holds a run's
+// parameters and configs, as Metaflow's _parameters task does.
+const (
+	ParamsStep = "_parameters"
+	ParamsTask = "0"
+)
+
+// load fills f with the run's parameters and configs and, for an ordinary
+// step, the artifacts of its input; it returns the task's foreach stack,
+// its loop iteration, and for a join its inputs.
+func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, int, flow.Inputs[F], error) {
+	params, err := r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("read the run's parameters: %w", err)
+	}
+	if err := r.fill(ctx, f, params, func(k FieldKind) bool { return k != Artifact }); err != nil {
+		return nil, 0, nil, err
+	}
+	r.inherited = map[string]datastore.Artifact{}
+	if r.st.Name == r.plan.Graph.Start {
+		return nil, 0, nil, nil
+	}
+	if len(r.args.inputs) == 0 {
+		return nil, 0, nil, fmt.Errorf("step %s needs --input-paths", r.st.Name)
+	}
+	parents := make([]*datastore.Attempt, len(r.args.inputs))
+	for i, in := range r.args.inputs {
+		if parents[i], err = r.store.ReadDone(ctx, in.Step, in.ID); err != nil {
+			return nil, 0, nil, fmt.Errorf("input %s: %w", in, err)
+		}
+	}
+	if r.st.Inputs {
+		stack := slices.Clone(parents[0].ForeachStack)
+		if split := r.splitOf(); split != nil && split.Kind == ir.KindForeach && len(stack) > 0 {
+			stack = stack[:len(stack)-1]
+		}
+		return stack, 0, &inputs[F]{r: r, refs: r.args.inputs, atts: parents, loaded: make([]*F, len(parents))}, nil
+	}
+	if len(parents) != 1 {
+		return nil, 0, nil, fmt.Errorf("step %s takes one input, got %d", r.st.Name, len(parents))
+	}
+	p, pref := parents[0], r.args.inputs[0]
+	arts, err := r.store.ReadArtifacts(ctx, pref.Step, pref.ID, p.Attempt)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("input %s: %w", pref, err)
+	}
+	if err := r.fill(ctx, f, arts, func(k FieldKind) bool { return k == Artifact }); err != nil {
+		return nil, 0, nil, err
+	}
+	for name, ref := range arts {
+		r.inherited[name] = ref
+	}
+	stack := slices.Clone(p.ForeachStack)
+	splits := 0
+	if p.Transition != nil && p.Transition.Foreach != nil {
+		splits = p.Transition.Foreach.Splits
+	}
+	if ps := r.plan.Step(pref.Step); ps != nil && ps.Kind == ir.KindForeach {
+		if r.args.splitIndex < 0 || r.args.splitIndex >= splits {
+			return nil, 0, nil, fmt.Errorf("split index %d outside the %d tasks of foreach %s", r.args.splitIndex, splits, pref.Step)
+		}
+		stack = append(stack, datastore.ForeachFrame{Step: ps.Name, Var: ps.ForeachVar, Index: r.args.splitIndex, Splits: splits})
+	}
+	it := 0
+	if pref.Step == r.st.Name {
+		it = iteration(pref.ID) + 1
+	}
+	return stack, it, nil, nil
+}
+
+// splitOf returns the split that this join closes.
+func (r *runner[F]) splitOf() *ir.Step {
+	for _, s := range r.plan.Steps {
+		if s.MatchingJoin == r.st.Name {
+			return s
+		}
+	}
+	return nil
+}
+
+// fill decodes the artifacts named in arts into the fields of f that keep
+// says to fill.
+func (r *runner[F]) fill(ctx context.Context, f *F, arts map[string]datastore.Artifact, keep func(FieldKind) bool) error {
+	for _, fd := range r.fl.Fields {
+		ref, ok := arts[fd.Name]
+		if !ok || !keep(fd.Kind) {
+			continue
+		}
+		if err := r.decode(ctx, ref, fd.Ptr(f)); err != nil {
+			return fmt.Errorf("artifact %s: %w", fd.Name, err)
+		}
+	}
+	return nil
+}
+
+func (r *runner[F]) decode(ctx context.Context, ref datastore.Artifact, ptr any) error {
+	return r.store.s.GetArtifact(ctx, ref, ptr)
+}
+
+// inputs is the runtime's flow.Inputs: each input is loaded the first time
+// it is reached.
+type inputs[F any] struct {
+	r      *runner[F]
+	refs   []sched.Ref
+	atts   []*datastore.Attempt
+	arts   []map[string]datastore.Artifact
+	loaded []*F
+}
+
+func (in *inputs[F]) Len() int { return len(in.refs) }
+
+func (in *inputs[F]) Step(i int) string { in.check(i); return in.refs[i].Step }
+
+func (in *inputs[F]) check(i int) {
+	if i < 0 || i >= len(in.refs) {
+		panic(fmt.Sprintf("flow.Inputs: index %d out of range for %d inputs", i, len(in.refs)))
+	}
+}
+
+// index returns input i's artifact index.
+func (in *inputs[F]) index(i int) map[string]datastore.Artifact {
+	if in.arts == nil {
+		in.arts = make([]map[string]datastore.Artifact, len(in.refs))
+	}
+	if in.arts[i] == nil {
+		ctx := context.Background()
+		arts, err := in.r.store.ReadArtifacts(ctx, in.refs[i].Step, in.refs[i].ID, in.atts[i].Attempt)
+		if err != nil {
+			panic(fmt.Sprintf("flow.Inputs: read input %s: %v", in.refs[i], err))
+		}
+		in.arts[i] = arts
+	}
+	return in.arts[i]
+}
+
+func (in *inputs[F]) At(i int) *F {
+	in.check(i)
+	if in.loaded[i] == nil {
+		ctx := context.Background()
+		f := new(F)
+		params, err := in.r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
+		if err == nil {
+			err = in.r.fill(ctx, f, params, func(k FieldKind) bool { return k != Artifact })
+		}
+		if err == nil {
+			err = in.r.fill(ctx, f, in.index(i), func(k FieldKind) bool { return k == Artifact })
+		}
+		if err != nil {
+			panic(fmt.Sprintf("flow.Inputs: load input %s: %v", in.refs[i], err))
+		}
+		in.loaded[i] = f
+	}
+	return in.loaded[i]
+}
+
+func (in *inputs[F]) All() iter.Seq2[int, *F] {
+	return func(yield func(int, *F) bool) {
+		for i := range in.refs {
+			if !yield(i, in.At(i)) {
+				return
+			}
+		}
+	}
+}
+
+// MergeArtifacts compares artifacts by content hash, without loading them,
+// and loads only what it copies.
+func (in *inputs[F]) MergeArtifacts(dst *F, opts ...flow.MergeOption) error {
+	spec, err := flow.ResolveMerge(opts...)
+	if err != nil {
+		return err
+	}
+	if dst == nil {
+		return &flow.MergeError{Reason: "MergeArtifacts needs a destination"}
+	}
+	fields := map[string]Field[F]{}
+	var names []string
+	for _, fd := range in.r.fl.Fields {
+		if fd.Kind == Artifact {
+			fields[fd.Name] = fd
+			names = append(names, fd.Name)
+		}
+	}
+	var unknown []string
+	for _, n := range append(slices.Clone(spec.Include), spec.Exclude...) {
+		if _, ok := fields[n]; !ok {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return &flow.MergeError{Reason: fmt.Sprintf("not artifacts of the flow: %v", unknown)}
+	}
+	take := map[string]datastore.Artifact{}
+	var conflicts, missing []string
+	for _, n := range names {
+		if spec.Include != nil && !slices.Contains(spec.Include, n) || slices.Contains(spec.Exclude, n) {
+			continue
+		}
+		if isSet(fields[n].Ptr(dst)) {
+			continue
+		}
+		var ref datastore.Artifact
+		found, conflict := false, false
+		for i := range in.refs {
+			r, ok := in.index(i)[n]
+			if !ok {
+				continue
+			}
+			if found && r.SHA != ref.SHA {
+				conflict = true
+			}
+			ref, found = r, true
+		}
+		switch {
+		case conflict:
+			conflicts = append(conflicts, n)
+		case found:
+			take[n] = ref
+		case spec.Include != nil:
+			missing = append(missing, n)
+		}
+	}
+	if len(conflicts) > 0 || len(missing) > 0 {
+		return &flow.MergeError{Conflicts: conflicts, Missing: missing}
+	}
+	for _, n := range names {
+		ref, ok := take[n]
+		if !ok {
+			continue
+		}
+		if err := in.r.decode(context.Background(), ref, fields[n].Ptr(dst)); err != nil {
+			return fmt.Errorf("merge artifacts: load %s: %w", n, err)
+		}
+		in.r.inherited[n] = ref
+	}
+	return nil
+}
+
+// isSet reports whether the value ptr points to is not its zero value.
+func isSet(ptr any) bool {
+	return !reflect.ValueOf(ptr).Elem().IsZero()
+}
+
+// iteration reads a self-loop task's visit number from its id, "0.2" (see
+// sched.TaskID).
+func iteration(id string) int {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(id[i+1:])
+	return n
+}

@@ -1,0 +1,233 @@
+package task
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/sched"
+)
+
+// Usage is the runner's command line, for its errors.
+const Usage = `usage:
+  RUNNER init --run-id ID --params FILE [--datastore-root DIR]
+  RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N] [--datastore-root DIR]`
+
+// Main runs the runner's command line and exits. The generated main of a
+// flow's runner calls it.
+func Main[F any](fl Flow[F]) {
+	os.Exit(Run(context.Background(), fl, os.Args[1:]))
+}
+
+// Run runs one runner command and returns its exit code.
+func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, Usage)
+		return ExitUsage
+	}
+	fs := flag.NewFlagSet("runner "+args[0], flag.ContinueOnError)
+	root := fs.String("datastore-root", DefaultRoot, "the datastore root")
+	runID := fs.String("run-id", "", "the run")
+	taskID := fs.String("task-id", "", "the task")
+	inputs := fs.String("input-paths", "", "the input tasks, STEP/ID,...")
+	split := fs.Int("split-index", -1, "the foreach index")
+	retry := fs.Int("retry-count", 0, "the attempt")
+	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
+	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
+	cmd, rest := args[0], args[1:]
+	step := ""
+	if cmd == "step" {
+		if len(rest) == 0 {
+			fmt.Fprintln(os.Stderr, Usage)
+			return ExitUsage
+		}
+		step, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil || fs.NArg() > 0 || *runID == "" {
+		fmt.Fprintln(os.Stderr, Usage)
+		return ExitUsage
+	}
+	st, err := openStore(ctx, *root, fl.Name, *runID)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+		return ExitFailed
+	}
+	plan, err := st.ReadPlan(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+		return ExitFailed
+	}
+	switch cmd {
+	case "init":
+		if err := initRun(ctx, fl, plan, st, *paramsFile); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: init: %v\n", err)
+			return ExitFailed
+		}
+		return ExitOK
+	case "step":
+		s := plan.Step(step)
+		if s == nil || *taskID == "" {
+			fmt.Fprintf(os.Stderr, "flowc runner: no step %q in flow %s\n%s\n", step, plan.Name, Usage)
+			return ExitUsage
+		}
+		refs, err := parseRefs(*inputs)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+			return ExitUsage
+		}
+		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, args: stepArgs{
+			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: *retry, caught: *caught,
+		}}
+		return r.runStep(ctx)
+	}
+	fmt.Fprintln(os.Stderr, Usage)
+	return ExitUsage
+}
+
+// parseRefs reads "Step/ID,Step/ID".
+func parseRefs(s string) ([]sched.Ref, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []sched.Ref
+	for _, p := range strings.Split(s, ",") {
+		step, id, ok := strings.Cut(p, "/")
+		if !ok || step == "" || id == "" {
+			return nil, fmt.Errorf("input path %q: want STEP/TASK", p)
+		}
+		out = append(out, sched.Ref{Step: step, ID: id})
+	}
+	return out, nil
+}
+
+// initRun records the run's parameters and configs as the artifacts of the
+// _parameters task. params holds each parameter's value as JSON, typed as
+// the plan says (flowc parsed and checked them).
+func initRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, paramsFile string) error {
+	values := map[string]json.RawMessage{}
+	if paramsFile != "" {
+		data, err := os.ReadFile(paramsFile)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &values); err != nil {
+			return fmt.Errorf("parameters file: %w", err)
+		}
+	}
+	f := new(F)
+	ptrs := map[string]any{}
+	for _, fd := range fl.Fields {
+		ptrs[fd.Name] = fd.Ptr(f)
+	}
+	arts := map[string]datastore.Artifact{}
+	put := func(name string, ptr any) error {
+		a, err := st.s.PutArtifact(ctx, reflect.ValueOf(ptr).Elem().Interface())
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		arts[name] = a
+		return nil
+	}
+	for _, p := range plan.Params {
+		raw, ok := values[p.Field]
+		if !ok {
+			raw = p.Default
+		}
+		if raw == nil {
+			if p.Required {
+				return fmt.Errorf("parameter --%s is required", p.Name)
+			}
+			continue
+		}
+		ptr := ptrs[p.Field]
+		if ptr == nil {
+			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
+		}
+		if err := setParam(ptr, p, raw); err != nil {
+			return err
+		}
+		if err := put(p.Field, ptr); err != nil {
+			return err
+		}
+	}
+	for _, c := range plan.Configs {
+		ptr := ptrs[c.Field]
+		if ptr == nil {
+			return fmt.Errorf("config %s is not a field of the runner's flow; rebuild it", c.Field)
+		}
+		var buf strings.Builder
+		if err := toml.NewEncoder(&buf).Encode(integral(c.Value)); err != nil {
+			return fmt.Errorf("config %s: %w", c.Name, err)
+		}
+		if _, err := toml.Decode(buf.String(), ptr); err != nil {
+			return fmt.Errorf("config %s: %w", c.Name, err)
+		}
+		if err := put(c.Field, ptr); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+	att := &datastore.Attempt{Attempt: 0, Start: now, End: now, Status: datastore.AttemptOK}
+	if err := st.WriteArtifacts(ctx, ParamsStep, ParamsTask, 0, arts); err != nil {
+		return err
+	}
+	if err := st.WriteAttempt(ctx, ParamsStep, ParamsTask, att); err != nil {
+		return err
+	}
+	return st.MarkDone(ctx, ParamsStep, ParamsTask, att)
+}
+
+// setParam decodes a parameter's JSON value into its field.
+func setParam(ptr any, p ir.Param, raw json.RawMessage) error {
+	if d, ok := ptr.(*time.Duration); ok {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return fmt.Errorf("parameter --%s: %w", p.Name, err)
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("parameter --%s: %w", p.Name, err)
+		}
+		*d = v
+		return nil
+	}
+	if err := json.Unmarshal(raw, ptr); err != nil {
+		return fmt.Errorf("parameter --%s: %s does not fit %s: %w", p.Name, raw, p.GoType, err)
+	}
+	return nil
+}
+
+// integral turns the whole numbers of a config read back from the plan's
+// JSON (where every number is a float64) into integers again, so that they
+// fill integer fields; an integer fills a float field too.
+func integral(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int64(v)
+		}
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = integral(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = integral(e)
+		}
+		return out
+	}
+	return v
+}

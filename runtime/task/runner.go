@@ -1,0 +1,262 @@
+package task
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/flowc-dev/flowc/flow"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/sched"
+)
+
+// Exit codes of the runner.
+const (
+	ExitOK      = 0
+	ExitFailed  = 1   // the step failed; the attempt is recorded
+	ExitUsage   = 2   // the runner was called wrongly
+	ExitNoRetry = 202 // the failure cannot be helped by a retry (Metaflow's code)
+)
+
+// runner runs one task.
+type runner[F any] struct {
+	fl    Flow[F]
+	plan  *ir.Flow
+	st    *ir.Step
+	store *store
+	args  stepArgs
+	// noRetry marks a failure that a retry cannot help.
+	noRetry bool
+	// inherited maps each artifact the task started with to its blob.
+	inherited map[string]datastore.Artifact
+}
+
+// stepArgs are the runner's command-line arguments for one task.
+type stepArgs struct {
+	step       string
+	runID      string
+	taskID     string
+	inputs     []sched.Ref
+	splitIndex int
+	retryCount int
+	// caught, when set, is the failure of the previous attempt to record
+	// as caught (a catch step whose process died).
+	caught string
+}
+
+// runStep runs one attempt of one task and returns the exit code.
+func (r *runner[F]) runStep(ctx context.Context) int {
+	start := time.Now()
+	att := &datastore.Attempt{Attempt: r.args.retryCount, Start: start, Status: datastore.AttemptRunning}
+	for _, in := range r.args.inputs {
+		att.InputPaths = append(att.InputPaths, r.plan.Name+"/"+r.args.runID+"/"+in.String())
+	}
+	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
+		return ExitFailed
+	}
+	f := new(F)
+	stack, _, in, err := r.load(ctx, f)
+	if err != nil {
+		return r.fail(ctx, att, f, fmt.Errorf("load inputs: %w", err), ExitNoRetry)
+	}
+	att.ForeachStack = stack
+	if r.args.caught != "" {
+		if r.st.Decorators.Catch == nil {
+			return r.fail(ctx, att, f, errors.New(r.args.caught), ExitNoRetry)
+		}
+		return r.catch(ctx, att, f, errors.New(r.args.caught))
+	}
+	var frames []flow.Frame
+	var input any
+	for _, fr := range stack {
+		frames = append(frames, flow.Frame{Step: fr.Step, Var: fr.Var, Index: fr.Index, Splits: fr.Splits})
+	}
+	if len(stack) > 0 {
+		top := stack[len(stack)-1]
+		if elem := r.fl.Foreach[top.Var]; elem != nil {
+			input, _ = elem(f, top.Index)
+		}
+	}
+	tctx, cancel := r.deadline(ctx)
+	defer cancel()
+	c := flow.NewContext(tctx, flow.TaskInfo{
+		Flow: r.plan.Name, RunID: r.args.runID, Step: r.args.step, TaskID: r.args.taskID,
+		RetryCount: r.args.retryCount, Foreach: frames, Input: input,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	})
+	next, err := r.call(f, c, in)
+	if err == nil && tctx.Err() != nil && errors.Is(context.Cause(tctx), errTimeout) {
+		err = fmt.Errorf("step %s timed out after %s", r.st.Name, r.timeout())
+	}
+	if err != nil {
+		return r.fail(ctx, att, f, err, ExitFailed)
+	}
+	r.setCaught(f, nil)
+	res := result(next)
+	if err := sched.Allowed(r.st, res); err != nil {
+		return r.fail(ctx, att, f, err, ExitNoRetry)
+	}
+	if r.st.Kind == ir.KindForeach {
+		if _, n := r.fl.Foreach[r.st.ForeachVar](f, -1); n != res.Splits {
+			return r.fail(ctx, att, f, fmt.Errorf("flow.Foreach of %d items, but %s holds %d", res.Splits, r.st.ForeachVar, n), ExitNoRetry)
+		}
+	}
+	return r.finish(ctx, att, f, res, datastore.AttemptOK, "")
+}
+
+// errTimeout is the cause of a task context's cancellation at its timeout.
+var errTimeout = errors.New("timeout")
+
+// deadline returns the step's context: cancelled at the timeout, and when
+// the runner is told to stop.
+func (r *runner[F]) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	if t := r.timeout(); t > 0 {
+		tctx, cancel := context.WithTimeoutCause(ctx, t, errTimeout)
+		return tctx, func() { cancel(); stop() }
+	}
+	return ctx, stop
+}
+
+func (r *runner[F]) timeout() time.Duration {
+	if t := r.st.Decorators.Timeout; t != nil {
+		return time.Duration(t.Seconds) * time.Second
+	}
+	return 0
+}
+
+// call runs the step with panics turned into errors carrying the stack.
+func (r *runner[F]) call(f *F, c *flow.Context, in flow.Inputs[F]) (next flow.Next, err error) {
+	fn := r.fl.Steps[r.st.Name]
+	if fn == nil {
+		return nil, fmt.Errorf("the runner has no step %s; rebuild it", r.st.Name)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = &panicError{value: p, stack: string(debug.Stack())}
+		}
+	}()
+	return fn(f, c, in)
+}
+
+// panicError is a step's panic, with the stack where it happened.
+type panicError struct {
+	value any
+	stack string
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// result reads a returned transition.
+func result(n flow.Next) sched.Result {
+	t := flow.Inspect(n)
+	return sched.Result{Next: t.Steps, Splits: t.Splits}
+}
+
+// fail records a failed attempt. On the last attempt of a step with catch,
+// the failure is caught instead: the error goes to the catch var and the
+// task succeeds with the step's static transition.
+func (r *runner[F]) fail(ctx context.Context, att *datastore.Attempt, f *F, err error, code int) int {
+	msg := err.Error()
+	var pe *panicError
+	if errors.As(err, &pe) {
+		fmt.Fprintf(os.Stderr, "%s\n%s\n", msg, pe.stack)
+	} else {
+		fmt.Fprintf(os.Stderr, "step %s failed: %s\n", r.st.Name, msg)
+	}
+	if c := r.st.Decorators.Catch; c != nil && code != ExitNoRetry && r.args.retryCount >= maxUserRetries(r.st) {
+		return r.catch(ctx, att, f, err)
+	}
+	att.Error = msg
+	r.noRetry = code == ExitNoRetry
+	r.finish(ctx, att, f, sched.Result{}, datastore.AttemptFailed, msg)
+	return code
+}
+
+// catch stores the error in the catch var and finishes the task as caught.
+func (r *runner[F]) catch(ctx context.Context, att *datastore.Attempt, f *F, err error) int {
+	c := r.st.Decorators.Catch
+	ce := &flow.CaughtError{Step: r.st.Name, Attempt: r.args.retryCount, Type: fmt.Sprintf("%T", err), Message: err.Error()}
+	var pe *panicError
+	if errors.As(err, &pe) {
+		ce.Type, ce.Message, ce.Stack = fmt.Sprintf("%T", pe.value), fmt.Sprint(pe.value), pe.stack
+	}
+	r.setCaught(f, ce)
+	if c.PrintException {
+		fmt.Fprintf(os.Stderr, "flowc: caught the failure of step %s: %s\n", r.st.Name, ce.Message)
+	}
+	return r.finish(ctx, att, f, sched.Result{Next: slices.Clone(r.st.Next)}, datastore.AttemptCaught, ce.Message)
+}
+
+// maxUserRetries is how many times a failing step is retried.
+func maxUserRetries(st *ir.Step) int {
+	if st.Decorators.Retry != nil {
+		return st.Decorators.Retry.Times
+	}
+	return 0
+}
+
+// finish saves the artifacts and the attempt, and marks the task done when
+// the attempt succeeded (or was caught).
+func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, res sched.Result, status datastore.AttemptStatus, msg string) int {
+	att.End = time.Now()
+	att.Status = status
+	if status != datastore.AttemptFailed {
+		att.Transition = &datastore.Transition{Next: res.Next}
+		if r.st.Kind == ir.KindForeach {
+			att.Transition.Foreach = &datastore.ForeachSplit{Var: r.st.ForeachVar, Splits: res.Splits}
+		}
+	}
+	if msg != "" {
+		att.Error = msg
+	}
+	arts, err := r.save(ctx, f)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: save artifacts of %s: %v\n", r.st.Name, err)
+		att.Status, att.Error = datastore.AttemptFailed, "save artifacts: "+err.Error()
+	} else if err := r.store.WriteArtifacts(ctx, r.args.step, r.args.taskID, att.Attempt, arts); err != nil {
+		att.Status, att.Error = datastore.AttemptFailed, "save artifacts: "+err.Error()
+	}
+	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
+		return ExitFailed
+	}
+	if att.Status == datastore.AttemptFailed {
+		if r.noRetry {
+			return ExitNoRetry
+		}
+		return ExitFailed
+	}
+	if err := r.store.MarkDone(ctx, r.args.step, r.args.taskID, att); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: mark done: %v\n", err)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+var _ = strings.Join
+
+// setCaught sets the step's catch var, if it has one.
+func (r *runner[F]) setCaught(f *F, ce *flow.CaughtError) {
+	c := r.st.Decorators.Catch
+	if c == nil || c.Var == "" {
+		return
+	}
+	for _, fd := range r.fl.Fields {
+		if fd.Name == c.Var {
+			if p, ok := fd.Ptr(f).(**flow.CaughtError); ok {
+				*p = ce
+			}
+		}
+	}
+}

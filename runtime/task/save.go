@@ -1,0 +1,35 @@
+package task
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/flowc-dev/flowc/runtime/datastore"
+)
+
+// save stores the task's artifacts: a field keeps its inherited blob when
+// its value is unchanged, is absent when it was never set, and is stored
+// (content addressed, so an equal value is stored once) otherwise.
+func (r *runner[F]) save(ctx context.Context, f *F) (map[string]datastore.Artifact, error) {
+	out := map[string]datastore.Artifact{}
+	for _, fd := range r.fl.Fields {
+		if fd.Kind != Artifact {
+			continue
+		}
+		ptr := fd.Ptr(f)
+		prev, inherited := r.inherited[fd.Name]
+		if !inherited && !isSet(ptr) {
+			continue
+		}
+		a, err := r.store.s.PutArtifact(ctx, reflect.ValueOf(ptr).Elem().Interface())
+		if err != nil {
+			return nil, fmt.Errorf("artifact %s: %w", fd.Name, err)
+		}
+		if inherited && a.SHA == prev.SHA {
+			a = prev
+		}
+		out[fd.Name] = a
+	}
+	return out, nil
+}
