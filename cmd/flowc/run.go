@@ -141,10 +141,11 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	out := cmd.OutOrStdout()
+	prog := newProgress(out, f)
 	start := time.Now()
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: rf.root, Params: params, MaxWorkers: rf.maxWorkers,
-		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: out,
+		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
 		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
 			if rf.runIDFile == "" {
 				return nil
@@ -152,6 +153,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 			return os.WriteFile(rf.runIDFile, []byte(runID), 0o644)
 		},
 	})
+	prog.Close()
 	if err != nil {
 		return err
 	}

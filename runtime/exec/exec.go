@@ -40,12 +40,42 @@ type Options struct {
 	Build        BuildOptions
 	// Resume, when set, makes the run a resume of an earlier one.
 	Resume *Resume
+	// Observer, when set, hears of every task as it is queued, starts and
+	// ends: what a progress display needs.
+	Observer Observer
 	// OnStart is called with the run id once the run is recorded, before
 	// any task starts (for --run-id-file); an error stops the run.
 	OnStart func(runID string) error
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+}
+
+// EventKind says what happened to a task.
+type EventKind int
+
+// The event kinds.
+const (
+	Queued EventKind = iota + 1
+	Started
+	Finished // succeeded, caught, or cloned
+	Retrying // an attempt failed and another follows
+	Failed   // the task failed for good
+)
+
+// Event is one thing that happened to a task.
+type Event struct {
+	Kind     EventKind
+	Step     string
+	Pathspec string
+	Attempt  int
+	Elapsed  time.Duration // for Finished, Retrying and Failed: the attempt's wall time
+	Err      error
+}
+
+// Observer hears of a run's tasks. Calls come from many goroutines.
+type Observer interface {
+	Event(Event)
 }
 
 // BuildOptions change how the runner is built.
@@ -223,6 +253,7 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	queue := []*sched.Task{e.sched.Start()}
+	e.event(Event{Kind: Queued, Step: queue[0].Step, Pathspec: e.pathspec(queue[0])})
 	done := make(chan outcome)
 	running := 0
 	var wg sync.WaitGroup
@@ -236,7 +267,13 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				start := time.Now()
 				att, err := e.runTask(ctx, t)
+				ev := Event{Kind: Finished, Step: t.Step, Pathspec: e.pathspec(t), Elapsed: time.Since(start), Err: err}
+				if err != nil {
+					ev.Kind = Failed
+				}
+				e.event(ev)
 				done <- outcome{t, att, err}
 			}()
 		}
@@ -263,6 +300,9 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 			res.Failed = e.pathspec(o.t)
 			cancel(errRunFailed)
 			continue
+		}
+		for _, t := range next {
+			e.event(Event{Kind: Queued, Step: t.Step, Pathspec: e.pathspec(t)})
 		}
 		queue = append(queue, next...)
 	}
@@ -326,6 +366,7 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			}
 			fallback = lastErr.Error()
 		}
+		e.event(Event{Kind: Started, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n})
 		code, err := e.attempt(ctx, t, n, fallback)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
@@ -357,6 +398,7 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 		}
 		if n < retries {
 			e.out.printf("[%s] attempt %d failed: %v; retrying", e.pathspec(t), n, lastErr)
+			e.event(Event{Kind: Retrying, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n, Err: lastErr})
 		}
 	}
 	return nil, fmt.Errorf("%s failed: %v", e.pathspec(t), lastErr)
@@ -477,5 +519,11 @@ func stop(cmd *exec.Cmd, waited chan error) error {
 	case <-time.After(5 * time.Second):
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		return <-waited
+	}
+}
+
+func (e *executor) event(ev Event) {
+	if e.opts.Observer != nil {
+		e.opts.Observer.Event(ev)
 	}
 }
