@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,7 +60,7 @@ func Build(ctx context.Context, pkgDir string, f *ir.Flow, opts Options) (*Runne
 	if err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(modRoot, src, opts)
+	key, err := cacheKey(modRoot, pkgDir, src, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build runner for %s: hash sources: %w", f.Name, err)
 	}
@@ -148,7 +149,7 @@ func moduleRoot(dir string) (string, error) {
 // source, go.mod and go.sum of the module (which pin every dependency,
 // flowc included), flowc's version, the Go toolchain and the build
 // environment.
-func cacheKey(modRoot string, src []byte, opts Options) (string, error) {
+func cacheKey(modRoot, pkgDir string, src []byte, opts Options) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "flowc-runner v1\nflowc %s\n", opts.Version)
 	if st, err := os.Stat(opts.Go); err == nil {
@@ -165,6 +166,14 @@ func cacheKey(modRoot string, src []byte, opts Options) (string, error) {
 	files, err := moduleFiles(modRoot)
 	if err != nil {
 		return "", err
+	}
+	// The flow's own package counts even where the walk skips it (a flow
+	// under testdata, say).
+	own, _ := filepath.Glob(filepath.Join(pkgDir, "*.go"))
+	for _, p := range own {
+		if rel, err := filepath.Rel(modRoot, p); err == nil && !slices.Contains(files, filepath.ToSlash(rel)) && !strings.HasSuffix(p, "_test.go") {
+			files = append(files, filepath.ToSlash(rel))
+		}
 	}
 	for _, rel := range files {
 		f, err := os.Open(filepath.Join(modRoot, rel))

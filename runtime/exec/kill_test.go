@@ -1,0 +1,150 @@
+package exec_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/flowc-dev/flowc/check"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/exec"
+)
+
+// TestMain lets the test binary act as a bare executor process, so that a
+// test can SIGKILL one in the middle of a run.
+func TestMain(m *testing.M) {
+	if root := os.Getenv("FLOWC_TEST_EXECUTOR_ROOT"); root != "" {
+		f := slowPlan(nil)
+		_, err := exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: "testdata/slow", Root: root, MaxWorkers: 2})
+		if err != nil {
+			os.Exit(3)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func slowPlan(t *testing.T) *ir.Flow {
+	pkg, diags := check.Load("testdata/slow", parser.Options{})
+	if len(diags) > 0 {
+		if t != nil {
+			t.Fatal(diags)
+		}
+		panic(diags)
+	}
+	return pkg.Flows[0]
+}
+
+// TestKillAndResume kills the executor with SIGKILL mid-run, resumes the
+// run, and wants the artifacts of an uninterrupted run; and every document
+// and blob left in the datastore whole.
+func TestKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a flow three times")
+	}
+	ctx := context.Background()
+	plan := slowPlan(t)
+	root := t.TempDir()
+
+	// An uninterrupted run, for the expected result.
+	whole, err := exec.Run(ctx, exec.Options{Plan: plan, PkgDir: "testdata/slow", Root: root})
+	if err != nil || whole.Status != datastore.RunSucceeded {
+		t.Fatalf("uninterrupted run: %v %+v", err, whole)
+	}
+
+	// A run killed once two foreach tasks are done.
+	killRoot := t.TempDir()
+	cmd := osexec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FLOWC_TEST_EXECUTOR_ROOT="+killRoot)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for doneTasks(killRoot, "Compute") < 2 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no task finished in time:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	done := doneTasks(killRoot, "Compute")
+	if done >= 8 {
+		t.Fatalf("the run finished before it was killed")
+	}
+	time.Sleep(time.Second) // let orphaned tasks end
+	checkWhole(t, killRoot)
+
+	st, err := datastore.OpenLocal(killRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin, err := st.LatestRun(ctx, plan.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := exec.Run(ctx, exec.Options{Plan: plan, PkgDir: "testdata/slow", Root: killRoot,
+		Resume: &exec.Resume{OriginRunID: origin}})
+	if err != nil || res.Status != datastore.RunSucceeded {
+		t.Fatalf("resume: %v %+v", err, res)
+	}
+	if res.Cloned < 3 { // Start and at least two Compute tasks
+		t.Errorf("resume cloned %d tasks, want at least 3", res.Cloned)
+	}
+	wst, _ := datastore.OpenLocal(root)
+	var want, got int
+	artifact(t, wst, datastore.TaskPath{Flow: plan.Name, Run: whole.RunID, Step: "End", Task: "0"}, "Total", &want)
+	artifact(t, st, datastore.TaskPath{Flow: plan.Name, Run: res.RunID, Step: "End", Task: "0"}, "Total", &got)
+	if want != 204 || got != want {
+		t.Errorf("Total: resumed %d, uninterrupted %d, want 204", got, want)
+	}
+	checkWhole(t, killRoot)
+}
+
+// doneTasks counts the finished tasks of a step in the root's only run.
+func doneTasks(root, step string) int {
+	m, _ := filepath.Glob(filepath.Join(root, "*", "*", step, "*", "DONE.json"))
+	return len(m)
+}
+
+// checkWhole wants every document to parse and every blob to verify.
+func checkWhole(t *testing.T, root string) {
+	t.Helper()
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		switch {
+		case strings.HasPrefix(rel, "data"+string(filepath.Separator)):
+			if _, err := st.GetBlob(context.Background(), d.Name()); err != nil {
+				t.Errorf("blob %s: %v", rel, err)
+			}
+		case strings.HasSuffix(rel, ".json"):
+			data, _ := os.ReadFile(path)
+			if !json.Valid(data) {
+				t.Errorf("document %s is not whole", rel)
+			}
+		}
+		return nil
+	})
+}
