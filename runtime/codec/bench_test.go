@@ -156,6 +156,25 @@ func BenchmarkCodec(b *testing.B) {
 					}
 				}
 			})
+			if cd.name == "flowc" {
+				// What package datastore uses: no copy of a large slice.
+				b.Run(c.name+"/flowc/encodeParts", func(b *testing.B) {
+					b.SetBytes(int64(len(ref())))
+					for b.Loop() {
+						if _, err := EncodeParts(c.value); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.Run(c.name+"/flowc/decodeNoCopy", func(b *testing.B) {
+					b.SetBytes(int64(len(ref())))
+					for b.Loop() {
+						if err := DecodeNoCopy(ref(), c.zero()); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
 			if cd.any == nil {
 				continue
 			}

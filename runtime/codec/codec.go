@@ -105,8 +105,10 @@ func encodeGeneric(v any) ([]byte, error) {
 }
 
 // Decode decodes data, written by Encode, into v, which must be a non-nil
-// pointer. Numbers convert between Go numeric types when the value fits;
-// anything else that does not match v's type is an error. Decode does not
+// pointer. An integer decodes into any integer or float type that holds
+// it, a float into float32 or float64; a top-level numeric slice (a typed
+// array) decodes only into a slice of the same element kind, or an any.
+// Anything else that does not match v's type is an error. Decode does not
 // keep data: v owns everything it receives (see DecodeNoCopy).
 func Decode(data []byte, v any) error {
 	return decode(data, v, false)

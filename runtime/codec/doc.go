@@ -34,9 +34,10 @@
 //     canonical quiet NaN (its payload bits are not kept), a NaN in a
 //     top-level numeric slice keeps its exact bits.
 //   - time.Time is stored as an RFC 3339 string with nanoseconds under tag 0;
-//     it decodes to an equal instant (time.Time.Equal) with a fixed-offset
-//     location of the same offset, without the monotonic clock reading. The
-//     zero time.Time encodes as null. time.Duration is its int64 nanoseconds.
+//     it decodes to an equal instant (time.Time.Equal) with the same zone
+//     offset (UTC stays UTC; the zone's name and the monotonic clock reading
+//     are not kept). The zero time.Time encodes as null. time.Duration is
+//     its int64 nanoseconds.
 //   - strings are stored byte for byte, even when they are not valid UTF-8.
 //   - channels, functions, complex numbers and unsafe pointers cannot be
 //     encoded; neither can values nested deeper than [MaxDepth] levels, which

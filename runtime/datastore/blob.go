@@ -58,8 +58,14 @@ var (
 	})
 )
 
-// BlobKey is the key of the blob with the given SHA-256: data/<sha[:2]>/<sha>.
-func BlobKey(sha string) string { return "data/" + sha[:2] + "/" + sha }
+// BlobKey is the key of the blob named sha, a SHA-256 in lowercase hex as
+// in a Ref: data/<sha[:2]>/<sha>.
+func BlobKey(sha string) string {
+	if len(sha) < 2 {
+		return "data/" + sha // not a blob name: callers check names first
+	}
+	return "data/" + sha[:2] + "/" + sha
+}
 
 func checkSHA(sha string) error {
 	if len(sha) != sha256.Size*2 {

@@ -267,9 +267,10 @@ func (s *Store) ListSteps(ctx context.Context, flow, runID string) ([]string, er
 // ListTasks returns the task ids of a step, in CompareIDs order (numeric
 // ids by value).
 func (s *Store) ListTasks(ctx context.Context, flow, runID, step string) ([]string, error) {
-	t := TaskPath{flow, runID, step, "x"}
-	if err := t.check(); err != nil {
-		return nil, err
+	for _, c := range [...][2]string{{"flow", flow}, {"run", runID}, {"step", step}} {
+		if err := checkName(c[0], c[1]); err != nil {
+			return nil, err
+		}
 	}
 	ids, err := s.listNames(ctx, flow+"/"+runID+"/"+step+"/")
 	if err != nil {
