@@ -205,6 +205,10 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		res.Err = err
 	}
 	res.Status = rec.Status
+	// Tags may have changed while the run went on (flowc tag add).
+	if cur, rerr := e.store.ReadRun(context.WithoutCancel(ctx), e.plan.Name, e.runID); rerr == nil {
+		rec.Tags = cur.Tags
+	}
 	res.Cloned = int(e.cloned.Load())
 	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil && err == nil {
 		return res, werr

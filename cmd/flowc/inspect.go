@@ -1,0 +1,85 @@
+package main
+
+// What the inspection commands (runs, dump, logs, tag) share: the
+// datastore flag, pathspec arguments, and errors.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+)
+
+// storeFlags choose the datastore an inspection command reads.
+type storeFlags struct {
+	root string
+}
+
+func (sf *storeFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&sf.root, "datastore-root", datastore.DefaultRoot, "the local datastore's directory")
+}
+
+// open returns a client on the datastore in the Global namespace: a
+// pathspec names its run exactly, whoever started it. Only `flowc runs`,
+// which lists, narrows to a namespace.
+func (sf *storeFlags) open() (*client.Client, error) {
+	if _, err := os.Stat(sf.root); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no datastore at %s: flowc run writes one there; --datastore-root chooses another", sf.root)
+	}
+	c, err := client.Open(sf.root)
+	if err != nil {
+		return nil, err
+	}
+	return c.Namespace(client.Global), nil
+}
+
+// pathspecArg parses a command's pathspec argument, which must have
+// between min and max components; want describes them for the message.
+func pathspecArg(cmd, arg string, min, max int, want string) (client.Pathspec, error) {
+	p, err := client.ParsePathspec(arg)
+	if err != nil {
+		return p, usageError{err}
+	}
+	if d := p.Depth(); d < min || d > max {
+		return p, usagef("%s takes %s, got %q", cmd, want, arg)
+	}
+	return p, nil
+}
+
+// inspectErr marks a malformed pathspec the client found as a usage
+// error; other errors (a missing run, an unreadable datastore) exit 1.
+func inspectErr(err error) error {
+	var pe *client.PathspecError
+	if errors.As(err, &pe) {
+		return usageError{err}
+	}
+	return err
+}
+
+// lookupTasks returns the tasks a pathspec of depth 2 to 4 names: a run's
+// End task, every task of a step, or one task.
+func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {
+	run, err := c.Flow(p.Flow).Run(p.Run)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Step == "":
+		t, err := run.EndTask()
+		if err != nil {
+			return nil, err
+		}
+		return []*client.Task{t}, nil
+	case p.Task == "":
+		return run.Step(p.Step).Tasks()
+	}
+	t, err := run.Step(p.Step).Task(p.Task)
+	if err != nil {
+		return nil, err
+	}
+	return []*client.Task{t}, nil
+}

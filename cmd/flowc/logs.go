@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowc-dev/flowc/client"
+)
+
+func newLogs() *cobra.Command {
+	var sf storeFlags
+	var stdout, stderr bool
+	var attempt int
+	c := &cobra.Command{
+		Use:   "logs PATHSPEC",
+		Short: "Print what a task wrote to stdout and stderr",
+		Long: `Logs prints the output of the task Flow/Run/Step/Task, or of every task of
+the step Flow/Run/Step: both streams unless --stdout or --stderr picks one,
+of the task's latest attempt unless --attempt picks another. When more than
+one log has something to print, each starts with a line
+"==> PATHSPEC attempt N STREAM <=="; empty logs are left out.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("logs takes one pathspec, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := pathspecArg("logs", args[0], 3, 4, "Flow/Run/Step or Flow/Run/Step/Task")
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("attempt") && attempt < 0 {
+				return usagef("--attempt %d: attempts count from 0", attempt)
+			}
+			if !cmd.Flags().Changed("attempt") {
+				attempt = -1
+			}
+			streams := []client.Stream{client.Stdout, client.Stderr}
+			if stdout != stderr {
+				streams = streams[:1]
+				if stderr {
+					streams[0] = client.Stderr
+				}
+			}
+			c, err := sf.open()
+			if err != nil {
+				return err
+			}
+			tasks, err := lookupTasks(c, p)
+			if err != nil {
+				return inspectErr(err)
+			}
+			return printLogs(cmd.OutOrStdout(), cmd.ErrOrStderr(), p.String(), tasks, streams, attempt)
+		},
+	}
+	sf.register(c.Flags())
+	c.Flags().BoolVar(&stdout, "stdout", false, "print only the standard output")
+	c.Flags().BoolVar(&stderr, "stderr", false, "print only the standard error")
+	c.Flags().IntVar(&attempt, "attempt", 0, "print the logs of attempt `N` (from 0) instead of the latest")
+	return c
+}
+
+// printLogs prints each task's logs, each with a header line when there
+// is more than one that is not empty; when all are empty, it says so on
+// stderr.
+func printLogs(w, stderr io.Writer, pathspec string, tasks []*client.Task, streams []client.Stream, attempt int) error {
+	type block struct{ header, text string }
+	var blocks []block
+	for _, t := range tasks {
+		n := attempt
+		if n < 0 {
+			n = t.Attempt()
+		}
+		for _, s := range streams {
+			text, err := t.Logs(s, n)
+			if err != nil {
+				return err
+			}
+			if text != "" && !strings.HasSuffix(text, "\n") {
+				text += "\n"
+			}
+			if text != "" {
+				blocks = append(blocks, block{fmt.Sprintf("==> %s attempt %d %s <==\n", t.Pathspec(), n, s), text})
+			}
+		}
+	}
+	if len(blocks) == 0 {
+		fmt.Fprintf(stderr, "The logs of %s are empty.\n", pathspec)
+	}
+	for _, b := range blocks {
+		if len(blocks) > 1 {
+			io.WriteString(w, b.header)
+		}
+		if _, err := io.WriteString(w, b.text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
