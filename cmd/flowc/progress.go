@@ -92,7 +92,7 @@ func (p *progress) Event(ev exec.Event) {
 		s.running--
 		s.done++
 		s.last = now
-		if !p.tty {
+		if !p.tty && !ev.Cloned {
 			fmt.Fprintf(p.w, "[%s] finished in %s\n", ev.Pathspec, ev.Elapsed.Round(time.Millisecond))
 		}
 	case exec.Failed:

@@ -70,6 +70,7 @@ type Event struct {
 	Pathspec string
 	Attempt  int
 	Elapsed  time.Duration // for Finished, Retrying and Failed: the attempt's wall time
+	Cloned   bool          // for Finished: cloned from a resume's origin, not run
 	Err      error
 }
 
@@ -273,7 +274,8 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 				defer wg.Done()
 				start := time.Now()
 				att, err := e.runTask(ctx, t)
-				ev := Event{Kind: Finished, Step: t.Step, Pathspec: e.pathspec(t), Elapsed: time.Since(start), Err: err}
+				ev := Event{Kind: Finished, Step: t.Step, Pathspec: e.pathspec(t), Elapsed: time.Since(start), Err: err,
+					Cloned: att != nil && att.Origin != ""}
 				if err != nil {
 					ev.Kind = Failed
 				}
