@@ -17,8 +17,8 @@ import (
 // docs/PERFORMANCE.md for the figures and scripts/bench-check.sh for the
 // whole `flowc check` process.
 
-// writeFlow writes a generated flow of steps steps to a new directory.
-func writeFlow(b *testing.B, steps int) string {
+// benchFlowDir writes a generated flow of steps steps to a new directory.
+func benchFlowDir(b *testing.B, steps int) string {
 	b.Helper()
 	dir := b.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "flow.go"), flowgen.Generate("Bench", steps, 1), 0o644); err != nil {
@@ -32,7 +32,7 @@ func writeFlow(b *testing.B, steps int) string {
 func BenchmarkCheck(b *testing.B) {
 	for _, steps := range []int{50, 1000, 10000} {
 		b.Run(fmt.Sprintf("steps=%d", steps), func(b *testing.B) {
-			dir := writeFlow(b, steps)
+			dir := benchFlowDir(b, steps)
 			b.ReportAllocs()
 			for b.Loop() {
 				pkg, diags := check.Load(dir, parser.Options{})
@@ -49,7 +49,7 @@ func BenchmarkCheck(b *testing.B) {
 func BenchmarkFlow(b *testing.B) {
 	for _, steps := range []int{10000} {
 		b.Run(fmt.Sprintf("steps=%d", steps), func(b *testing.B) {
-			pkg, diags := parser.Load(writeFlow(b, steps), parser.Options{})
+			pkg, diags := parser.Load(benchFlowDir(b, steps), parser.Options{})
 			if pkg == nil || len(diags) > 0 {
 				b.Fatalf("parser.Load: %v", diags)
 			}
@@ -57,7 +57,7 @@ func BenchmarkFlow(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				reset(f)
+				resetAnalysis(f)
 				b.StartTimer()
 				if diags := check.Flow(f); len(diags) > 0 {
 					b.Fatalf("check.Flow: %v", diags)
@@ -68,9 +68,9 @@ func BenchmarkFlow(b *testing.B) {
 	}
 }
 
-// reset clears what check.Flow fills in, so that each run starts from the
-// parser's output.
-func reset(f *ir.Flow) {
+// resetAnalysis clears what check.Flow fills in, so that each run starts
+// from the parser's output.
+func resetAnalysis(f *ir.Flow) {
 	f.Graph = ir.Graph{}
 	for _, s := range f.Steps {
 		s.Prev, s.MatchingJoin, s.SplitParents, s.Foreach = nil, "", nil, nil

@@ -67,13 +67,9 @@ func (b *flowBuilder) stepsOf() {
 	for _, m := range b.methods {
 		ms = append(ms, m)
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		pi, pj := b.l.fset.Position(ms[i].decl.Pos()), b.l.fset.Position(ms[j].decl.Pos())
-		if pi.Filename != pj.Filename {
-			return pi.Filename < pj.Filename
-		}
-		return pi.Offset < pj.Offset
-	})
+	// Files are parsed in name order into one FileSet, so token positions
+	// order methods by file, then by place in the file.
+	sort.Slice(ms, func(i, j int) bool { return ms[i].decl.Pos() < ms[j].decl.Pos() })
 	for _, m := range ms {
 		fd := m.decl
 		name := fd.Name.Name
