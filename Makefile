@@ -21,13 +21,12 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# The main job on the embedded defaults: check the training example, show
-# its graph, and compile its local execution plan.
+# The main job on the embedded defaults (local datastore in .flowc, no
+# services): check the training example, run it, and read its result back.
 demo: build
 	./bin/flowc check ./examples/training
-	./bin/flowc show ./examples/training
-	./bin/flowc compile --target local ./examples/training -o bin/Training.plan.json
-	@echo "plan written to bin/Training.plan.json"
+	./bin/flowc run ./examples/training
+	./bin/flowc dump Training/$$(cat .flowc/Training/latest_run)/End/0
 
 # Rewrite the golden files after an intended change of output.
 golden:

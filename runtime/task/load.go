@@ -122,6 +122,7 @@ type inputs[F any] struct {
 	atts   []*datastore.Attempt
 	arts   []map[string]datastore.Artifact
 	loaded []*F
+	params map[string]datastore.Artifact
 }
 
 func (in *inputs[F]) Len() int { return len(in.refs) }
@@ -153,27 +154,41 @@ func (in *inputs[F]) index(i int) map[string]datastore.Artifact {
 func (in *inputs[F]) At(i int) *F {
 	in.check(i)
 	if in.loaded[i] == nil {
-		ctx := context.Background()
-		f := new(F)
-		params, err := in.r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
-		if err == nil {
-			err = in.r.fill(ctx, f, params, func(k FieldKind) bool { return k != Artifact })
-		}
-		if err == nil {
-			err = in.r.fill(ctx, f, in.index(i), func(k FieldKind) bool { return k == Artifact })
-		}
-		if err != nil {
-			panic(fmt.Sprintf("flow.Inputs: load input %s: %v", in.refs[i], err))
-		}
-		in.loaded[i] = f
+		in.loaded[i] = in.load(i)
 	}
 	return in.loaded[i]
 }
 
+// load reads input i into a new value of the flow.
+func (in *inputs[F]) load(i int) *F {
+	ctx := context.Background()
+	f := new(F)
+	var err error
+	if in.params == nil {
+		in.params, err = in.r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
+	}
+	if err == nil {
+		err = in.r.fill(ctx, f, in.params, func(k FieldKind) bool { return k != Artifact })
+	}
+	if err == nil {
+		err = in.r.fill(ctx, f, in.index(i), func(k FieldKind) bool { return k == Artifact })
+	}
+	if err != nil {
+		panic(fmt.Sprintf("flow.Inputs: load input %s: %v", in.refs[i], err))
+	}
+	return f
+}
+
+// All loads each input as it is reached and does not keep it (unless At
+// already did), so a join over thousands of inputs holds one at a time.
 func (in *inputs[F]) All() iter.Seq2[int, *F] {
 	return func(yield func(int, *F) bool) {
 		for i := range in.refs {
-			if !yield(i, in.At(i)) {
+			f := in.loaded[i]
+			if f == nil {
+				f = in.load(i)
+			}
+			if !yield(i, f) {
 				return
 			}
 		}
