@@ -6,8 +6,6 @@ import (
 	"iter"
 	"reflect"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/ir"
@@ -24,26 +22,26 @@ const (
 
 // load fills f with the run's parameters and configs and, for an ordinary
 // step, the artifacts of its input; it returns the task's foreach stack,
-// its loop iteration, and for a join its inputs.
-func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, int, flow.Inputs[F], error) {
+// and for a join its inputs.
+func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, flow.Inputs[F], error) {
 	params, err := r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("read the run's parameters: %w", err)
+		return nil, nil, fmt.Errorf("read the run's parameters: %w", err)
 	}
 	if err := r.fill(ctx, f, params, func(k FieldKind) bool { return k != Artifact }); err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
 	r.inherited = map[string]datastore.Artifact{}
 	if r.st.Name == r.plan.Graph.Start {
-		return nil, 0, nil, nil
+		return nil, nil, nil
 	}
 	if len(r.args.inputs) == 0 {
-		return nil, 0, nil, fmt.Errorf("step %s needs --input-paths", r.st.Name)
+		return nil, nil, fmt.Errorf("step %s needs --input-paths", r.st.Name)
 	}
 	parents := make([]*datastore.Attempt, len(r.args.inputs))
 	for i, in := range r.args.inputs {
 		if parents[i], err = r.store.ReadDone(ctx, in.Step, in.ID); err != nil {
-			return nil, 0, nil, fmt.Errorf("input %s: %w", in, err)
+			return nil, nil, fmt.Errorf("input %s: %w", in, err)
 		}
 	}
 	if r.st.Inputs {
@@ -51,18 +49,18 @@ func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, i
 		if split := r.splitOf(); split != nil && split.Kind == ir.KindForeach && len(stack) > 0 {
 			stack = stack[:len(stack)-1]
 		}
-		return stack, 0, &inputs[F]{r: r, refs: r.args.inputs, atts: parents, loaded: make([]*F, len(parents))}, nil
+		return stack, &inputs[F]{r: r, refs: r.args.inputs, atts: parents, loaded: make([]*F, len(parents))}, nil
 	}
 	if len(parents) != 1 {
-		return nil, 0, nil, fmt.Errorf("step %s takes one input, got %d", r.st.Name, len(parents))
+		return nil, nil, fmt.Errorf("step %s takes one input, got %d", r.st.Name, len(parents))
 	}
 	p, pref := parents[0], r.args.inputs[0]
 	arts, err := r.store.ReadArtifacts(ctx, pref.Step, pref.ID, p.Attempt)
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("input %s: %w", pref, err)
+		return nil, nil, fmt.Errorf("input %s: %w", pref, err)
 	}
 	if err := r.fill(ctx, f, arts, func(k FieldKind) bool { return k == Artifact }); err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
 	for name, ref := range arts {
 		r.inherited[name] = ref
@@ -74,15 +72,11 @@ func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, i
 	}
 	if ps := r.plan.Step(pref.Step); ps != nil && ps.Kind == ir.KindForeach {
 		if r.args.splitIndex < 0 || r.args.splitIndex >= splits {
-			return nil, 0, nil, fmt.Errorf("split index %d outside the %d tasks of foreach %s", r.args.splitIndex, splits, pref.Step)
+			return nil, nil, fmt.Errorf("split index %d outside the %d tasks of foreach %s", r.args.splitIndex, splits, pref.Step)
 		}
 		stack = append(stack, datastore.ForeachFrame{Step: ps.Name, Var: ps.ForeachVar, Index: r.args.splitIndex, Splits: splits})
 	}
-	it := 0
-	if pref.Step == r.st.Name {
-		it = iteration(pref.ID) + 1
-	}
-	return stack, it, nil, nil
+	return stack, nil, nil
 }
 
 // splitOf returns the split that this join closes.
@@ -272,15 +266,4 @@ func (in *inputs[F]) MergeArtifacts(dst *F, opts ...flow.MergeOption) error {
 // isSet reports whether the value ptr points to is not its zero value.
 func isSet(ptr any) bool {
 	return !reflect.ValueOf(ptr).Elem().IsZero()
-}
-
-// iteration reads a self-loop task's visit number from its id, "0.2" (see
-// sched.TaskID).
-func iteration(id string) int {
-	i := strings.LastIndexByte(id, '.')
-	if i < 0 {
-		return 0
-	}
-	n, _ := strconv.Atoi(id[i+1:])
-	return n
 }

@@ -65,7 +65,7 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		return ExitFailed
 	}
 	f := new(F)
-	stack, _, in, err := r.load(ctx, f)
+	stack, in, err := r.load(ctx, f)
 	if err != nil {
 		return r.fail(ctx, att, f, fmt.Errorf("load inputs: %w", err), ExitNoRetry)
 	}
