@@ -9,7 +9,7 @@ import "fmt"
 type CaughtError struct {
 	Step    string `json:"step"`    // the step that failed
 	Attempt int    `json:"attempt"` // the attempt that failed, from 0
-	Type    string `json:"type"`    // the Go type of the error or panic value, or "exit" for a crashed process
+	Type    string `json:"type"`    // the Go type of the error or panic value; "exit" for a process that died, "timeout" for one killed at its timeout
 	Message string `json:"message"`
 	Stack   string `json:"stack,omitempty"` // the goroutine stack of a panic
 }

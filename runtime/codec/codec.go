@@ -118,7 +118,13 @@ func Decode(data []byte, v any) error {
 // memory with data instead of copying it (a []byte artifact becomes a
 // subslice of data, a []float64 one too when data is suitably aligned), so
 // data must not be modified afterwards. Package datastore uses it on the
-// buffer it has just read a blob into.
+// memory it has just read or mapped a blob into (a large blob is a private
+// mapping of its file: the decoded slice then is that mapping).
+//
+// The payload of a typed array of 64 KiB up to 4 GiB starts 7 bytes into
+// the encoding (tag, then a 5-byte byte-string head), so 8 bytes into a
+// stored blob after its format byte: a page-aligned mapping, or a heap
+// buffer, then holds it aligned for any element type, and it is aliased.
 func DecodeNoCopy(data []byte, v any) error {
 	return decode(data, v, true)
 }

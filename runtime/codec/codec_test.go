@@ -564,6 +564,35 @@ func TestDecodeNoCopy(t *testing.T) {
 	}
 }
 
+// Package datastore maps a large blob (one format byte, then the encoding)
+// at a page boundary and counts on a typed array's payload being 8-byte
+// aligned there, so that DecodeNoCopy aliases it: the payload starts 7 bytes
+// into the encoding from 64 KiB to 4 GiB, and a []byte's 5 bytes in.
+func TestLargePayloadOffset(t *testing.T) {
+	for _, n := range []int{1 << 13, 1 << 17} { // 64 KiB, 1 MiB of float64
+		parts, err := codec.EncodeParts(make([]float64, n))
+		if err != nil || len(parts) != 2 || len(parts[0]) != 7 {
+			t.Errorf("%d float64s: head of %d bytes, want 7 (%v)", n, len(parts[0]), err)
+		}
+	}
+	parts, err := codec.EncodeParts(make([]byte, 1<<20))
+	if err != nil || len(parts) != 2 || len(parts[0]) != 5 {
+		t.Errorf("1 MiB []byte: head of %d bytes, want 5 (%v)", len(parts[0]), err)
+	}
+	// Aligned as in a mapping: the payload is aliased.
+	enc, _ := codec.Encode(make([]float64, 1<<13))
+	buf := make([]uint64, (1+len(enc))/8+1)
+	blob := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)[:1+len(enc)]
+	copy(blob[1:], enc)
+	var f []float64
+	if err := codec.DecodeNoCopy(blob[1:], &f); err != nil {
+		t.Fatal(err)
+	}
+	if unsafe.Pointer(&f[0]) != unsafe.Pointer(&blob[8]) {
+		t.Error("DecodeNoCopy copied an aligned typed array")
+	}
+}
+
 type custom struct{ X int }
 
 func (c custom) MarshalBinary() ([]byte, error) { return []byte{byte(c.X)}, nil }

@@ -25,12 +25,20 @@ func (s *Store) PutArtifact(ctx context.Context, v any) (Artifact, error) {
 
 // GetArtifact reads artifact a into v, a non-nil pointer to a value of the
 // type it was stored from (or a compatible one, as codec.Decode allows).
+//
+// A []byte or numeric slice artifact is not copied out of the blob: v gets
+// the memory GetBlob returned, which for a large blob on a Local backend is
+// a private copy-on-write mapping of the blob's file that lasts as long as
+// the process (see [Store.SetMapping]). v may be modified like any slice;
+// the stored blob never changes.
 func (s *Store) GetArtifact(ctx context.Context, a Artifact, v any) error {
-	data, err := s.artifactData(ctx, a)
+	data, _, err := s.artifactData(ctx, a)
 	if err != nil {
 		return err
 	}
-	// data is a fresh buffer nobody else holds: v may keep it.
+	// data is memory nobody else holds: v may keep it. It is therefore
+	// never released, even when v turns out not to use it (a custom
+	// unmarshaler might keep a slice of it).
 	if err := codec.DecodeNoCopy(data, v); err != nil {
 		return fmt.Errorf("datastore: artifact %s: %w", a.SHA, err)
 	}
@@ -40,10 +48,12 @@ func (s *Store) GetArtifact(ctx context.Context, a Artifact, v any) error {
 // GetArtifactAny reads artifact a without its Go type, as codec.DecodeAny
 // does: for flowc dump, a UI, or the client.
 func (s *Store) GetArtifactAny(ctx context.Context, a Artifact) (any, error) {
-	data, err := s.artifactData(ctx, a)
+	data, release, err := s.artifactData(ctx, a)
 	if err != nil {
 		return nil, err
 	}
+	// DecodeAny copies what it keeps, so a mapping can go at once.
+	defer release()
 	v, err := codec.DecodeAny(data)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: artifact %s: %w", a.SHA, err)
@@ -51,11 +61,13 @@ func (s *Store) GetArtifactAny(ctx context.Context, a Artifact) (any, error) {
 	return v, nil
 }
 
-func (s *Store) artifactData(ctx context.Context, a Artifact) ([]byte, error) {
+// artifactData returns artifact a's blob and the function releasing it, as
+// getBlob does.
+func (s *Store) artifactData(ctx context.Context, a Artifact) ([]byte, func() error, error) {
 	if a.Encoding != codec.Name {
-		return nil, fmt.Errorf("datastore: artifact %s: encoding %q, this flowc reads %q", a.SHA, a.Encoding, codec.Name)
+		return nil, nil, fmt.Errorf("datastore: artifact %s: encoding %q, this flowc reads %q", a.SHA, a.Encoding, codec.Name)
 	}
-	return s.GetBlob(ctx, a.SHA)
+	return s.getBlob(ctx, a.SHA)
 }
 
 // goType names v's Go type as %T does.

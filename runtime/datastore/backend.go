@@ -40,6 +40,25 @@ type Backend interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// Mapper is an optional interface of a Backend that can hand over an
+// object's bytes without copying them into a new buffer. [Local] has it
+// (it maps the file); the Store reads large blobs through it when the
+// backend has it, and with Open otherwise, so a backend without it (an
+// object store) needs nothing more.
+type Mapper interface {
+	// Map returns the bytes of the object under key as memory the caller
+	// may read and also write: writes stay private to this process and
+	// never reach the stored object. An object of at least minSize bytes
+	// is mapped; release unmaps it, after which neither data nor any slice
+	// of it may be touched. A caller may also never call release: the
+	// mapping then lasts as long as the process. A smaller object is read
+	// into a new buffer (release then does nothing). When the object
+	// cannot be mapped, Map returns an error matching errors.ErrUnsupported
+	// and the caller reads it with Open instead. A missing key is an error
+	// matching ErrNotFound.
+	Map(ctx context.Context, key string, minSize int64) (data []byte, release func() error, err error)
+}
+
 // MaxKeyLen is the longest key, in bytes; S3 has the same limit.
 const MaxKeyLen = 1024
 

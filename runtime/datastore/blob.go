@@ -156,30 +156,89 @@ func appendRange(dst []byte, parts [][]byte, off, n int64) []byte {
 	return dst
 }
 
-// GetBlob returns the content of the blob named sha, in a buffer the caller
-// owns. It checks that the content hashes to sha: a mismatch, or a body
-// that cannot be unpacked, is an error matching ErrCorrupt. A missing blob
-// is an error matching ErrNotFound.
+// GetBlob returns the content of the blob named sha, in memory the caller
+// owns and may modify. It checks that the content hashes to sha: a
+// mismatch, or a body that cannot be unpacked, is an error matching
+// ErrCorrupt. A missing blob is an error matching ErrNotFound.
+//
+// A large blob stored raw (at least mapAbove bytes) on a backend that is a
+// [Mapper] is not read but mapped, copy-on-write: the content is the
+// mapping, a write to it changes this process's copy of the page written,
+// never the stored blob, and the mapping is never unmapped (see
+// [Store.SetMapping]).
 func (s *Store) GetBlob(ctx context.Context, sha string) ([]byte, error) {
+	content, _, err := s.getBlob(ctx, sha)
+	return content, err
+}
+
+// mapAbove is the stored size from which a blob is mapped rather than read,
+// where the backend can (see [Mapper]): below it a read costs little, and
+// each mapping is a kernel object (a process may hold about 65,000).
+const mapAbove = 1 << 20
+
+// getBlob is GetBlob, also returning a function that releases the content's
+// memory when it is a mapping (it does nothing otherwise). A caller that
+// keeps no reference to the content may call it; after it the content
+// must not be touched.
+func (s *Store) getBlob(ctx context.Context, sha string) ([]byte, func() error, error) {
 	if err := checkSHA(sha); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if m, ok := s.backend.(Mapper); ok && !s.noMap.Load() {
+		content, release, err := mapBlob(ctx, m, sha)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return content, release, err
+		}
 	}
 	rc, err := s.backend.Open(ctx, BlobKey(sha))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rc.Close()
 	content, sum, err := readBlob(rc)
 	if err != nil {
 		if errors.Is(err, ErrCorrupt) {
-			return nil, fmt.Errorf("datastore: blob %s: %w", sha, err)
+			return nil, nil, fmt.Errorf("datastore: blob %s: %w", sha, err)
 		}
-		return nil, fmt.Errorf("datastore: read blob %s: %w", sha, err)
+		return nil, nil, fmt.Errorf("datastore: read blob %s: %w", sha, err)
 	}
+	if err := verify(sha, sum); err != nil {
+		return nil, nil, err
+	}
+	return content, noRelease, nil
+}
+
+// mapBlob gets a blob through m. The content is the mapping itself when the
+// blob is stored raw; a compressed blob is unpacked into a new buffer and
+// its mapping released at once.
+func mapBlob(ctx context.Context, m Mapper, sha string) ([]byte, func() error, error) {
+	data, release, err := m.Map(ctx, BlobKey(sha), mapAbove)
+	if err != nil {
+		return nil, nil, err
+	}
+	content, err := unpack(data)
+	if err != nil {
+		release()
+		return nil, nil, fmt.Errorf("datastore: blob %s: %w: %v", sha, ErrCorrupt, err)
+	}
+	if data[0] != blobRaw {
+		release()
+		release = noRelease
+	}
+	if err := verify(sha, sha256.Sum256(content)); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return content, release, nil
+}
+
+// verify checks that a blob's content, whose SHA-256 is sum, is the blob
+// named sha.
+func verify(sha string, sum [sha256.Size]byte) error {
 	if hex.EncodeToString(sum[:]) != sha {
-		return nil, fmt.Errorf("datastore: blob %s: %w: its content hashes to %x", sha, ErrCorrupt, sum)
+		return fmt.Errorf("datastore: blob %s: %w: its content hashes to %x", sha, ErrCorrupt, sum)
 	}
-	return content, nil
+	return nil
 }
 
 // pipelineAbove is the size from which readBlob hashes a raw blob while

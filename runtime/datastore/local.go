@@ -194,28 +194,75 @@ func (l *Local) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Open implements Backend.
 func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
-	if err := CheckKey(key); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("datastore: open %s: %w", key, err)
-	}
-	f, err := os.Open(l.path(key))
-	if isNotFound(err) {
-		return nil, notFound("open", key)
-	}
+	f, _, err := l.openFile(ctx, "open", key)
 	if err != nil {
-		return nil, fmt.Errorf("datastore: open %s: %w", key, err)
-	}
-	if st, err := f.Stat(); err != nil || st.IsDir() {
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("datastore: open %s: %w", key, err)
-		}
-		return nil, notFound("open", key)
+		return nil, err
 	}
 	return f, nil
 }
+
+// openFile opens the file of the object under key and returns it with its
+// size; op names the operation in errors.
+func (l *Local) openFile(ctx context.Context, op, key string) (*os.File, int64, error) {
+	if err := CheckKey(key); err != nil {
+		return nil, 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, fmt.Errorf("datastore: %s %s: %w", op, key, err)
+	}
+	f, err := os.Open(l.path(key))
+	if isNotFound(err) {
+		return nil, 0, notFound(op, key)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("datastore: %s %s: %w", op, key, err)
+	}
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		f.Close()
+		if err != nil {
+			return nil, 0, fmt.Errorf("datastore: %s %s: %w", op, key, err)
+		}
+		return nil, 0, notFound(op, key)
+	}
+	return f, st.Size(), nil
+}
+
+// Map implements Mapper. A file of at least minSize bytes is mapped with
+// mmap(2), MAP_PRIVATE and writable: reading it costs no copy (the mapping
+// shows the page cache's pages), a write to it copies only the page written,
+// into memory of this process's own, and the file is never modified. Where
+// mmap is not available (an OS other than Linux and the BSDs), or refuses,
+// Map returns an error matching errors.ErrUnsupported and the caller reads
+// with Open. Smaller files are read into a new buffer.
+//
+// Blob files are never modified in place (a write replaces the file by a
+// rename, a Delete unlinks it), so a mapping keeps showing the content it
+// was made from for as long as it lasts, even if the blob is deleted.
+func (l *Local) Map(ctx context.Context, key string, minSize int64) ([]byte, func() error, error) {
+	f, size, err := l.openFile(ctx, "map", key)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	if size >= max(minSize, 1) {
+		if size != int64(int(size)) {
+			return nil, nil, fmt.Errorf("datastore: map %s: %d bytes: %w", key, size, errors.ErrUnsupported)
+		}
+		data, release, err := mapFile(f, int(size))
+		if err != nil {
+			return nil, nil, fmt.Errorf("datastore: map %s: %w: %v", key, errors.ErrUnsupported, err)
+		}
+		return data, release, nil
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, nil, fmt.Errorf("datastore: map %s: %w", key, err)
+	}
+	return data, noRelease, nil
+}
+
+func noRelease() error { return nil }
 
 // Exists implements Backend.
 func (l *Local) Exists(ctx context.Context, key string) (bool, error) {

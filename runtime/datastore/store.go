@@ -17,6 +17,8 @@ import (
 // documentation for who writes what).
 type Store struct {
 	backend Backend
+	// noMap turns off reading large blobs through the backend's Mapper.
+	noMap atomic.Bool
 }
 
 // New returns a Store on b.
@@ -31,6 +33,18 @@ func OpenLocal(root string) (*Store, error) {
 	}
 	return New(l), nil
 }
+
+// SetMapping turns on (the default) or off reading large blobs by mapping
+// them, where the backend is a [Mapper]. A mapping made for a value that
+// GetBlob or GetArtifact returns is never unmapped, because the value may
+// still use it: it lasts as long as the process, which suits a task process
+// (it runs one step and exits). Pages that are only read cost nothing the
+// kernel cannot reclaim, but pages the value's owner writes to become
+// memory of the process's own, and a deleted blob's disk space is freed
+// only at exit. A long-lived process that reads and drops many large
+// values (a notebook, a UI) may prefer SetMapping(false): values are then
+// read into buffers the garbage collector frees.
+func (s *Store) SetMapping(on bool) { s.noMap.Store(!on) }
 
 // Backend returns the backend the Store writes to.
 func (s *Store) Backend() Backend { return s.backend }

@@ -301,6 +301,9 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 			continue
 		}
 		next, err := e.sched.Done(o.t, transition(o.att))
+		if err == nil {
+			err = e.checkSplits(o.t, o.att) // also for a foreach cloned by a resume
+		}
 		if err != nil {
 			failure = err
 			res.Failed = e.pathspec(o.t)
@@ -372,8 +375,13 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			}
 			fallback = lastErr.Error()
 		}
+		kind := "exit"
+		var de *deathError
+		if errors.As(lastErr, &de) {
+			kind = de.kind
+		}
 		e.event(Event{Kind: Started, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n})
-		code, err := e.attempt(ctx, t, n, fallback)
+		code, err := e.attempt(ctx, t, n, fallback, kind)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
 		}
@@ -385,10 +393,6 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			a, err := e.store.ReadAttempt(ctx, e.path(t), d.Attempt)
 			if err != nil {
 				return nil, err
-			}
-			if a.Transition != nil && a.Transition.Foreach != nil && a.Transition.Foreach.Splits > e.opts.MaxNumSplits {
-				return nil, fmt.Errorf("step %s starts a foreach of %d tasks, more than --max-num-splits %d; raise it with --max-num-splits %d",
-					t.Step, a.Transition.Foreach.Splits, e.opts.MaxNumSplits, a.Transition.Foreach.Splits)
 			}
 			return &a, nil
 		}
@@ -413,7 +417,7 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 // attempt runs one attempt of a task in a runner process and keeps its
 // logs. It returns the runner's exit code, or an error when the process
 // died or was killed (the attempt is then recorded here).
-func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback string) (int, error) {
+func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, kind string) (int, error) {
 	st := e.plan.Step(t.Step)
 	args := []string{"step", t.Step, "--run-id", e.runID, "--task-id", t.ID, "--retry-count", strconv.Itoa(n),
 		"--datastore-root", e.opts.Root}
@@ -428,7 +432,7 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback s
 		args = append(args, "--split-index", strconv.Itoa(t.Stack[len(t.Stack)-1].Index))
 	}
 	if fallback != "" {
-		args = append(args, "--caught", fallback)
+		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
 	cmd := exec.Command(e.runner, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -461,8 +465,11 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback s
 	select {
 	case err = <-waited:
 	case <-timeout:
+		// The step had its context cancelled and a grace period already:
+		// no second warning.
 		killedFor = fmt.Sprintf("step %s timed out after %ds and was killed", t.Step, st.Decorators.Timeout.Seconds)
-		err = stop(cmd, waited)
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		err = <-waited
 	case <-ctx.Done():
 		killedFor = "stopped: " + context.Cause(ctx).Error()
 		err = stop(cmd, waited)
@@ -504,8 +511,18 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback s
 		a.ExitCode = &code
 	}
 	_ = e.store.WriteAttempt(wctx, p, a)
-	return code, errors.New(msg)
+	kind = "exit"
+	if strings.Contains(killedFor, "timed out") {
+		kind = "timeout"
+	}
+	return code, &deathError{msg: msg, kind: kind}
 }
+
+// deathError is an attempt whose process died or was killed; kind is exit
+// or timeout, what a catch records as the error's type.
+type deathError struct{ msg, kind string }
+
+func (e *deathError) Error() string { return e.msg }
 
 func describeExit(err error) string {
 	if err == nil {
@@ -532,4 +549,14 @@ func (e *executor) event(ev Event) {
 	if e.opts.Observer != nil {
 		e.opts.Observer.Event(ev)
 	}
+}
+
+// checkSplits fails a foreach wider than --max-num-splits, naming the flag.
+func (e *executor) checkSplits(t *sched.Task, a *datastore.Attempt) error {
+	if a == nil || a.Transition == nil || a.Transition.Foreach == nil || a.Transition.Foreach.Splits <= e.opts.MaxNumSplits {
+		return nil
+	}
+	n := a.Transition.Foreach.Splits
+	return fmt.Errorf("%s starts a foreach of %d tasks, more than --max-num-splits %d; raise it with --max-num-splits %d",
+		e.pathspec(t), n, e.opts.MaxNumSplits, n)
 }

@@ -44,6 +44,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	retry := fs.Int("retry-count", 0, "the attempt")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
+	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
 	cmd, rest := args[0], args[1:]
 	step := ""
 	if cmd == "step" {
@@ -86,7 +87,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			return ExitUsage
 		}
 		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, args: stepArgs{
-			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: *retry, caught: *caught,
+			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: *retry, caught: *caught, caughtType: *caughtType,
 		}}
 		return r.runStep(ctx)
 	}

@@ -49,8 +49,9 @@ type stepArgs struct {
 	splitIndex int
 	retryCount int
 	// caught, when set, is the failure of the previous attempt to record
-	// as caught (a catch step whose process died).
-	caught string
+	// as caught (a catch step whose process died), and caughtType its kind:
+	// exit or timeout.
+	caught, caughtType string
 }
 
 // runStep runs one attempt of one task and returns the exit code.
@@ -71,10 +72,11 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	att.ForeachStack = stack
 	if r.args.caught != "" {
+		died := &deathError{msg: r.args.caught, kind: r.args.caughtType}
 		if r.st.Decorators.Catch == nil {
-			return r.fail(ctx, att, f, errors.New(r.args.caught), ExitNoRetry)
+			return r.fail(ctx, att, f, died, ExitNoRetry)
 		}
-		return r.catch(ctx, att, f, errors.New(r.args.caught))
+		return r.catch(ctx, att, f, died)
 	}
 	var frames []flow.Frame
 	var input any
@@ -95,8 +97,12 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
 	next, err := r.call(f, c, in)
-	if err == nil && tctx.Err() != nil && errors.Is(context.Cause(tctx), errTimeout) {
-		err = fmt.Errorf("step %s timed out after %s", r.st.Name, r.timeout())
+	if tctx.Err() != nil && errors.Is(context.Cause(tctx), errTimeout) {
+		if err == nil {
+			err = fmt.Errorf("step %s timed out after %s", r.st.Name, r.timeout())
+		} else {
+			err = fmt.Errorf("step %s timed out after %s: %w", r.st.Name, r.timeout(), err)
+		}
 	}
 	if err != nil {
 		return r.fail(ctx, att, f, err, ExitFailed)
@@ -149,6 +155,12 @@ func (r *runner[F]) call(f *F, c *flow.Context, in flow.Inputs[F]) (next flow.Ne
 	return fn(f, c, in)
 }
 
+// deathError is the failure of an attempt whose process died (kind "exit")
+// or was killed at its timeout (kind "timeout"), as the executor saw it.
+type deathError struct{ msg, kind string }
+
+func (e *deathError) Error() string { return e.msg }
+
 // panicError is a step's panic, with the stack where it happened.
 type panicError struct {
 	value any
@@ -188,8 +200,14 @@ func (r *runner[F]) catch(ctx context.Context, att *datastore.Attempt, f *F, err
 	c := r.st.Decorators.Catch
 	ce := &flow.CaughtError{Step: r.st.Name, Attempt: r.args.retryCount, Type: fmt.Sprintf("%T", err), Message: err.Error()}
 	var pe *panicError
-	if errors.As(err, &pe) {
+	var de *deathError
+	switch {
+	case errors.As(err, &pe):
 		ce.Type, ce.Message, ce.Stack = fmt.Sprintf("%T", pe.value), fmt.Sprint(pe.value), pe.stack
+	case errors.As(err, &de):
+		// Recorded by a fallback attempt: the attempt that failed is the
+		// one before it.
+		ce.Type, ce.Attempt = de.kind, max(r.args.retryCount-1, 0)
 	}
 	r.setCaught(f, ce)
 	if c.PrintException {
