@@ -506,3 +506,31 @@ func FuzzParsePathspec(f *testing.F) {
 		}
 	})
 }
+
+// TestParametersOnEveryTask reads a parameter through a step's task, as
+// Metaflow's task.data.param does.
+func TestParametersOnEveryTask(t *testing.T) {
+	id := testRun(t, "hello")
+	r, err := open(t, exampleRoot).Flow("Hello").Run(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := r.Steps()
+	if err != nil || len(steps) == 0 {
+		t.Fatal(err)
+	}
+	tasks, err := steps[len(steps)-1].Tasks()
+	if err != nil || len(tasks) == 0 {
+		t.Fatal(err)
+	}
+	params, err := r.Parameters()
+	if err != nil || len(params) == 0 {
+		t.Fatalf("parameters %v, %v", params, err)
+	}
+	for name := range params {
+		var v any
+		if err := tasks[0].Artifact(name, &v); err != nil {
+			t.Errorf("parameter %s on %s: %v", name, tasks[0].Pathspec(), err)
+		}
+	}
+}

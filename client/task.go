@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Step is one step of a run.
@@ -260,6 +261,13 @@ func (t *Task) ArtifactInfo(name string) (datastore.Artifact, bool) {
 
 func (t *Task) artifact(name string) (datastore.Artifact, error) {
 	a, ok := t.arts[name]
+	if !ok && t.step.name != task.ParamsStep {
+		// Parameters and configs are stored once per run, in the
+		// parameters task; every task sees them, as in Metaflow.
+		if pt, err := t.step.run.paramsTask(); err == nil {
+			a, ok = pt.arts[name]
+		}
+	}
 	if !ok {
 		return a, notFoundf("task %s has no artifact %s (its artifacts: %s)", t.Pathspec(), name, list(t.Artifacts()))
 	}
@@ -268,7 +276,9 @@ func (t *Task) artifact(name string) (datastore.Artifact, error) {
 
 // Artifact decodes artifact name into v, a non-nil pointer to a variable of
 // the artifact's type or a compatible one (a struct with the same field
-// names, any, ...), as package codec decodes.
+// names, any, ...), as package codec decodes. The run's parameters and
+// configs are found on every task too, as in Metaflow, although they are
+// stored once, in the run's parameters task.
 func (t *Task) Artifact(name string, v any) error {
 	a, err := t.artifact(name)
 	if err != nil {
