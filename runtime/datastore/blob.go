@@ -161,7 +161,7 @@ func appendRange(dst []byte, parts [][]byte, off, n int64) []byte {
 // mismatch, or a body that cannot be unpacked, is an error matching
 // ErrCorrupt. A missing blob is an error matching ErrNotFound.
 //
-// A large blob stored raw (at least mapAbove bytes) on a backend that is a
+// A large blob (1 MiB or more as stored) stored raw on a backend that is a
 // [Mapper] is not read but mapped, copy-on-write: the content is the
 // mapping, a write to it changes this process's copy of the page written,
 // never the stored blob, and the mapping is never unmapped (see

@@ -24,6 +24,13 @@
 // of one blob write the same bytes. A task is finished exactly when its DONE
 // document exists, and DONE is written last.
 //
+// Large blobs are not read but mapped where the backend is a [Mapper]
+// ([Local] on Linux, macOS and the BSDs): the []byte or numeric slice
+// [Store.GetArtifact] returns is then a private, copy-on-write mapping of the
+// blob file, verified like a read, which the value's owner may modify
+// without changing the blob, and which lasts as long as the process (see
+// [Store.SetMapping] for processes that live long).
+//
 // This package knows keys, bytes and documents, not flows: it never imports
 // the IR or the flow package, and it decides nothing about scheduling.
 package datastore

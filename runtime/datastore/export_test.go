@@ -1,10 +1,13 @@
 package datastore
 
 import (
+	"context"
 	"errors"
 	"os"
 	"sync/atomic"
 	"testing"
+
+	"github.com/flowc-dev/flowc/runtime/codec"
 )
 
 // MapAbove is the stored size from which a blob is mapped.
@@ -25,4 +28,15 @@ func HookMap(t testing.TB, fail bool) *atomic.Int64 {
 	}
 	t.Cleanup(func() { mapFile = old })
 	return n
+}
+
+// GetArtifactRelease is GetArtifact that also returns the function that
+// releases the blob's memory when it is a mapping, for a benchmark that
+// must not keep mappings. v must not be used after it.
+func (s *Store) GetArtifactRelease(ctx context.Context, a Artifact, v any) (func() error, error) {
+	data, release, err := s.artifactData(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return release, codec.DecodeNoCopy(data, v)
 }

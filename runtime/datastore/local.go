@@ -232,9 +232,9 @@ func (l *Local) openFile(ctx context.Context, op, key string) (*os.File, int64, 
 // mmap(2), MAP_PRIVATE and writable: reading it costs no copy (the mapping
 // shows the page cache's pages), a write to it copies only the page written,
 // into memory of this process's own, and the file is never modified. Where
-// mmap is not available (an OS other than Linux and the BSDs), or refuses,
-// Map returns an error matching errors.ErrUnsupported and the caller reads
-// with Open. Smaller files are read into a new buffer.
+// mmap is not available (systems other than Linux, macOS and the BSDs), or
+// fails, Map returns an error matching errors.ErrUnsupported and the caller
+// reads with Open. Smaller files are read into a new buffer.
 //
 // Blob files are never modified in place (a write replaces the file by a
 // rename, a Delete unlinks it), so a mapping keeps showing the content it

@@ -26,7 +26,6 @@ var mapFile = func(f *os.File, size int) ([]byte, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	prefault(data)
 	var once sync.Once
 	release := func() error {
 		var err error
