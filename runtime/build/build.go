@@ -167,6 +167,17 @@ func cacheKey(modRoot, pkgDir string, src []byte, opts Options) (string, error) 
 	if err != nil {
 		return "", err
 	}
+	// A dependency replaced by a local directory is not pinned by go.sum:
+	// its sources count too (a flowc checkout a user builds against, say).
+	for _, dir := range localReplacements(modRoot) {
+		more, err := moduleFiles(dir)
+		if err != nil {
+			return "", err
+		}
+		for _, rel := range more {
+			files = append(files, filepath.ToSlash(filepath.Join(dir, rel)))
+		}
+	}
 	// The flow's own package counts even where the walk skips it (a flow
 	// under testdata, say).
 	own, _ := filepath.Glob(filepath.Join(pkgDir, "*.go"))
@@ -176,7 +187,11 @@ func cacheKey(modRoot, pkgDir string, src []byte, opts Options) (string, error) 
 		}
 	}
 	for _, rel := range files {
-		f, err := os.Open(filepath.Join(modRoot, rel))
+		path := rel
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(modRoot, rel)
+		}
+		f, err := os.Open(path)
 		if err != nil {
 			return "", err
 		}
@@ -221,4 +236,49 @@ func moduleFiles(root string) ([]string, error) {
 	})
 	sort.Strings(out)
 	return out, err
+}
+
+// localReplacements returns the directories that go.mod's replace
+// directives point to, absolute.
+func localReplacements(modRoot string) []string {
+	data, err := os.ReadFile(filepath.Join(modRoot, "go.mod"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	inBlock := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		switch {
+		case line == "replace (":
+			inBlock = true
+			continue
+		case inBlock && line == ")":
+			inBlock = false
+			continue
+		case !inBlock && !strings.HasPrefix(line, "replace "):
+			continue
+		}
+		_, target, ok := strings.Cut(line, "=>")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(target)
+		if len(fields) != 1 { // "path version": a module, pinned by go.sum
+			continue
+		}
+		dir := fields[0]
+		if !(strings.HasPrefix(dir, "./") || strings.HasPrefix(dir, "../") || filepath.IsAbs(dir)) {
+			continue
+		}
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(modRoot, dir)
+		}
+		out = append(out, filepath.Clean(dir))
+	}
+	sort.Strings(out)
+	return out
 }

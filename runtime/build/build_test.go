@@ -53,3 +53,16 @@ func TestGenerateAndCache(t *testing.T) {
 		t.Error("the build wrote into the user's package")
 	}
 }
+
+func TestLocalReplacements(t *testing.T) {
+	dir := t.TempDir()
+	mod := "module example.com/x\n\ngo 1.26\n\nreplace github.com/a/b => ../b // local\n\nreplace (\n\tgithub.com/c/d v1.0.0 => github.com/e/f v1.2.0\n\tgithub.com/g/h => /abs/h\n)\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := localReplacements(dir)
+	want := []string{"/abs/h", filepath.Join(filepath.Dir(dir), "b")}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -66,7 +66,10 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		return ExitFailed
 	}
 	f := new(F)
+	defer r.trace("task")()
+	done := r.trace("load")
 	stack, in, err := r.load(ctx, f)
+	done()
 	if err != nil {
 		return r.fail(ctx, att, f, fmt.Errorf("load inputs: %w", err), ExitNoRetry)
 	}
@@ -96,7 +99,9 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		RetryCount: r.args.retryCount, Foreach: frames, Input: input,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
+	done = r.trace("step")
 	next, err := r.call(f, c, in)
+	done()
 	if tctx.Err() != nil && errors.Is(context.Cause(tctx), errTimeout) {
 		if err == nil {
 			err = fmt.Errorf("step %s timed out after %s", r.st.Name, r.timeout())
@@ -238,7 +243,9 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	if msg != "" {
 		att.Error = msg
 	}
+	done := r.trace("save")
 	arts, err := r.save(ctx, f)
+	done()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: save artifacts of %s: %v\n", r.st.Name, err)
 		att.Status, att.Error = datastore.AttemptFailed, "save artifacts: "+err.Error()
@@ -276,5 +283,17 @@ func (r *runner[F]) setCaught(f *F, ce *flow.CaughtError) {
 				*p = ce
 			}
 		}
+	}
+}
+
+// trace times a phase of the task on stderr when FLOWC_TRACE is set: where
+// a slow task spends its time, without a profiler.
+func (r *runner[F]) trace(phase string) func() {
+	if os.Getenv("FLOWC_TRACE") == "" {
+		return func() {}
+	}
+	start := time.Now()
+	return func() {
+		fmt.Fprintf(os.Stderr, "flowc trace: %s %s: %s\n", r.st.Name, phase, time.Since(start).Round(100*time.Microsecond))
 	}
 }
