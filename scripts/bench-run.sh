@@ -64,7 +64,7 @@ done
 
 "$flowc" run ./wide --max-num-splits 1000 >/dev/null
 origin=$(cat .flowc/Wide/latest_run)
-tres=$(for _ in $(seq "$runs"); do wall "$flowc" resume ./wide End --origin-run-id "$origin"; done | median)
+tres=$(for _ in $(seq "$runs"); do wall "$flowc" resume ./wide End --origin-run-id "$origin" --max-num-splits 1000; done | median)
 echo "resume of the 1,003-task run from End (1,002 tasks cloned, 1 run): ${tres} s wall"
 
 tcache=$(for _ in $(seq 5); do wall "$flowc" check ./wide; done | median)

@@ -33,6 +33,9 @@ only the tasks that did not finish run again.`,
 					return usagef("resume takes a package directory and a step, got %v", args)
 				}
 			}
+			if len(pkgArgs) == 1 {
+				rf.pkgArg = pkgArgs[0]
+			}
 			f, dir, err := rf.front.loadFlow(pkgArgs, cmd.ErrOrStderr())
 			if err != nil {
 				return err

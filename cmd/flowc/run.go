@@ -31,6 +31,7 @@ type runFlags struct {
 	tags         []string
 	runIDFile    string
 	local        bool
+	pkgArg       string // the package as the user wrote it, for hints
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -104,6 +105,9 @@ func runCmd(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(pre.Args()) == 1 {
+		rf.pkgArg = pre.Args()[0]
+	}
 	return executeWith(cmd, f, dir, &rf, params, nil)
 }
 
@@ -173,7 +177,11 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	} else if res.Err != nil {
 		fmt.Fprintf(w, "  error: %v\n", res.Err)
 	}
-	fmt.Fprintf(w, "Resume it with: flowc resume --origin-run-id %s\n", res.RunID)
+	pkg := ""
+	if rf.pkgArg != "" {
+		pkg = rf.pkgArg + " "
+	}
+	fmt.Fprintf(w, "Resume it with: flowc resume %s--origin-run-id %s\n", pkg, res.RunID)
 	return errReported
 }
 

@@ -15,7 +15,7 @@ import (
 // with the candidates it was chosen over: the CBOR library alone with the
 // same options and no fast paths ("cbor"), encoding/gob and encoding/json,
 // on four artifacts. MB/s are relative to the size of flowc's encoding of
-// each artifact, so the columns compare. docs/perf-datastore.md has figures.
+// each artifact, so the columns compare. docs/PERFORMANCE.md has figures.
 //
 //	go test ./runtime/codec -run '^$' -bench BenchmarkCodec -benchtime 5x
 

@@ -21,7 +21,7 @@ import (
 
 // Blob and artifact throughput on a Local datastore in a temporary
 // directory (so the page cache, not the disk, is what a read hits, as for a
-// task reading what the previous task just wrote). docs/perf-datastore.md
+// task reading what the previous task just wrote). docs/PERFORMANCE.md
 // has the figures:
 //
 //	go test ./runtime/datastore -run '^$' -bench 'Blob|Artifact|Doc' -benchtime 10x

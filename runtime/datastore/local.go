@@ -31,7 +31,7 @@ const DefaultRoot = ".flowc"
 // metadata, leave an empty file behind a completed rename. Blobs are checked
 // against their hash when read, so that damage is detected, not used. Set
 // Sync for writes that survive power loss, at the cost measured in
-// docs/perf-datastore.md.
+// docs/PERFORMANCE.md.
 type Local struct {
 	root string
 	// Sync makes every write fsync the file before the rename and the

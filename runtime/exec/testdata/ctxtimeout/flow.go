@@ -17,12 +17,12 @@ type CtxTimeout struct {
 // Start goes to Wait.
 func (f *CtxTimeout) Start(c *flow.Context) flow.Next { return flow.Goto(f.Wait) }
 
-// Wait would take 30 seconds but gives up when c.Context() is done.
+// Wait would take five minutes but gives up when c.Context() is done.
 //
 //flow:timeout seconds=1
 func (f *CtxTimeout) Wait(c *flow.Context) (flow.Next, error) {
 	select {
-	case <-time.After(30 * time.Second):
+	case <-time.After(300 * time.Second):
 	case <-c.Context().Done():
 		return nil, fmt.Errorf("wait: %w", c.Context().Err())
 	}

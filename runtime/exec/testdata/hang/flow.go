@@ -16,12 +16,12 @@ type Hang struct {
 // Start goes to Stuck.
 func (f *Hang) Start(c *flow.Context) flow.Next { return flow.Goto(f.Stuck) }
 
-// Stuck sleeps 30 seconds, deaf to c.Context().
+// Stuck sleeps five minutes, deaf to c.Context().
 //
 //flow:retry times=1
 //flow:timeout seconds=1
 func (f *Hang) Stuck(c *flow.Context) flow.Next {
-	time.Sleep(30 * time.Second)
+	time.Sleep(300 * time.Second)
 	f.Done = true
 	return flow.Goto(f.End)
 }

@@ -17,12 +17,12 @@ type HangCatch struct {
 // Start goes to Stuck.
 func (f *HangCatch) Start(c *flow.Context) flow.Next { return flow.Goto(f.Stuck) }
 
-// Stuck sleeps 30 seconds, deaf to c.Context().
+// Stuck sleeps five minutes, deaf to c.Context().
 //
 //flow:timeout seconds=1
 //flow:catch var=Failure
 func (f *HangCatch) Stuck(c *flow.Context) flow.Next {
-	time.Sleep(30 * time.Second)
+	time.Sleep(300 * time.Second)
 	f.Done = true
 	return flow.Goto(f.End)
 }

@@ -27,9 +27,9 @@ func (f *StopArm) Fail(c *flow.Context) (flow.Next, error) {
 	return flow.Goto(f.Join), nil
 }
 
-// Sleep sleeps 30 seconds.
+// Sleep sleeps five minutes, unless it is stopped.
 func (f *StopArm) Sleep(c *flow.Context) flow.Next {
-	time.Sleep(30 * time.Second)
+	time.Sleep(300 * time.Second)
 	f.Slept = true
 	return flow.Goto(f.Join)
 }
