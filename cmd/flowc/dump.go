@@ -31,12 +31,7 @@ With --json it prints the values in full, decoded without the flow's Go
 types: a JSON object from artifact name to value, or for a step an object
 from task pathspec to such objects. NaN and infinities become the strings
 "NaN", "+Inf" and "-Inf", byte strings base64.`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("dump takes one pathspec, got %d arguments", len(args))
-			}
-			return nil
-		},
+		Args: onePathspec("dump"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := pathspecArg("dump", args[0], 2, 4, "Flow/Run, Flow/Run/Step or Flow/Run/Step/Task")
 			if err != nil {

@@ -4,6 +4,8 @@ package main
 // datastore flag, pathspec arguments, and errors.
 
 import (
+	"github.com/spf13/cobra"
+
 	"errors"
 	"fmt"
 	"os"
@@ -82,4 +84,14 @@ func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {
 		return nil, err
 	}
 	return []*client.Task{t}, nil
+}
+
+// onePathspec accepts exactly one argument, a pathspec.
+func onePathspec(command string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("%s takes one pathspec, got %d arguments", command, len(args))
+		}
+		return nil
+	}
 }

@@ -22,12 +22,7 @@ the step Flow/Run/Step: both streams unless --stdout or --stderr picks one,
 of the task's latest attempt unless --attempt picks another. When more than
 one log has something to print, each starts with a line
 "==> PATHSPEC attempt N STREAM <=="; empty logs are left out.`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("logs takes one pathspec, got %d arguments", len(args))
-			}
-			return nil
-		},
+		Args: onePathspec("logs"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := pathspecArg("logs", args[0], 3, 4, "Flow/Run/Step or Flow/Run/Step/Task")
 			if err != nil {
