@@ -4,12 +4,11 @@ package main
 // datastore flag, pathspec arguments, and errors.
 
 import (
-	"github.com/spf13/cobra"
-
 	"errors"
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/client"
