@@ -103,8 +103,11 @@ func (o *Options) defaults() error {
 // goBuild writes the generated main into the cache and builds it as if it
 // stood in a directory beside the flow's package.
 func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Options) error {
+	// Two flowc processes may build the same runner at once: every file is
+	// written whole under a temporary name and renamed, so neither compiler
+	// ever reads a file the other is writing.
 	mainFile := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(mainFile, src, 0o644); err != nil {
+	if err := writeAtomic(mainFile, src); err != nil {
 		return err
 	}
 	virtual := filepath.Join(pkgDir, "zz_flowc_runner", "main.go")
@@ -113,7 +116,7 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 		return err
 	}
 	overlayFile := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+	if err := writeAtomic(overlayFile, overlay); err != nil {
 		return err
 	}
 	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
@@ -281,4 +284,17 @@ func localReplacements(modRoot string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// writeAtomic writes data to path through a temporary file and a rename.
+func writeAtomic(path string, data []byte) error {
+	tmp := fmt.Sprintf("%s.tmp%d", path, os.Getpid())
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
