@@ -127,7 +127,7 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		os.Remove(tmp)
-		msg := strings.TrimSpace(out.String())
+		msg := relativize(strings.TrimSpace(out.String()), pkgDir)
 		if msg == "" {
 			msg = err.Error()
 		}
@@ -297,4 +297,23 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// relativize rewrites the compiler's "./file.go:12:3: ..." lines, relative
+// to the package it built in, to paths relative to the working directory,
+// where the user can open them.
+func relativize(msg, pkgDir string) string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return msg
+	}
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "./"); ok {
+			if rel, err := filepath.Rel(cwd, filepath.Join(pkgDir, rest)); err == nil {
+				lines[i] = rel
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }
