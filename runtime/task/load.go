@@ -9,6 +9,7 @@ import (
 
 	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/codec"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
 )
@@ -105,8 +106,39 @@ func (r *runner[F]) fill(ctx context.Context, f *F, arts map[string]datastore.Ar
 }
 
 func (r *runner[F]) decode(ctx context.Context, ref datastore.Artifact, ptr any) error {
-	return r.store.s.GetArtifact(ctx, ref, ptr)
+	if ref.Size >= smallBlob || ref.Encoding != codec.Name {
+		return r.store.s.GetArtifact(ctx, ref, ptr)
+	}
+	// A join over many inputs reads the same inherited artifact (the
+	// foreach's list, say) once per input: small blobs are read and
+	// verified once per task, then decoded from memory.
+	r.blobsMu.Lock()
+	data, ok := r.blobs[ref.SHA]
+	r.blobsMu.Unlock()
+	if !ok {
+		var err error
+		if data, err = r.store.s.GetBlob(ctx, ref.SHA); err != nil {
+			return err
+		}
+		r.blobsMu.Lock()
+		if r.blobs == nil {
+			r.blobs = map[string][]byte{}
+		}
+		if r.blobBytes+len(data) <= blobCacheBytes {
+			r.blobs[ref.SHA] = data
+			r.blobBytes += len(data)
+		}
+		r.blobsMu.Unlock()
+	}
+	return codec.Decode(data, ptr) // copies: the cached bytes stay shared
 }
+
+// The small-blob cache of one task: blobs under smallBlob bytes, up to
+// blobCacheBytes in all.
+const (
+	smallBlob      = 1 << 20
+	blobCacheBytes = 64 << 20
+)
 
 // inputs is the runtime's flow.Inputs: each input is loaded the first time
 // it is reached.

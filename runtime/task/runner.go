@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -36,6 +37,10 @@ type runner[F any] struct {
 	args  stepArgs
 	// noRetry marks a failure that a retry cannot help.
 	noRetry bool
+	// blobs caches small blobs this task read (see decode).
+	blobsMu   sync.Mutex
+	blobs     map[string][]byte
+	blobBytes int
 	// inherited maps each artifact the task started with to its blob.
 	inherited map[string]datastore.Artifact
 }
