@@ -691,3 +691,7 @@ func editDistance(a, b []rune, bound int) int {
 }
 
 var _ = sort.Strings
+
+// DidYouMean returns " (did you mean X?)" when one of candidates is a likely
+// typo of s, or "": the suggestion flowc's diagnostics make, for the CLI.
+func DidYouMean(s string, candidates []string) string { return didYouMean(s, candidates) }

@@ -218,7 +218,8 @@ func paramHint(err error, f *ir.Flow) error {
 	if len(names) == 0 {
 		return fmt.Errorf("%w; flow %s has no parameters", err, f.Name)
 	}
-	return fmt.Errorf("%w; flow %s's parameters are %s", err, f.Name, strings.Join(names, ", "))
+	bad := strings.TrimSpace(strings.TrimPrefix(err.Error(), "unknown flag:"))
+	return fmt.Errorf("%w%s; flow %s's parameters are %s", err, parser.DidYouMean(bad, names), f.Name, strings.Join(names, ", "))
 }
 
 type discard struct{}
