@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/internal/atomicfile"
 )
 
 func newCompile() *cobra.Command {
@@ -67,53 +67,15 @@ func writeFiles(cmd *cobra.Command, files []backends.File, out string) error {
 		if st, err := os.Stat(out); err == nil && st.IsDir() {
 			out = filepath.Join(out, files[0].Name)
 		}
-		return writeFile(out, files[0].Data)
+		return atomicfile.Write(out, files[0].Data)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	for _, f := range files {
-		if err := writeFile(filepath.Join(out, f.Name), f.Data); err != nil {
+		if err := atomicfile.Write(filepath.Join(out, f.Name), f.Data); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeFile writes data atomically: a temporary file renamed into place.
-func writeFile(path string, data []byte) error {
-	if err := writeFileAtomic(path, data); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	return nil
-}
-
-// unwrapPath drops the temporary file's name from an *os.PathError.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".flowc-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/internal/atomicfile"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -107,7 +108,7 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 	// written whole under a temporary name and renamed, so neither compiler
 	// ever reads a file the other is writing.
 	mainFile := filepath.Join(dir, "main.go")
-	if err := writeAtomic(mainFile, src); err != nil {
+	if err := atomicfile.Write(mainFile, src); err != nil {
 		return err
 	}
 	virtual := filepath.Join(pkgDir, "zz_flowc_runner", "main.go")
@@ -116,7 +117,7 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 		return err
 	}
 	overlayFile := filepath.Join(dir, "overlay.json")
-	if err := writeAtomic(overlayFile, overlay); err != nil {
+	if err := atomicfile.Write(overlayFile, overlay); err != nil {
 		return err
 	}
 	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
@@ -284,19 +285,6 @@ func localReplacements(modRoot string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// writeAtomic writes data to path through a temporary file and a rename.
-func writeAtomic(path string, data []byte) error {
-	tmp := fmt.Sprintf("%s.tmp%d", path, os.Getpid())
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
 
 // relativize rewrites the compiler's "./file.go:12:3: ..." lines, relative
