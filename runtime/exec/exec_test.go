@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/flowc-dev/flowc/check"
-	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
 )
@@ -15,14 +13,7 @@ import (
 func runExample(t *testing.T, name string) (*exec.Result, *datastore.Store, string) {
 	t.Helper()
 	dir := filepath.Join("../../examples", name)
-	pkg, diags := check.Load(dir, parser.Options{})
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	f, err := check.Select(pkg, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := mustPlan(t, dir)
 	root := t.TempDir()
 	var out bytes.Buffer
 	res, err := exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: dir, Root: root, Out: &out})

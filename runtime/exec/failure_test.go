@@ -11,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/flow"
-	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
 )
@@ -80,19 +78,13 @@ type flowRun struct {
 func runTestFlow(t *testing.T, name, root string, opts func(*exec.Options)) *flowRun {
 	t.Helper()
 	dir := filepath.Join("testdata", name)
-	pkg, diags := check.Load(dir, parser.Options{})
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	f, err := check.Select(pkg, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := mustPlan(t, dir)
 	fr := &flowRun{obs: &recorder{}, out: &bytes.Buffer{}, name: f.Name}
 	o := exec.Options{Plan: f, PkgDir: dir, Root: root, Out: fr.out, Observer: fr.obs}
 	if opts != nil {
 		opts(&o)
 	}
+	var err error
 	fr.res, err = exec.Run(context.Background(), o)
 	fr.end = time.Now()
 	if err != nil {

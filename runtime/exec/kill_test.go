@@ -24,8 +24,10 @@ import (
 // test can SIGKILL one in the middle of a run.
 func TestMain(m *testing.M) {
 	if root := os.Getenv("FLOWC_TEST_EXECUTOR_ROOT"); root != "" {
-		f := slowPlan(nil)
-		_, err := exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: "testdata/slow", Root: root, MaxWorkers: 2})
+		f, err := loadPlan("testdata/slow")
+		if err == nil {
+			_, err = exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: "testdata/slow", Root: root, MaxWorkers: 2})
+		}
 		if err != nil {
 			os.Exit(3)
 		}
@@ -34,15 +36,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func slowPlan(t *testing.T) *ir.Flow {
-	pkg, diags := check.Load("testdata/slow", parser.Options{})
-	if len(diags) > 0 {
-		if t != nil {
-			t.Fatal(diags)
-		}
-		panic(diags)
+// loadPlan checks the flow package in dir and returns its one flow.
+func loadPlan(dir string) (*ir.Flow, error) {
+	pkg, diags := check.Load(dir, parser.Options{})
+	if err := diags.Err(); err != nil {
+		return nil, err
 	}
-	return pkg.Flows[0]
+	return check.Select(pkg, "")
+}
+
+// mustPlan is loadPlan for a test.
+func mustPlan(t *testing.T, dir string) *ir.Flow {
+	t.Helper()
+	f, err := loadPlan(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // TestKillAndResume kills the executor with SIGKILL mid-run, resumes the
@@ -53,7 +63,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Skip("runs a flow three times")
 	}
 	ctx := context.Background()
-	plan := slowPlan(t)
+	plan := mustPlan(t, "testdata/slow")
 	root := t.TempDir()
 
 	// An uninterrupted run, for the expected result.
