@@ -63,7 +63,12 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
 		return ExitFailed
 	}
-	plan, err := st.ReadPlan(ctx)
+	var plan *ir.Flow
+	if cmd == "step" {
+		plan, err = st.ReadStepPlan(ctx, step)
+	} else {
+		plan, err = st.ReadPlan(ctx)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
 		return ExitFailed

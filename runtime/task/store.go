@@ -3,6 +3,7 @@ package task
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/flowc-dev/flowc/ir"
@@ -16,13 +17,55 @@ const DefaultRoot = datastore.DefaultRoot
 // flow's graph and directives from it.
 func PlanKey(flow, run string) string { return flow + "/" + run + "/_plan.json" }
 
-// WritePlan stores a run's plan.
+// StepPlanKey is the key of the part of a run's plan that one step's tasks
+// read: the step, the steps that lead to it and the split it closes. A task
+// reads this small document instead of the whole plan, whose decoding would
+// cost every task of a 1,000-step flow about 13 ms.
+func StepPlanKey(flow, run, step string) string { return flow + "/" + run + "/_plan/" + step + ".json" }
+
+// stepPlan is the document at StepPlanKey.
+type stepPlan struct {
+	Flow  string `json:"flow"`
+	Start string `json:"start"`
+	// Steps holds the step first, then its predecessors and the split it
+	// closes.
+	Steps []*ir.Step `json:"steps"`
+}
+
+// WritePlan stores a run's plan, whole and per step.
 func WritePlan(ctx context.Context, s *datastore.Store, run string, f *ir.Flow) error {
 	data, err := ir.Encode(f)
 	if err != nil {
 		return err
 	}
-	return s.Backend().Put(ctx, PlanKey(f.Name, run), data)
+	if err := s.Backend().Put(ctx, PlanKey(f.Name, run), data); err != nil {
+		return err
+	}
+	closes := map[string]*ir.Step{}
+	for _, st := range f.Steps {
+		if st.MatchingJoin != "" {
+			closes[st.MatchingJoin] = st
+		}
+	}
+	for _, st := range f.Steps {
+		sp := stepPlan{Flow: f.Name, Start: f.Graph.Start, Steps: []*ir.Step{st}}
+		for _, p := range st.Prev {
+			if ps := f.Step(p); ps != nil {
+				sp.Steps = append(sp.Steps, ps)
+			}
+		}
+		if split := closes[st.Name]; split != nil {
+			sp.Steps = append(sp.Steps, split)
+		}
+		doc, err := json.Marshal(sp)
+		if err != nil {
+			return err
+		}
+		if err := s.Backend().Put(ctx, StepPlanKey(f.Name, run, st.Name), doc); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // store is the datastore seen from one run.
@@ -79,4 +122,20 @@ func (st *store) MarkDone(ctx context.Context, step, task string, a *datastore.A
 	return st.s.MarkDone(ctx, st.path(step, task), datastore.Done{Attempt: a.Attempt, Status: a.Status, Time: a.End})
 }
 
-var _ = json.Marshal
+// ReadStepPlan reads the part of the plan that a task of step needs, as a
+// flow holding just those steps; the whole plan where the run has no
+// per-step documents.
+func (st *store) ReadStepPlan(ctx context.Context, step string) (*ir.Flow, error) {
+	data, err := st.s.Backend().Get(ctx, StepPlanKey(st.flow, st.run, step))
+	if errors.Is(err, datastore.ErrNotFound) {
+		return st.ReadPlan(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the plan of step %s of run %s/%s: %w", step, st.flow, st.run, err)
+	}
+	var sp stepPlan
+	if err := json.Unmarshal(data, &sp); err != nil {
+		return nil, fmt.Errorf("read the plan of step %s of run %s/%s: %w", step, st.flow, st.run, err)
+	}
+	return &ir.Flow{Name: sp.Flow, Steps: sp.Steps, Graph: ir.Graph{Start: sp.Start}}, nil
+}
