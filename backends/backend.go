@@ -26,6 +26,32 @@ type File struct {
 type Options struct {
 	// Dir is the flow's package directory: diagnostics name files below it.
 	Dir string
+	// Image is the container image that holds the flow's task runner at
+	// RunnerPath (argo, step-functions), ideally pinned by digest.
+	Image string
+	// DatastoreRoot is the datastore the tasks read and write, as the
+	// runner's --datastore-root takes it (s3://bucket/prefix for remote
+	// targets).
+	DatastoreRoot string
+	// Namespace is the Kubernetes namespace (argo).
+	Namespace string
+	// MaxWorkers caps the tasks that run at once (argo: parallelism); 0
+	// leaves the target's default.
+	MaxWorkers int
+	// JobQueue is the AWS Batch job queue and Role the IAM role ARN the
+	// jobs run as (step-functions).
+	JobQueue, Role string
+}
+
+// RunnerPath is where a flow's task runner binary is in its container
+// image (flowc package puts it there).
+const RunnerPath = "/flowc/runner"
+
+// OptionChecker is implemented by a target that needs some Options set:
+// CheckOptions names the missing or invalid flag, and flowc compile
+// reports it as a usage error.
+type OptionChecker interface {
+	CheckOptions(opts Options) error
 }
 
 // Target compiles flows for one orchestrator.

@@ -15,6 +15,7 @@ import (
 func newCompile() *cobra.Command {
 	var ff frontFlags
 	var target, out string
+	var opts backends.Options
 	c := &cobra.Command{
 		Use:   "compile [PKG] --target TARGET [-o PATH]",
 		Short: "Compile a flow for a target",
@@ -28,11 +29,18 @@ the directory PATH; without -o the files go to standard output.`,
 			if err != nil {
 				return usageError{err}
 			}
+			if oc, ok := t.(backends.OptionChecker); ok {
+				if err := oc.CheckOptions(opts); err != nil {
+					return usageError{err}
+				}
+			}
 			f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			files, diags, err := t.Compile(f, backends.Options{Dir: dir})
+			o := opts
+			o.Dir = dir
+			files, diags, err := t.Compile(f, o)
 			if err != nil {
 				return fmt.Errorf("compile %s for %s: %w", f.Name, target, err)
 			}
@@ -49,7 +57,20 @@ the directory PATH; without -o the files go to standard output.`,
 	ff.register(c)
 	c.Flags().StringVar(&target, "target", "local", "the target: "+fmt.Sprint(backends.Names()))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this file (one file) or directory (several)")
+	registerTargetFlags(c, &opts)
 	return c
+}
+
+// registerTargetFlags adds the settings of the remote targets (see
+// backends.Options) to compile and deploy.
+func registerTargetFlags(c *cobra.Command, o *backends.Options) {
+	fs := c.Flags()
+	fs.StringVar(&o.Image, "image", "", "argo, step-functions: the container image holding the task runner")
+	fs.StringVar(&o.DatastoreRoot, "datastore-root", "", "argo, step-functions: the datastore the tasks use (s3://bucket/prefix)")
+	fs.StringVar(&o.Namespace, "namespace", "", "argo: the Kubernetes namespace")
+	fs.IntVar(&o.MaxWorkers, "max-workers", 0, "argo: the most tasks running at once (parallelism); 0 for no limit")
+	fs.StringVar(&o.JobQueue, "job-queue", "", "step-functions: the AWS Batch job queue")
+	fs.StringVar(&o.Role, "role", "", "step-functions: the IAM role ARN the Batch jobs run as")
 }
 
 // writeFiles writes the compiled files to standard output, a file, or a
