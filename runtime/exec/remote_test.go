@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -38,6 +39,16 @@ type engine struct {
 // task runs one task, retrying as the step's retry directive allows, and
 // returns what it chose.
 func (e *engine) task(step, id string) sched.Result {
+	e.t.Helper()
+	r, ok := e.try(step, id)
+	if !ok {
+		e.t.Fatalf("task %s/%s failed", step, id)
+	}
+	return r
+}
+
+// try is task, reporting a failure instead of failing the test.
+func (e *engine) try(step, id string) (sched.Result, bool) {
 	e.t.Helper()
 	st := e.plan.Step(step)
 	tries := 1
@@ -77,10 +88,72 @@ func (e *engine) task(step, id string) sched.Result {
 		if r.Splits, err = strconv.Atoi(string(splits)); err != nil {
 			e.t.Fatal(err)
 		}
-		return r
+		return r, true
 	}
-	e.t.Fatalf("task %s/%s failed %d times", step, id, tries)
-	return sched.Result{}
+	return sched.Result{}, false
+}
+
+// runner runs a runner command that is not a task.
+func (e *engine) command(args ...string) {
+	e.t.Helper()
+	out, err := osexec.Command(e.runner, append(args, "--run-id", e.run, "--datastore-root", e.root)...).CombinedOutput()
+	if err != nil {
+		e.t.Fatalf("runner %v: %v\n%s", args, err, out)
+	}
+}
+
+// TestEngineFailure: a task that fails for good leaves a failed attempt
+// with its captured log, the engine's exit handler marks the run failed,
+// and a task started before its input finished fails saying so.
+func TestEngineFailure(t *testing.T) {
+	ctx := context.Background()
+	dir := "testdata/panicky"
+	f := mustPlan(t, dir)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-failed", plan: f}
+	if _, ok := e.try("End", "0"); ok {
+		t.Fatal("End ran before the run started")
+	}
+	e.task("Start", "0")
+	if _, ok := e.try("End", "0"); ok {
+		t.Fatal("End ran with no finished input")
+	}
+	if _, ok := e.try("Explode", "0"); ok {
+		t.Fatal("Explode did not fail")
+	}
+	e.command("end-run", "--status", "Failed")
+	st, err := datastore.OpenLocal(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := st.ReadRun(ctx, f.Name, e.run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != datastore.RunFailed || rec.End.IsZero() {
+		t.Errorf("run after end-run Failed: %s, end %v", rec.Status, rec.End)
+	}
+	p := datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "Explode", Task: "0"}
+	a, err := st.ReadAttempt(ctx, p, 0)
+	if err != nil || a.Status != datastore.AttemptFailed || !strings.Contains(a.Error, "kaboom 7") {
+		t.Errorf("Explode's attempt: %+v %v", a, err)
+	}
+	lr, err := st.OpenLog(ctx, p, 0, datastore.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lr.Close()
+	log, _ := io.ReadAll(lr)
+	if !strings.Contains(string(log), "kaboom 7") || !strings.Contains(string(log), "goroutine") {
+		t.Errorf("Explode's captured stderr lacks the panic and its stack:\n%s", log)
+	}
+	ea, err := st.ReadAttempt(ctx, datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "End", Task: "0"}, 1)
+	if err != nil || !strings.Contains(ea.Error, "find inputs") {
+		t.Errorf("End's second attempt should say it found no input: %+v %v", ea, err)
+	}
 }
 
 // runAll walks the graph as a DAG engine does: the scheduler says which

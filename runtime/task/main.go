@@ -21,6 +21,7 @@ import (
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
               [--datastore-root DIR] [--param NAME=VALUE ...] [--outputs DIR] [--capture-logs]`
 
@@ -47,6 +48,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	fs.Var(&params, "param", "start: a parameter's value, NAME=VALUE (repeatable); records the run's parameters if it has none")
 	outputs := fs.String("outputs", "", "write the task's next steps and foreach width to files next and splits in this directory")
 	captureLogs := fs.Bool("capture-logs", false, "store the task's own stdout and stderr as the attempt's logs")
+	status := fs.String("status", "", "end-run: how the run ended, succeeded or failed (Argo's Succeeded, Failed and Error are taken too)")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
@@ -72,6 +74,13 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	// an engine without a flowc scheduler: it works out its inputs from the
 	// whole plan.
 	resolve := cmd == "step" && *inputs == "" && step != ""
+	if cmd == "end-run" {
+		if err := finishRun(ctx, st, *status); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
+			return ExitFailed
+		}
+		return ExitOK
+	}
 	var plan *ir.Flow
 	switch {
 	case cmd == "step" && (len(params) > 0 || resolve):

@@ -148,6 +148,29 @@ func engineName() string {
 	return "remote"
 }
 
+// finishRun records how an engine's run ended, from the engine's exit
+// handler: a run whose End task finished is already succeeded and stays so.
+func finishRun(ctx context.Context, st *store, status string) error {
+	var want datastore.RunStatus
+	switch strings.ToLower(status) {
+	case "succeeded":
+		want = datastore.RunSucceeded
+	case "failed", "error":
+		want = datastore.RunFailed
+	default:
+		return fmt.Errorf("--status %q: want succeeded or failed", status)
+	}
+	rec, err := st.s.ReadRun(ctx, st.flow, st.run)
+	if err != nil {
+		return err
+	}
+	if rec.Status != datastore.RunRunning {
+		return nil
+	}
+	rec.End, rec.Status = time.Now(), want
+	return st.s.WriteRun(ctx, rec)
+}
+
 // endRun marks an engine's run finished once its End task is done.
 func endRun(ctx context.Context, st *store) {
 	rec, err := st.s.ReadRun(ctx, st.flow, st.run)
