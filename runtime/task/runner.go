@@ -43,6 +43,8 @@ type runner[F any] struct {
 	blobBytes int
 	// inherited maps each artifact the task started with to its blob.
 	inherited map[string]datastore.Artifact
+	// cards makes the step's cards (card.go); nil without //flow:card.
+	cards *cardRun
 }
 
 // stepArgs are the runner's command-line arguments for one task.
@@ -99,10 +101,12 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	tctx, cancel := r.deadline(ctx)
 	defer cancel()
+	r.cards = r.startCards(ctx, att, f)
+	defer r.cards.stop()
 	c := flow.NewContext(tctx, flow.TaskInfo{
 		Flow: r.plan.Name, RunID: r.args.runID, Step: r.args.step, TaskID: r.args.taskID,
 		RetryCount: r.args.retryCount, Foreach: frames, Input: input,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)), Cards: r.cards.Set(),
 	})
 	done = r.trace("step")
 	next, err := r.call(f, c, in)
@@ -257,6 +261,7 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	} else if err := r.store.WriteArtifacts(ctx, r.args.step, r.args.taskID, att.Attempt, arts); err != nil {
 		att.Status, att.Error = datastore.AttemptFailed, "save artifacts: "+err.Error()
 	}
+	r.cards.finish(ctx, att, arts)
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed
