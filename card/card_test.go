@@ -52,9 +52,9 @@ func TestRender(t *testing.T) {
 		"<title>F/1/Work/0</title>",
 		"<h1>Title</h1>", "<td>1</td>", // markdown with a table
 		"<th>name</th>", "<td>x</td>", // table
-		`src="data:image/svg+xml;base64,`, // image, inline
+		`src="data:image/svg+xml;base64,`,                                             // image, inline
 		`<svg class="chart"`, `aria-label="loss"`, "<polyline", `aria-label="counts"`, // charts
-		"Table: data is a int", // an error component
+		"Table: data is a int",                   // an error component
 		`aria-valuenow="2"`, "rows: 2 / 8 (25%)", // progress
 		"2026-01-02 03:04:05.000 UTC", "1.5s", // metadata
 		"<td>Alpha</td>", "<td>Scores</td>", "2.0 KiB",

@@ -86,8 +86,8 @@ func TestProductionCard(t *testing.T) {
 		report.Pathspec(), `<span class="status ok">ok</span>`, // metadata
 		"<h2>Fraud review</h2>", "transactions flagged above a risk of 0.40", // Markdown
 		"flags reviewed: ", "(100%)", // the progress bar, at its end
-		"<th>ID</th><th>Risk</th>",           // the table of Flag structs
-		`aria-label="flags by risk"`,         // the bar chart
+		"<th>ID</th><th>Risk</th>",                                         // the table of Flag structs
+		`aria-label="flags by risk"`,                                       // the bar chart
 		"<td>Threshold</td><td>float64</td><td class=\"preview\">0.4</td>", // parameters
 		"<td>Owner</td>", `&#34;ana&#34;`,
 		"<td>Flagged</td>", "[]production.Flag", "<td>Transactions</td>", // artifacts
