@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
@@ -64,3 +65,10 @@ func (t *Task) Card(id string) ([]byte, CardInfo, error) {
 	}
 	return nil, CardInfo{}, notFoundf("task %s has no card with id %q (its cards' ids: %s)", t.Pathspec(), id, list(ids))
 }
+
+// Start returns when the attempt the Task shows started.
+func (t *Task) Start() time.Time { return t.att.Start }
+
+// End returns when the attempt the Task shows ended, the zero time while
+// it runs.
+func (t *Task) End() time.Time { return t.att.End }
