@@ -75,8 +75,12 @@ func gantt(rs *runSum, now time.Time, taskHref func(t taskSum) string) template.
 	fmt.Fprintf(&b, `<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="timeline">`, ganttW, h, ganttW, h)
 	for i := range 6 {
 		tx := ganttLabelW + plotW*float64(i)/5
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" class="grid"/><text x="%.1f" y="14" class="axis" text-anchor="middle">+%s</text>`,
-			tx, tx, ganttAxisH-4, h, tx, roundDur(span*time.Duration(i)/5))
+		anchor := "middle"
+		if i == 5 {
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" class="grid"/><text x="%.1f" y="14" class="axis" text-anchor="%s">+%s</text>`,
+			tx, tx, ganttAxisH-4, h, tx, anchor, roundDur(span*time.Duration(i)/5))
 	}
 	if perTask {
 		tasks := slices.Clone(rs.Tasks)

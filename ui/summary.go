@@ -262,9 +262,13 @@ func (rs *runSum) aggregate(names []string) {
 			rs.End = t.End
 		}
 	}
-	for _, n := range order {
+	rank := map[string]int{}
+	for i, n := range order {
 		rs.Steps = append(rs.Steps, *byName[n])
+		rank[n] = i
 	}
+	// Tasks in graph order, by id within a step (as ListTasks gave them).
+	slices.SortStableFunc(rs.Tasks, func(a, b taskSum) int { return rank[a.Step] - rank[b.Step] })
 }
 
 // states returns each step's colour for card.DAG.
