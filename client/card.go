@@ -58,12 +58,16 @@ func (t *Task) Card(id string) ([]byte, CardInfo, error) {
 			}
 			return b, ci, nil
 		}
-		ids = append(ids, fmt.Sprintf("%q", ci.ID))
+		name := ci.Type
+		if ci.ID != "" {
+			name += " id=" + ci.ID
+		}
+		ids = append(ids, name)
 	}
 	if len(cards) == 0 {
 		return nil, CardInfo{}, notFoundf("task %s has no cards (attempt %d)", t.Pathspec(), t.att.Attempt)
 	}
-	return nil, CardInfo{}, notFoundf("task %s has no card with id %q (its cards' ids: %s)", t.Pathspec(), id, list(ids))
+	return nil, CardInfo{}, notFoundf("task %s has no card with id %q (its cards: %s)", t.Pathspec(), id, list(ids))
 }
 
 // Start returns when the attempt the Task shows started.

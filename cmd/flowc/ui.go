@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os/signal"
 	"strconv"
@@ -30,29 +31,45 @@ every artifact and log to whoever can reach it. Stop it with Ctrl-C.`,
 			if port < 0 || port > 65535 {
 				return usagef("--port %d: want 0 to 65535", port)
 			}
-			c, err := sf.open()
-			if err != nil {
-				return err
-			}
-			srv, err := ui.New(c)
-			if err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
-			if err != nil {
-				return fmt.Errorf("ui: %w", err)
-			}
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "flowc: warning: --host %s makes the run browser, with every artifact and log, reachable from other machines; it has no authentication\n", host)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "flowc ui: serving %s on http://%s/ (Ctrl-C stops)\n", sf.root, ln.Addr())
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			return srv.Serve(ctx, ln)
+			return serveUI(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), &sf, host, port)
 		},
 	}
 	sf.register(c.Flags())
 	c.Flags().IntVar(&port, "port", 8324, "the port to listen on (0: any free port)")
 	c.Flags().StringVar(&host, "host", "127.0.0.1", "the address to listen on; anything but a loopback address warns")
 	return c
+}
+
+// serveUI serves the run browser on host:port until ctx is cancelled. It
+// warns on stderr when host is not a loopback address.
+func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, host string, port int) error {
+	c, err := sf.open()
+	if err != nil {
+		return err
+	}
+	srv, err := ui.New(c)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("ui: %w", err)
+	}
+	if !loopback(host) {
+		fmt.Fprintf(stderr, "flowc: warning: --host %s makes the run browser, with every artifact and log, reachable from other machines; it has no authentication\n", host)
+	}
+	fmt.Fprintf(stdout, "flowc ui: serving %s on http://%s/ (Ctrl-C stops)\n", sf.root, ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+// loopback reports whether host names only this machine: a loopback
+// address or localhost.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
