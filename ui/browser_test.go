@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/ui"
 )
 
 // chromePath finds headless Chromium: $FLOWC_CHROME, else chromium (Debian's
@@ -153,4 +157,59 @@ func testBrowser(t *testing.T, fx *fixture) {
 	for _, e := range errs {
 		t.Errorf("browser console: %s", e)
 	}
+}
+
+// BenchmarkRunPage10kBrowser opens the run page of a 10,000-task run in
+// headless Chromium, from a new server each time (every task read), and
+// reports the time from the start of the navigation to the load event as
+// the page's own Navigation Timing records it.
+//
+//	go test ./ui -run '^$' -bench RunPage10kBrowser -benchtime 10x
+func BenchmarkRunPage10kBrowser(b *testing.B) {
+	exe := ""
+	for _, name := range []string{os.Getenv("FLOWC_CHROME"), "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); name != "" && err == nil {
+			exe = p
+			break
+		}
+	}
+	if exe == "" {
+		b.Skip("no chromium on PATH")
+	}
+	root := b.TempDir()
+	id := synthRun(b, root, 10000)
+	c, err := client.Open(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	for b.Loop() {
+		s, err := ui.New(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(s)
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/runs/Wide/"+id), chromedp.WaitVisible(chromedp.CSS("svg.gantt"))); err != nil {
+			b.Fatal(err)
+		}
+		ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.getEntriesByType("navigation")[0].loadEventEnd`))
+		if os.Getenv("FLOWC_BENCH_TIMING") != "" {
+			j, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(performance.getEntriesByType("navigation")[0])`))
+			b.Log(j)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += time.Duration(ms * float64(time.Millisecond))
+		srv.Close()
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-to-load")
 }

@@ -268,6 +268,10 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		tasks = slices.DeleteFunc(slices.Clone(tasks), func(t taskSum) bool { return t.Step != step })
 	}
 	page, pages, tasks := paginate(r, tasks, tasksPerPage)
+	if err := s.sums.startsFor(r.Context(), sum, tasks); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	type taskRow struct {
 		taskSum
 		Href, Duration string

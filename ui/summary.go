@@ -22,10 +22,18 @@ type taskSum struct {
 	Start    time.Time
 	End      time.Time // zero while running
 	Done     bool      // DONE.json exists: the summary never changes again
+	// Full says Attempt, Status, Start and End were read. Of a finished
+	// task only its done marker's existence is checked until a page shows
+	// more of it (see summaries.summary).
+	Full bool
 }
 
-// Duration returns how long the task ran, or has been running.
+// Duration returns how long the task ran, or has been running; 0 when its
+// start was not read.
 func (t taskSum) Duration(now time.Time) time.Duration {
+	if !t.Full {
+		return 0
+	}
 	if t.End.IsZero() {
 		return now.Sub(t.Start)
 	}
@@ -34,11 +42,11 @@ func (t taskSum) Duration(now time.Time) time.Duration {
 
 // stepSum aggregates a step's tasks.
 type stepSum struct {
-	Name                         string
-	Kind                         ir.Kind
-	Tasks                        int
-	Done, Running, Failed, Other int
-	Start, End                   time.Time
+	Name                  string
+	Kind                  ir.Kind
+	Tasks                 int
+	Done, Running, Failed int
+	Start, End            time.Time
 }
 
 // State is the step's colour in the graph.
@@ -56,11 +64,12 @@ func (s stepSum) State() string {
 
 // runSum is a run's summary: its plan, every task, per-step aggregates.
 type runSum struct {
-	Plan  *ir.Flow // nil when the plan cannot be read
-	Tasks []taskSum
-	Steps []stepSum // in graph order
-	Start time.Time
-	End   time.Time
+	flow, run string
+	Plan      *ir.Flow // nil when the plan cannot be read
+	Tasks     []taskSum
+	Steps     []stepSum // in graph order
+	Start     time.Time
+	End       time.Time
 }
 
 // summaries reads run summaries, keeping finished tasks of recent runs.
@@ -116,48 +125,93 @@ func (s *summaries) plan(ctx context.Context, flow, run string) *ir.Flow {
 	return rc.plan
 }
 
-// summary reads the state of every task of a run.
+// summary reads the state of every task of a run. Of a finished task it
+// first only checks that its done marker exists (one stat on a local disk);
+// its attempt, status, start and end are read where the page shows them:
+// every task of a run of at most taskRows tasks (a timeline row each),
+// every task of a step of at most tickLimit tasks (its ticks), and of a
+// larger step the first and last few tasks by id, which start first and
+// end last (the executor starts a step's ready tasks in id order), for the
+// step's span; startsFor reads the tasks a page lists. A large run's first
+// view so costs a stat per task instead of two reads.
 func (s *summaries) summary(ctx context.Context, flow, run string) (*runSum, error) {
-	rs := &runSum{Plan: s.plan(ctx, flow, run)}
+	rs := &runSum{Plan: s.plan(ctx, flow, run), flow: flow, run: run}
 	steps, err := s.store.ListSteps(ctx, flow, run)
 	if err != nil {
 		return nil, err
 	}
 	steps = slices.DeleteFunc(steps, func(n string) bool { return strings.HasPrefix(n, "_") }) // _parameters, _plan
-	type ref struct{ step, id string }
-	var refs []ref
 	for _, st := range steps {
 		ids, err := s.store.ListTasks(ctx, flow, run, st)
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range ids {
-			refs = append(refs, ref{st, id})
+			rs.Tasks = append(rs.Tasks, taskSum{Step: st, ID: id})
 		}
 	}
 	rc := s.cache(flow, run)
-	rs.Tasks = make([]taskSum, len(refs))
 	var todo []int
 	rc.mu.Lock()
-	for i, r := range refs {
-		if t, ok := rc.done[r.step+"/"+r.id]; ok {
-			rs.Tasks[i] = t
+	for i, t := range rs.Tasks {
+		if c, ok := rc.done[t.Step+"/"+t.ID]; ok {
+			rs.Tasks[i] = c
 		} else {
 			todo = append(todo, i)
 		}
 	}
 	rc.mu.Unlock()
-	// Read the rest with a few readers at once: on a local disk most of
-	// the time is system calls, on an object store round trips.
+	if err := s.read(ctx, rs, todo, false); err != nil {
+		return nil, err
+	}
+	perStep := map[string]int{}
+	for _, t := range rs.Tasks {
+		perStep[t.Step]++
+	}
+	var starts []int
+	seen := map[string]int{}
+	for i, t := range rs.Tasks {
+		seen[t.Step]++
+		edge := seen[t.Step] <= readers || seen[t.Step] > perStep[t.Step]-readers
+		if !t.Full && (len(rs.Tasks) <= taskRows || perStep[t.Step] <= tickLimit || edge) {
+			starts = append(starts, i)
+		}
+	}
+	if err := s.read(ctx, rs, starts, true); err != nil {
+		return nil, err
+	}
+	rs.aggregate(steps)
+	return rs, nil
+}
+
+// StartsFor reads the start of each of tasks (a page of rs.Tasks) that
+// lacks it.
+func (s *summaries) startsFor(ctx context.Context, rs *runSum, tasks []taskSum) error {
+	var need []int
+	sub := &runSum{flow: rs.flow, run: rs.run, Tasks: tasks}
+	for i, t := range tasks {
+		if !t.Full {
+			need = append(need, i)
+		}
+	}
+	return s.read(ctx, sub, need, true)
+}
+
+// read reads the tasks at the indices idx of rs.Tasks, with their starts
+// when start is set, a few at once (on a local disk most of the time is
+// system calls, on an object store round trips), and keeps the finished
+// ones.
+func (s *summaries) read(ctx context.Context, rs *runSum, idx []int, start bool) error {
 	var wg sync.WaitGroup
 	errs := make([]error, readers)
 	for w := range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w; k < len(todo); k += readers {
-				i := todo[k]
-				t, err := s.readTask(ctx, datastore.TaskPath{Flow: flow, Run: run, Step: refs[i].step, Task: refs[i].id})
+			for k := w; k < len(idx); k += readers {
+				i := idx[k]
+				t := rs.Tasks[i]
+				t, err := s.readTask(ctx, datastore.TaskPath{Flow: rs.flow, Run: rs.run, Step: t.Step, Task: t.ID}, t, start)
 				if err != nil {
 					errs[w] = err
 					return
@@ -168,31 +222,45 @@ func (s *summaries) summary(ctx context.Context, flow, run string) (*runSum, err
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return err
 	}
+	rc := s.cache(rs.flow, rs.run)
 	rc.mu.Lock()
-	for _, i := range todo {
+	defer rc.mu.Unlock()
+	for _, i := range idx {
 		if t := rs.Tasks[i]; t.Done {
 			rc.done[t.Step+"/"+t.ID] = t
 		}
 	}
-	rc.mu.Unlock()
-	rs.aggregate(steps)
-	return rs, nil
+	return nil
 }
 
-// readTask reads a task's state: the attempt its done marker names, or
-// its latest started attempt.
-func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath) (taskSum, error) {
-	t := taskSum{Step: p.Step, ID: p.Task}
-	n := -1
-	d, err := s.store.ReadDone(ctx, p)
-	switch {
-	case err == nil:
-		n, t.Done = d.Attempt, true
-	case !errors.Is(err, datastore.ErrNotFound):
-		return t, err
-	default:
+// readTask reads a task's state. Of a finished task (t.Done, or a done
+// marker exists) it reads the done marker and the attempt it names only
+// when full is set; of another it reads its latest started attempt. t is
+// what is known already.
+func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSum, full bool) (taskSum, error) {
+	if t.Full {
+		return t, nil
+	}
+	if !t.Done {
+		ok, err := s.store.Backend().Exists(ctx, p.String()+"/DONE.json")
+		if err != nil {
+			return t, err
+		}
+		t.Done = ok
+	}
+	n := 0
+	if t.Done {
+		if !full {
+			return t, nil
+		}
+		d, err := s.store.ReadDone(ctx, p)
+		if err != nil {
+			return t, err
+		}
+		n = d.Attempt
+	} else {
 		ns, err := s.store.ListAttempts(ctx, p)
 		if err != nil {
 			return t, err
@@ -207,7 +275,7 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath) (taskSum
 	if err != nil {
 		return t, err
 	}
-	t.Attempt, t.Status, t.Start, t.End = a.Attempt, a.Status, a.Start, a.End
+	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, a.Status, a.Start, a.End, true
 	return t, nil
 }
 
@@ -235,27 +303,21 @@ func (rs *runSum) aggregate(names []string) {
 	for _, t := range rs.Tasks {
 		st := byName[t.Step]
 		st.Tasks++
-		switch t.Status {
-		case datastore.AttemptOK, datastore.AttemptCaught:
-			if t.Done {
-				st.Done++
-			} else {
-				st.Other++
-			}
-		case datastore.AttemptRunning:
-			st.Running++
-		case datastore.AttemptFailed, datastore.AttemptKilled:
+		switch {
+		case t.Done:
+			st.Done++
+		case t.Status == datastore.AttemptFailed, t.Status == datastore.AttemptKilled:
 			st.Failed++
-		default:
-			st.Other++
+		default: // running, or between its final attempt and its done marker
+			st.Running++
 		}
-		if !t.Start.IsZero() && (st.Start.IsZero() || t.Start.Before(st.Start)) {
+		if t.Full && (st.Start.IsZero() || t.Start.Before(st.Start)) {
 			st.Start = t.Start
 		}
 		if t.End.After(st.End) {
 			st.End = t.End
 		}
-		if !t.Start.IsZero() && (rs.Start.IsZero() || t.Start.Before(rs.Start)) {
+		if t.Full && (rs.Start.IsZero() || t.Start.Before(rs.Start)) {
 			rs.Start = t.Start
 		}
 		if t.End.After(rs.End) {
