@@ -114,3 +114,47 @@ func TestProductionCard(t *testing.T) {
 		t.Errorf("End's card: %v", err)
 	}
 }
+
+// TestTrainingCard runs the training example, whose join Pick has a blank
+// card with an id, filled through c.CardID: only what the step appended.
+func TestTrainingCard(t *testing.T) {
+	_, run := runExample(t, "training", map[string]json.RawMessage{"Epochs": json.RawMessage(`20`)})
+	pick, err := run.Step("Pick").Task("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := pick.Cards()
+	if err != nil || len(cards) != 1 || cards[0].Type != "blank" || cards[0].ID != "leaderboard" {
+		t.Fatalf("Pick's cards: %v, %v", cards, err)
+	}
+	out, _, err := pick.Card("leaderboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "training-leaderboard.html", out)
+	page := string(out)
+	var board []struct{ ValLoss float64 }
+	if err := pick.Artifact("Leaderboard", &board); err != nil || len(board) == 0 {
+		t.Fatalf("Leaderboard: %v", err)
+	}
+	contains := func(want string) {
+		if !strings.Contains(page, want) {
+			t.Errorf("card lacks %q", want)
+		}
+	}
+	contains("<h2>Leaderboard</h2>")
+	contains(`aria-label="validation loss by learning rate / L2"`)
+	contains("<th>validation accuracy</th>")
+	if n := strings.Count(page, "<rect x="); n < len(board) {
+		t.Errorf("%d bars for %d models", n, len(board))
+	}
+	if n := strings.Count(page, "<tr><td>"); n != len(board) {
+		t.Errorf("%d table rows for %d models", n, len(board))
+	}
+	for _, absent := range []string{"<h2>Parameters</h2>", "<h2>Artifacts</h2>", `class="dag"`} {
+		if strings.Contains(page, absent) {
+			t.Errorf("a blank card shows %q", absent)
+		}
+	}
+	selfContained(t, page)
+}
