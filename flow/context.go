@@ -10,8 +10,9 @@ import (
 // Context is what a step knows about the task running it. flowc's runtime
 // passes one to every step; a unit test builds one with [NewContext].
 type Context struct {
-	ctx  context.Context
-	info TaskInfo
+	ctx   context.Context
+	info  TaskInfo
+	cards *CardSet
 }
 
 // TaskInfo is what a [Context] reports. flowc's runtime fills it for every
@@ -30,6 +31,9 @@ type TaskInfo struct {
 	Input any
 	// Logger receives the step's structured log; nil means slog.Default().
 	Logger *slog.Logger
+	// Cards receives what the step appends to its cards ([Context.Card]);
+	// nil means a new set that nothing reads.
+	Cards *CardSet
 }
 
 // Frame is one level of foreach around a task: the foreach step, the
@@ -50,7 +54,11 @@ func NewContext(ctx context.Context, info TaskInfo) *Context {
 		ctx = context.Background()
 	}
 	info.Foreach = append([]Frame(nil), info.Foreach...)
-	return &Context{ctx: ctx, info: info}
+	cards := info.Cards
+	if cards == nil {
+		cards = NewCardSet()
+	}
+	return &Context{ctx: ctx, info: info, cards: cards}
 }
 
 // FlowName returns the name of the flow, its struct type name.

@@ -112,12 +112,24 @@ func (f *FraudScoring) Score(c *flow.Context) flow.Next {
 }
 
 // Report would send the flags for review when SendFlags is set; here it
-// logs them. The card directive makes an HTML report of the task's artifacts.
+// logs them. The card directive makes an HTML report of the task's
+// artifacts, to which Report adds a summary, the flags and a chart of the
+// risks.
 //
 //flow:card type=default
 func (f *FraudScoring) Report(c *flow.Context) flow.Next {
 	c.Logger().Info("flagged", "transactions", len(f.Transactions), "flagged", len(f.Flagged),
 		"sent", f.SendFlags, "owner", f.Owner)
+	card := c.Card().Markdown(fmt.Sprintf("## Fraud review\n\n**%d** of %d transactions flagged above a risk of %.2f.",
+		len(f.Flagged), len(f.Transactions), f.Threshold))
+	reviewed := card.Progress("flags reviewed", float64(len(f.Flagged)))
+	buckets := make([]float64, 5)
+	for i, fl := range f.Flagged {
+		buckets[min(int(fl.Risk*5), 4)]++
+		reviewed.Update(float64(i + 1))
+	}
+	card.Table(f.Flagged).
+		BarChart("flags by risk", []string{"0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1"}, buckets)
 	return flow.Goto(f.End)
 }
 

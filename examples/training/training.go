@@ -78,14 +78,28 @@ func (f *Training) Fit(c *flow.Context) (flow.Next, error) {
 // Pick is the join of the foreach: it receives one typed view per Fit task,
 // in grid order, and keeps the model with the lowest validation loss. Like
 // every join it starts with only the parameters set, so the datasets stay
-// behind.
+// behind. Its leaderboard card shows every model's scores.
+//
+//flow:card type=blank id=leaderboard
 func (f *Training) Pick(c *flow.Context, in flow.Inputs[Training]) flow.Next {
+	var rows [][]any
+	var labels []string
+	var losses []float64
 	for i, task := range in.All() {
-		f.Leaderboard = append(f.Leaderboard, task.Model)
-		if i == 0 || task.Model.ValLoss < f.Best.ValLoss {
-			f.Best = task.Model
+		m := task.Model
+		f.Leaderboard = append(f.Leaderboard, m)
+		if i == 0 || m.ValLoss < f.Best.ValLoss {
+			f.Best = m
 		}
+		rows = append(rows, []any{m.Params.LearningRate, m.Params.L2, m.TrainLoss, m.ValLoss, m.ValAccuracy})
+		labels = append(labels, fmt.Sprintf("%g/%g", m.Params.LearningRate, m.Params.L2))
+		losses = append(losses, m.ValLoss)
 	}
+	c.CardID("leaderboard").
+		Markdown(fmt.Sprintf("## Leaderboard\n\nBest: learning rate %g, L2 %g, validation loss %.4f.",
+			f.Best.Params.LearningRate, f.Best.Params.L2, f.Best.ValLoss)).
+		BarChart("validation loss by learning rate / L2", labels, losses).
+		Table(rows, "learning rate", "L2", "train loss", "validation loss", "validation accuracy")
 	return flow.Goto(f.End)
 }
 

@@ -46,6 +46,8 @@ type runner[F any] struct {
 	outputs string
 	// logs captures the task's own output (--capture-logs).
 	logs *capture
+	// cards makes the step's cards (card.go); nil without //flow:card.
+	cards *cardRun
 }
 
 // stepArgs are the runner's command-line arguments for one task.
@@ -102,10 +104,12 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	tctx, cancel := r.deadline(ctx)
 	defer cancel()
+	r.cards = r.startCards(ctx, att, f)
+	defer r.cards.stop()
 	c := flow.NewContext(tctx, flow.TaskInfo{
 		Flow: r.plan.Name, RunID: r.args.runID, Step: r.args.step, TaskID: r.args.taskID,
 		RetryCount: r.args.retryCount, Foreach: frames, Input: input,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)), Cards: r.cards.Set(),
 	})
 	done = r.trace("step")
 	next, err := r.call(f, c, in)
@@ -270,6 +274,7 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 			fmt.Fprintf(os.Stderr, "flowc runner: store logs: %v\n", err)
 		}
 	}
+	r.cards.finish(ctx, att, arts)
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed

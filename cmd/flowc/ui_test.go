@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestUIHost: flowc ui listens on 127.0.0.1 by default and serves pages;
+// --host with another address warns on stderr, loopback ones do not.
+func TestUIHost(t *testing.T) {
+	if def := newUI().Flags().Lookup("host").DefValue; def != "127.0.0.1" {
+		t.Errorf("--host defaults to %q, want 127.0.0.1", def)
+	}
+	for _, tc := range []struct {
+		host string
+		warn bool
+	}{{"127.0.0.1", false}, {"localhost", false}, {"0.0.0.0", true}} {
+		t.Run(tc.host, func(t *testing.T) {
+			var stdout, stderr lockedBuffer
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- serveUI(ctx, &stdout, &stderr, &storeFlags{root: t.TempDir()}, tc.host, 0) }()
+			addr := regexp.MustCompile(`on http://(\S+)/`)
+			deadline := time.Now().Add(10 * time.Second)
+			for addr.FindStringSubmatch(stdout.String()) == nil {
+				if time.Now().After(deadline) {
+					cancel()
+					t.Fatalf("no address printed; stdout %q stderr %q", stdout.String(), stderr.String())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			a := addr.FindStringSubmatch(stdout.String())[1]
+			if tc.host != "0.0.0.0" {
+				if h, _, _ := net.SplitHostPort(a); !net.ParseIP(h).IsLoopback() {
+					t.Errorf("listening on %s", a)
+				}
+			}
+			_, port, _ := net.SplitHostPort(a)
+			resp, err := http.Get("http://127.0.0.1:" + port + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("GET /: %s", resp.Status)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serveUI: %v", err)
+			}
+			if got := strings.Contains(stderr.String(), "warning: --host "+tc.host); got != tc.warn {
+				t.Errorf("warning %v, want %v; stderr %q", got, tc.warn, stderr.String())
+			}
+		})
+	}
+}
