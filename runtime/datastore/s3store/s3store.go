@@ -222,9 +222,9 @@ func (b *Backend) Get(ctx context.Context, key string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Open implements datastore.Backend. The first part comes with the first
-// GET (a ranged one, which also tells the object's size); the rest of a
-// larger object streams in through parallel ranged GETs.
+// Open implements datastore.Backend. One GET streams the object; for an
+// object over two parts, only its first part is read from that stream,
+// and the rest comes in parallel ranged GETs, Concurrency at a time.
 func (b *Backend) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	rc, _, err := b.open(ctx, "open", key)
 	return rc, err
@@ -234,24 +234,19 @@ func (b *Backend) open(ctx context.Context, op, key string) (io.ReadCloser, int6
 	if err := datastore.CheckKey(key); err != nil {
 		return nil, 0, err
 	}
-	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: &b.bucket, Key: b.key(key), Range: aws.String(fmt.Sprintf("bytes=0-%d", PartSize-1)),
-	})
-	if isInvalidRange(err) { // an empty object has no byte 0
-		out, err = b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.bucket, Key: b.key(key)})
-	}
+	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.bucket, Key: b.key(key)})
 	if err != nil {
 		return nil, 0, b.wrap(op, key, err)
 	}
-	first := aws.ToInt64(out.ContentLength)
-	total, ok := totalSize(aws.ToString(out.ContentRange))
-	if !ok || total <= first {
-		return out.Body, first, nil
+	total := aws.ToInt64(out.ContentLength)
+	if total <= 2*PartSize {
+		return out.Body, total, nil
 	}
-	// The rest: parallel ranged GETs, stopped by Close.
+	// The rest: parallel ranged GETs, stopped by Close. The object is the
+	// one the first GET saw (If-Match its ETag), or the read fails.
 	rctx, cancel := context.WithCancel(ctx)
 	rest, err := b.tm.GetObject(rctx, &tm.GetObjectInput{
-		Bucket: &b.bucket, Key: b.key(key), Range: aws.String(fmt.Sprintf("bytes=%d-%d", first, total-1)),
+		Bucket: &b.bucket, Key: b.key(key), Range: aws.String(fmt.Sprintf("bytes=%d-%d", PartSize, total-1)),
 		IfMatch: out.ETag,
 	})
 	if err != nil {
@@ -259,7 +254,33 @@ func (b *Backend) open(ctx context.Context, op, key string) (io.ReadCloser, int6
 		out.Body.Close()
 		return nil, 0, b.wrap(op, key, err)
 	}
-	return &multiBody{Reader: io.MultiReader(out.Body, rest.Body), first: out.Body, cancel: cancel}, total, nil
+	first := &firstPart{r: io.LimitReader(out.Body, PartSize), c: out.Body}
+	return &multiBody{Reader: io.MultiReader(first, rest.Body), first: first, cancel: cancel}, total, nil
+}
+
+// firstPart reads the first part of a whole-object stream and closes the
+// stream as soon as the part is read, so its connection does not go on
+// carrying bytes the ranged GETs fetch.
+type firstPart struct {
+	r      io.Reader
+	c      io.Closer
+	closed bool
+}
+
+func (f *firstPart) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		f.Close()
+	}
+	return n, err
+}
+
+func (f *firstPart) Close() error {
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	return f.c.Close()
 }
 
 // multiBody reads the first part, then the rest; Close stops the rest's
@@ -273,26 +294,6 @@ type multiBody struct {
 func (m *multiBody) Close() error {
 	m.cancel()
 	return m.first.Close()
-}
-
-// totalSize reads the complete length from a Content-Range header,
-// "bytes 0-99/1234".
-func totalSize(cr string) (int64, bool) {
-	_, total, ok := strings.Cut(cr, "/")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(total, 10, 64)
-	return n, err == nil
-}
-
-func isInvalidRange(err error) bool {
-	var ae smithy.APIError
-	if errors.As(err, &ae) && ae.ErrorCode() == "InvalidRange" {
-		return true
-	}
-	var re *awshttp.ResponseError
-	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusRequestedRangeNotSatisfiable
 }
 
 // Exists implements datastore.Backend with a HEAD request.
