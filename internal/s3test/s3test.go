@@ -63,9 +63,10 @@ func (s *Server) Setenv(t testing.TB) {
 // Root returns "s3://BUCKET/prefix".
 func (s *Server) Root(prefix string) string { return "s3://" + s.Bucket + "/" + prefix }
 
-// Binary returns the path of the s3rver command: $FLOWC_S3RVER, or
-// tools/s3rver/node_modules/.bin/s3rver in the module that holds the
-// working directory.
+// Binary returns the path of the script that starts s3rver: $FLOWC_S3RVER,
+// or tools/s3rver/serve.js in the module that holds the working directory
+// (s3rver itself, with the fix to its listing that serve.js explains),
+// which needs s3rver installed in tools/s3rver/node_modules.
 func Binary() (string, error) {
 	if p := os.Getenv("FLOWC_S3RVER"); p != "" {
 		return p, nil
@@ -76,8 +77,8 @@ func Binary() (string, error) {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "tools", "s3rver", "node_modules", ".bin", "s3rver")
-			if _, err := os.Stat(p); err != nil {
+			p := filepath.Join(dir, "tools", "s3rver", "serve.js")
+			if _, err := os.Stat(filepath.Join(dir, "tools", "s3rver", "node_modules", "s3rver")); err != nil {
 				return "", fmt.Errorf("s3rver is not installed: run npm ci in %s", filepath.Join(dir, "tools", "s3rver"))
 			}
 			return p, nil
@@ -118,7 +119,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin := need(t)
 	const bucket = "flowc"
-	cmd := exec.Command(bin, "-d", t.TempDir(), "-a", "127.0.0.1", "-p", "0", "--silent", "--configure-bucket", bucket)
+	cmd := exec.Command("node", bin, "-d", t.TempDir(), "-a", "127.0.0.1", "-p", "0", "--silent", "--configure-bucket", bucket)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -3,6 +3,7 @@ package s3test_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/flowc-dev/flowc/internal/s3test"
@@ -48,5 +49,36 @@ func TestS3rverBackend(t *testing.T) {
 	var back []byte
 	if err := st.GetArtifact(ctx, a, &back); err != nil || len(back) != len(big) {
 		t.Fatalf("GetArtifact of %d bytes: %d bytes, %v", len(big), len(back), err)
+	}
+}
+
+// TestS3rverListsDeepPrefixes pins the fix serve.js makes to s3rver's
+// listing: keys two levels below the prefix show up as a common prefix.
+func TestS3rverListsDeepPrefixes(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.Setenv(t)
+	ctx := context.Background()
+	st, err := datastore.Open(ctx, srv.Root("deep"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := st.Backend()
+	for _, k := range []string{"W/1/_run.json", "W/1/Start/0/DONE.json", "W/1/Join/0/DONE.json", "W/latest_run", "data/aa/bb"} {
+		if err := b.Put(ctx, k, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for prefix, want := range map[string]string{
+		"":     "W/ data/",
+		"W/":   "W/1/ W/latest_run",
+		"W/1/": "W/1/Join/ W/1/Start/ W/1/_run.json",
+	} {
+		keys, err := b.List(ctx, prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(keys, " "); got != want {
+			t.Errorf("List(%q) = %s, want %s", prefix, got, want)
+		}
 	}
 }
