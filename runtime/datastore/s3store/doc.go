@@ -14,9 +14,11 @@
 // (http://host/bucket/key), which S3-compatible servers expect;
 // FLOWC_S3_PATH_STYLE=true or false overrides the choice either way.
 //
-// Large objects move in parts, several at once, through the SDK's transfer
-// manager: a multipart upload for PutReader and for a Put over 16 MiB, and
-// parallel ranged GETs for an Open of an object over one part. A PUT and a
+// Large objects move in parts of 16 MiB, eight at once: uploads through the
+// SDK's transfer manager (a multipart upload for PutReader and for a Put
+// over one part), downloads as parallel ranged GETs for an Open of an
+// object over two parts (the package's own reader: the transfer manager's
+// busy-waits, see rangeReader). A PUT and a
 // completed multipart upload are atomic on S3, so no reader ever sees part
 // of an object. The package keeps no state between calls and takes no
 // locks: two processes writing the same blob both succeed.

@@ -16,7 +16,6 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
-	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
@@ -136,9 +135,6 @@ func New(client *s3.Client, bucket, prefix string) *Backend {
 		o.PartSizeBytes = PartSize
 		o.MultipartUploadThreshold = PartSize
 		o.Concurrency = Concurrency
-		o.GetObjectType = tmtypes.GetObjectRanges
-		o.GetObjectBufferSize = 4 * PartSize
-		o.DisableChecksumValidation = true
 		if calc != aws.RequestChecksumCalculationUnset {
 			o.RequestChecksumCalculation = calc
 		}
@@ -244,18 +240,9 @@ func (b *Backend) open(ctx context.Context, op, key string) (io.ReadCloser, int6
 	}
 	// The rest: parallel ranged GETs, stopped by Close. The object is the
 	// one the first GET saw (If-Match its ETag), or the read fails.
-	rctx, cancel := context.WithCancel(ctx)
-	rest, err := b.tm.GetObject(rctx, &tm.GetObjectInput{
-		Bucket: &b.bucket, Key: b.key(key), Range: aws.String(fmt.Sprintf("bytes=%d-%d", PartSize, total-1)),
-		IfMatch: out.ETag,
-	})
-	if err != nil {
-		cancel()
-		out.Body.Close()
-		return nil, 0, b.wrap(op, key, err)
-	}
+	rest := newRangeReader(ctx, b, key, out.ETag, PartSize, total)
 	first := &firstPart{r: io.LimitReader(out.Body, PartSize), c: out.Body}
-	return &multiBody{Reader: io.MultiReader(first, rest.Body), first: first, cancel: cancel}, total, nil
+	return &multiBody{Reader: io.MultiReader(first, rest), first: first, rest: rest}, total, nil
 }
 
 // firstPart reads the first part of a whole-object stream and closes the
@@ -287,12 +274,11 @@ func (f *firstPart) Close() error {
 // downloads.
 type multiBody struct {
 	io.Reader
-	first  io.Closer
-	cancel context.CancelFunc
+	first, rest io.Closer
 }
 
 func (m *multiBody) Close() error {
-	m.cancel()
+	m.rest.Close()
 	return m.first.Close()
 }
 
