@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -236,14 +238,34 @@ func (b *Backend) open(ctx context.Context, op, key string) (io.ReadCloser, int6
 	}
 	total := aws.ToInt64(out.ContentLength)
 	if total <= 2*PartSize {
-		return out.Body, total, nil
+		return sized{out.Body, total}, total, nil
 	}
 	// The rest: parallel ranged GETs, stopped by Close. The object is the
 	// one the first GET saw (If-Match its ETag), or the read fails.
 	rest := newRangeReader(ctx, b, key, out.ETag, PartSize, total)
 	first := &firstPart{r: io.LimitReader(out.Body, PartSize), c: out.Body}
-	return &multiBody{Reader: io.MultiReader(first, rest), first: first, rest: rest}, total, nil
+	return sized{&multiBody{Reader: io.MultiReader(first, rest), first: first, rest: rest}, total}, total, nil
 }
+
+// sized is an object's stream that can say its size, as an *os.File can:
+// the datastore then reads a large blob into one buffer of the right size
+// and hashes it while it streams in.
+type sized struct {
+	io.ReadCloser
+	size int64
+}
+
+// Stat returns a FileInfo whose Size is the object's.
+func (s sized) Stat() (fs.FileInfo, error) { return sizeInfo(s.size), nil }
+
+type sizeInfo int64
+
+func (n sizeInfo) Name() string       { return "" }
+func (n sizeInfo) Size() int64        { return int64(n) }
+func (n sizeInfo) Mode() fs.FileMode  { return 0 }
+func (n sizeInfo) ModTime() time.Time { return time.Time{} }
+func (n sizeInfo) IsDir() bool        { return false }
+func (n sizeInfo) Sys() any           { return nil }
 
 // firstPart reads the first part of a whole-object stream and closes the
 // stream as soon as the part is read, so its connection does not go on
