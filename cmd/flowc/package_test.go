@@ -21,6 +21,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/internal/s3test"
 )
 
 // TestPackage packages the hello example for two platforms into
@@ -76,6 +79,7 @@ func TestPackage(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "RUNNER step STEP") {
 			t.Errorf("the packaged runner with no arguments: %v\n%s", err, out)
 		}
+		t.Run("task-on-s3rver", func(t *testing.T) { runPackagedTask(t, bin) })
 	}
 
 	// Nothing changed: nothing uploaded, the same digest.
@@ -104,6 +108,41 @@ func TestPackage(t *testing.T) {
 	}
 	if code := run([]string{"compile", pkg, "--target", "local", "--package"}, &stdout, &stderr); code != 2 {
 		t.Errorf("compile --package without --image: exit %d, want 2", code)
+	}
+}
+
+// runPackagedTask runs the packaged runner as an engine would, with the
+// S3 datastore on s3rver: the Start task of a new run, given a parameter
+// (it records the run's plan and parameters itself), then the Hello task,
+// which finds its input in S3; the client then reads Hello's greeting.
+func runPackagedTask(t *testing.T, bin string) {
+	srv := s3test.Start(t)
+	root := srv.Root("packaged")
+	for _, args := range [][]string{
+		{"step", "Start", "--run-id", "argo-1", "--task-id", "0", "--datastore-root", root, "--param", "name=packaged"},
+		{"step", "Hello", "--run-id", "argo-1", "--task-id", "0", "--datastore-root", root},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = os.Environ()
+		for k, v := range srv.Env() {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("packaged runner %v on S3: %v\n%s", args, err, out)
+		}
+	}
+	srv.Setenv(t)
+	c, err := client.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := c.Namespace(client.Global).Lookup("Hello/argo-1/Hello/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var greeting string
+	if err := obj.(*client.Task).Artifact("Greeting", &greeting); err != nil || greeting != "Hello, packaged!" {
+		t.Errorf("the packaged runner's Hello task on S3: Greeting %q, %v", greeting, err)
 	}
 }
 
