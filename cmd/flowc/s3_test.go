@@ -38,7 +38,21 @@ func TestRunOnS3rver(t *testing.T) {
 	}
 	compareRuns(t, sc.Namespace(client.Global), lc.Namespace(client.Global), "WordCount", s3run, localRun)
 
-	// The inspection commands, with the root from the environment.
+	// Resume on S3 from Join: Start and Process are cloned, Join and End
+	// run again, and the result is the same.
+	resumed := flowcRun(t, "resume", pkg, "Join", "--datastore-root", s3root)
+	rr, err := sc.Namespace(client.Global).Flow("WordCount").Run(resumed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rr.OriginRunID() != s3run {
+		t.Fatalf("resumed run %s: origin %q, want %s", resumed, rr.OriginRunID(), s3run)
+	}
+	compareRuns(t, sc.Namespace(client.Global), lc.Namespace(client.Global), "WordCount", resumed, localRun)
+
+	// The inspection commands: tag with the root as a flag (tag's is a
+	// persistent flag of its subcommands), the others from the environment.
+	flowcOK(t, "tag", "add", "--datastore-root", s3root, "WordCount/"+s3run, "on-s3")
 	t.Setenv("FLOWC_DATASTORE_ROOT", s3root)
 	out := flowcOK(t, "runs", "WordCount")
 	if !strings.Contains(out, "WordCount/"+s3run) {
@@ -49,7 +63,6 @@ func TestRunOnS3rver(t *testing.T) {
 		t.Errorf("flowc dump on S3 shows no Total:\n%s", out)
 	}
 	flowcOK(t, "logs", "WordCount/"+s3run+"/Start")
-	flowcOK(t, "tag", "add", "WordCount/"+s3run, "on-s3")
 	r, err := sc.Namespace(client.Global).Flow("WordCount").Run(s3run)
 	if err != nil || !reflect.DeepEqual(r.Tags(), []string{"on-s3"}) {
 		t.Errorf("after flowc tag add: tags %v, %v", r.Tags(), err)
