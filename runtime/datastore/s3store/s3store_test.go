@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -408,4 +409,27 @@ func TestOpenFromEnvironment(t *testing.T) {
 	if _, err := datastore.Open(ctx, "s3://"+bucket); err == nil || !strings.Contains(err.Error(), "FLOWC_S3_PATH_STYLE") {
 		t.Fatalf("bad FLOWC_S3_PATH_STYLE: %v", err)
 	}
+}
+
+// FuzzParseRoot: any root parses to a bucket and a valid prefix, or to an
+// error naming the root, never a panic.
+func FuzzParseRoot(f *testing.F) {
+	for _, s := range []string{"s3://b/p", "s3://", "s3://b//x", "s3://b/.x/y", "http://b", "s3://b/a\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, root string) {
+		b, p, err := s3store.ParseRoot(root)
+		if err != nil {
+			if !strings.Contains(err.Error(), fmt.Sprintf("%q", root)) {
+				t.Fatalf("error %v does not name the root", err)
+			}
+			return
+		}
+		if b == "" || strings.Contains(b, "/") {
+			t.Fatalf("ParseRoot(%q): bucket %q", root, b)
+		}
+		if p != "" && datastore.CheckKey(p) != nil {
+			t.Fatalf("ParseRoot(%q): prefix %q is not a valid key", root, p)
+		}
+	})
 }
