@@ -39,6 +39,8 @@ bench:
 fuzz:
 	$(GO) test ./parser -run '^$$' -fuzz FuzzParseDirective -fuzztime 10m
 	$(GO) test ./check -run '^$$' -fuzz FuzzLoadFiles -fuzztime 10m
+	$(GO) test ./cmd/flowc -run '^$$' -fuzz FuzzParseConfig -fuzztime 10m
+	$(GO) test ./runtime/datastore/s3store -run '^$$' -fuzz FuzzParseRoot -fuzztime 10m
 
 clean:
 	rm -rf bin

@@ -33,12 +33,23 @@ type Client struct {
 	ctx   context.Context
 }
 
-// Open returns a Client on the local datastore at root ("" means
-// datastore.DefaultRoot, ".flowc" in the working directory), in the
-// default namespace. The directory must exist: Open never creates one.
+// Open returns a Client on the datastore at root, in the default
+// namespace: a local directory ("" means datastore.DefaultRoot, ".flowc" in
+// the working directory), which must exist (Open never creates one), or
+// an object store, "s3://bucket/prefix", configured from the environment
+// as docs/remote.md says.
 func Open(root string) (*Client, error) {
 	if root == "" {
 		root = datastore.DefaultRoot
+	}
+	if datastore.IsRemote(root) {
+		st, err := datastore.Open(context.Background(), root)
+		if err != nil {
+			return nil, fmt.Errorf("open datastore %s: %w", root, err)
+		}
+		c := New(st)
+		c.where = root
+		return c, nil
 	}
 	fi, err := os.Stat(root)
 	if err == nil && !fi.IsDir() {
@@ -63,8 +74,8 @@ func Default() (*Client, error) { return Open(datastore.DefaultRoot) }
 // New returns a Client on any datastore, in the default namespace.
 func New(st *datastore.Store) *Client {
 	where := "the datastore"
-	if l, ok := st.Backend().(*datastore.Local); ok {
-		where = l.Root()
+	if r, ok := st.Backend().(interface{ Root() string }); ok {
+		where = r.Root() // a Local's directory, an object store's URL
 	}
 	return &Client{store: st, where: where, ns: DefaultNamespace(), ctx: context.Background()}
 }

@@ -16,6 +16,8 @@ func newCompile() *cobra.Command {
 	var ff frontFlags
 	var target, out string
 	var opts backends.Options
+	var pf packageFlags
+	var pkgFirst bool
 	c := &cobra.Command{
 		Use:   "compile [PKG] --target TARGET [-o PATH]",
 		Short: "Compile a flow for a target",
@@ -40,6 +42,11 @@ the directory PATH; without -o the files go to standard output.`,
 			}
 			o := opts
 			o.Dir = dir
+			if pkgFirst {
+				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
+					return err
+				}
+			}
 			files, diags, err := t.Compile(f, o)
 			if err != nil {
 				return fmt.Errorf("compile %s for %s: %w", f.Name, target, err)
@@ -58,6 +65,7 @@ the directory PATH; without -o the files go to standard output.`,
 	c.Flags().StringVar(&target, "target", "local", "the target: "+fmt.Sprint(backends.Names()))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this file (one file) or directory (several)")
 	registerTargetFlags(c, &opts)
+	registerPackageFlag(c, &pf, &pkgFirst)
 	return c
 }
 

@@ -9,29 +9,23 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
-// storeFlags choose the datastore an inspection command reads.
-type storeFlags struct {
-	root string
-}
-
-func (sf *storeFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&sf.root, "datastore-root", datastore.DefaultRoot, "the local datastore's directory")
-}
-
 // open returns a client on the datastore in the Global namespace: a
 // pathspec names its run exactly, whoever started it. Only `flowc runs`,
 // which lists, narrows to a namespace.
 func (sf *storeFlags) open() (*client.Client, error) {
-	if _, err := os.Stat(sf.root); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("no datastore at %s: flowc run writes one there; --datastore-root chooses another", sf.root)
+	root, err := sf.resolve()
+	if err != nil {
+		return nil, err
 	}
-	c, err := client.Open(sf.root)
+	if _, err := os.Stat(root); !datastore.IsRemote(root) && errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no datastore at %s: flowc run writes one there; --datastore-root chooses another", root)
+	}
+	c, err := client.Open(root)
 	if err != nil {
 		return nil, err
 	}

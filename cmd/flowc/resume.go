@@ -44,12 +44,16 @@ only the tasks that did not finish run again.`,
 				return usagef("flow %s has no step %s", f.Name, step)
 			}
 			if origin == "" {
-				st, err := datastore.OpenLocal(rf.root)
+				root, err := rf.store.resolve()
+				if err != nil {
+					return err
+				}
+				st, err := datastore.Open(context.Background(), root)
 				if err != nil {
 					return err
 				}
 				if origin, err = st.LatestRun(context.Background(), f.Name); err != nil {
-					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, rf.root)
+					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, root)
 				}
 			}
 			return executeWith(cmd, f, dir, &rf, nil, &exec.Resume{OriginRunID: origin, Step: step})

@@ -24,7 +24,7 @@ import (
 // runFlags are run's own flags; the flow's parameters are added per flow.
 type runFlags struct {
 	front        frontFlags
-	root         string
+	store        storeFlags
 	maxWorkers   int
 	maxNumSplits int
 	maxLogSize   int
@@ -37,7 +37,7 @@ type runFlags struct {
 func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
 	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
-	fs.StringVar(&rf.root, "datastore-root", datastore.DefaultRoot, "the local datastore's directory")
+	rf.store.register(fs)
 	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
 	fs.IntVar(&rf.maxNumSplits, "max-num-splits", 100, "fail a foreach that starts more tasks than this")
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
@@ -142,13 +142,17 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 {
 		return usagef("--max-workers, --max-num-splits and --max-log-size must be at least 1")
 	}
+	root, err := rf.store.resolve()
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
 	start := time.Now()
 	res, err := exec.Run(ctx, exec.Options{
-		Plan: f, PkgDir: dir, Root: rf.root, Params: params, MaxWorkers: rf.maxWorkers,
+		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
 		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
 			if rf.runIDFile == "" {

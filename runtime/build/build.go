@@ -305,3 +305,12 @@ func relativize(msg, pkgDir string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// CrossEnv returns the Options.Env that builds a runner for goos/goarch: a
+// static binary (CGO_ENABLED=0) that runs in any Linux container, scratch
+// included, without VCS stamping (-buildvcs=false), so the same sources
+// give the same bytes whatever the checkout's state.
+func CrossEnv(goos, goarch string) []string {
+	flags := strings.TrimSpace(os.Getenv("GOFLAGS") + " -buildvcs=false")
+	return []string{"GOOS=" + goos, "GOARCH=" + goarch, "CGO_ENABLED=0", "GOFLAGS=" + flags}
+}

@@ -136,16 +136,20 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
-	root, err := filepath.Abs(opts.Root)
-	if err != nil {
-		return nil, err
+	// Tasks run in other directories: a local root is passed to them
+	// absolute; a remote one ("s3://bucket/prefix") as it is.
+	if !datastore.IsRemote(opts.Root) {
+		root, err := filepath.Abs(opts.Root)
+		if err != nil {
+			return nil, err
+		}
+		opts.Root = root
 	}
-	opts.Root = root
 	r, err := build.Build(ctx, opts.PkgDir, opts.Plan, opts.Build)
 	if err != nil {
 		return nil, err
 	}
-	st, err := datastore.OpenLocal(root)
+	st, err := datastore.Open(ctx, opts.Root)
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ type store struct {
 }
 
 func openStore(ctx context.Context, root, flow, run string) (*store, error) {
-	s, err := datastore.OpenLocal(root)
+	s, err := datastore.Open(ctx, root)
 	if err != nil {
 		return nil, err
 	}
