@@ -130,17 +130,7 @@ func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
 	if a, ok := parseARN(opts.JobQueue); ok {
 		c.region, c.account = a.region, a.account
 	}
-	project, branch := "", ""
-	if p := f.Decorators.Project; p != nil {
-		project, branch = p.Name, p.Branch
-		if branch == "" {
-			branch = "main"
-			if p.Production {
-				branch = "prod"
-			}
-		}
-	}
-	c.names = names{machine: machineName(f.Name, project, branch)}
+	c.names = names{machine: MachineName(f)}
 	for _, s := range f.Steps {
 		c.checkStep(s)
 		jd := c.jobDefinition(s)

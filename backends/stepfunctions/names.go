@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Name limits of the services.
@@ -35,6 +37,21 @@ func machineName(flow, project, branch string) string {
 	}
 	n = invalidNameChars.ReplaceAllString(n, "-")
 	return shorten(n, maxMachineName)
+}
+
+// MachineName is the name flowc deploy gives the flow's state machine.
+func MachineName(f *ir.Flow) string {
+	project, branch := "", ""
+	if p := f.Decorators.Project; p != nil {
+		project, branch = p.Name, p.Branch
+		if branch == "" {
+			branch = "main"
+			if p.Production {
+				branch = "prod"
+			}
+		}
+	}
+	return machineName(f.Name, project, branch)
 }
 
 // shorten cuts s to at most limit characters, replacing the tail by a hash
