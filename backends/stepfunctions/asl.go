@@ -41,6 +41,7 @@ type State struct {
 	Choices    []Choice      `json:"Choices,omitempty"`
 	Default    string        `json:"Default,omitempty"`
 	Retry      []Retrier     `json:"Retry,omitempty"`
+	Catch      []Catcher     `json:"Catch,omitempty"`
 	Error      string        `json:"Error,omitempty"`
 	Cause      string        `json:"Cause,omitempty"`
 	Next       string        `json:"Next,omitempty"`
@@ -83,6 +84,13 @@ type Retrier struct {
 	BackoffRate     float64  `json:"BackoffRate"`
 	MaxDelaySeconds int      `json:"MaxDelaySeconds,omitempty"`
 	JitterStrategy  string   `json:"JitterStrategy,omitempty"`
+}
+
+// Catcher is one entry of a state's Catch.
+type Catcher struct {
+	ErrorEquals []string `json:"ErrorEquals"`
+	ResultPath  string   `json:"ResultPath"`
+	Next        string   `json:"Next"`
 }
 
 // ItemReader makes a Distributed Map read its items from S3.

@@ -113,6 +113,8 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
 	}
 	jd.ContainerProperties.ResourceRequirements = resources(d)
+	// The runner tags the run it records runtime:$FLOWC_ENGINE.
+	jd.ContainerProperties.Environment = []KeyValue{{"FLOWC_ENGINE", "step-functions"}}
 	if d.Environment != nil {
 		for _, k := range sortedKeys(d.Environment.Vars) {
 			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})

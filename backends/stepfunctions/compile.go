@@ -118,6 +118,7 @@ type compiler struct {
 	region, account string // from an ARN among the options, or empty
 	jobs            map[string]JobDefinition
 	stepJob         map[string]string // step to its job definition's name
+	endRunJob       string            // the job definition of end-run
 	diags           diag.List
 }
 
@@ -137,6 +138,10 @@ func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
 		c.jobs[jd.JobDefinitionName] = jd
 		c.stepJob[s.Name] = jd.JobDefinitionName
 	}
+	// end-run needs no more than Metaflow's defaults.
+	jd := c.jobDefinition(&ir.Step{})
+	c.jobs[jd.JobDefinitionName] = jd
+	c.endRunJob = jd.JobDefinitionName
 	return c
 }
 

@@ -52,11 +52,48 @@ func (c *compiler) machine() Machine {
 	top := &scope{states: map[string]State{}}
 	first := c.initStates(top)
 	c.walk(top, c.f.Graph.Start)
+	c.onFailure(top)
 	return Machine{
 		Comment: fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
 		StartAt: first,
 		States:  top.states,
 	}
+}
+
+// Names of the states that record a failed run.
+const (
+	stateFailed = "flowc.failed" // Task: the runner's end-run --status failed
+	stateFail   = "flowc.fail"   // Fail
+)
+
+// onFailure makes every top-level state that can fail (a Task, or a
+// Parallel or Map whose body failed) go, when it fails for good, to a task
+// that records the run as failed, as an engine's exit handler does, and
+// then fail the execution.
+func (c *compiler) onFailure(top *scope) {
+	for name, st := range top.states {
+		if st.Type == "Task" || st.Type == "Map" || st.Type == "Parallel" {
+			st.Catch = []Catcher{{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.error", Next: stateFailed}}
+			top.states[name] = st
+		}
+	}
+	args := []string{lit(backends.RunnerPath), lit("end-run"), lit("--run-id"), "$.run", lit("--status"), lit("failed"),
+		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
+	top.states[stateFailed] = State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(c.names.machine+"-end-run", 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.endRunJob,
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       stateFail,
+	}
+	top.states[stateFail] = State{Type: "Fail", Error: "flowc.RunFailed",
+		Cause: "a task of the run failed for good; the execution's history names it, and flowc logs shows its log"}
 }
 
 // entry is the state a transition into step goes to.

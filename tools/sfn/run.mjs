@@ -6,6 +6,9 @@
 //     first element, the runner's path in the image, is replaced by
 //     --runner, and the datastore root s3://... by --datastore, a local
 //     directory. A non-zero exit fails the state with States.TaskFailed.
+//     The job runs with the environment of its job definition when FILE
+//     holds the job definitions too (Batch's secrets are not read: no
+//     secret store here).
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
 //
@@ -33,13 +36,20 @@ for (const k of ['definition', 'runner', 'datastore', 's3-root', 'execution']) {
   if (!opt[k]) { console.error(`run.mjs: --${k} is required`); process.exit(1); }
 }
 
-// loadDefinition reads an ASL file, or the .asl.json section of a golden file.
-function loadDefinition(file) {
+// load reads an ASL file, or the sections of a golden file: the machine
+// (.asl.json) and the job definitions (.batch.json), by name.
+function load(file) {
   const text = readFileSync(file, 'utf8');
-  if (!text.startsWith('# ---- ')) return JSON.parse(text);
+  if (!text.startsWith('# ---- ')) return { machine: JSON.parse(text), jobs: {} };
   const parts = text.split(/^# ---- (.+) ----\n/m);
-  for (let i = 1; i < parts.length; i += 2) if (parts[i].endsWith('.asl.json')) return JSON.parse(parts[i + 1]);
-  throw new Error(`${file}: no .asl.json section`);
+  let machine;
+  const jobs = {};
+  for (let i = 1; i < parts.length; i += 2) {
+    if (parts[i].endsWith('.asl.json')) machine = JSON.parse(parts[i + 1]);
+    if (parts[i].endsWith('.batch.json')) for (const jd of JSON.parse(parts[i + 1])) jobs[jd.jobDefinitionName] = jd;
+  }
+  if (!machine) throw new Error(`${file}: no .asl.json section`);
+  return { machine, jobs };
 }
 
 // taskStates lists [name, state] of every Task state, in branches and Map
@@ -74,7 +84,14 @@ function submitJob(state) {
       return;
     }
     const args = cmd.slice(1).map((a) => (a === s3Root ? opt.datastore : a));
-    execFile(opt.runner, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const env = { ...process.env };
+    const jd = jobs[input.JobDefinition];
+    if (Object.keys(jobs).length > 0 && !jd) {
+      reject(taskFailed(`${state}: no job definition ${input.JobDefinition}`, 'Batch.ClientException'));
+      return;
+    }
+    for (const kv of jd?.containerProperties?.environment ?? []) env[kv.name] = kv.value;
+    execFile(opt.runner, args, { maxBuffer: 64 << 20, env }, (err, stdout, stderr) => {
       const exit = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       tasks.push({ state, command: cmd, exit });
       if (exit !== 0) {
@@ -101,7 +118,7 @@ async function getObject(input) {
   }
 }
 
-const machine = loadDefinition(opt.definition);
+const { machine, jobs } = load(opt.definition);
 const handlers = {};
 const intervals = {};
 for (const [name, st] of taskStates(machine)) {
