@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -94,7 +93,7 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		RetryStrategy:        RetryStrategy{Attempts: 1},
 		ContainerProperties: ContainerProperties{
 			Image:      c.opts.Image,
-			Command:    []string{backends.RunnerPath},
+			Command:    c.jobCommand(),
 			JobRoleArn: c.opts.Role,
 		},
 	}

@@ -61,6 +61,7 @@ func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.
 	}
 	c := newCompiler(f, opts)
 	m := c.machine()
+	c.checkSize(m)
 	jobs := c.jobList()
 	sched := c.schedule()
 	rules := c.rules()
@@ -93,6 +94,32 @@ func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.
 		}
 	}
 	return files, nil, nil
+}
+
+// maxDefinition is the largest state machine definition Step Functions
+// takes, in bytes; flowc deploy sends it without indentation.
+const maxDefinition = 1 << 20
+
+// checkSize reports a definition too large to deploy.
+func (c *compiler) checkSize(m Machine) {
+	data, err := Compact(m)
+	if err == nil && len(data) > maxDefinition {
+		c.diags.Add(c.pos(c.f.Pos), diag.TargetLimit,
+			"step-functions: the state machine definition of %s is %d bytes without indentation; Step Functions takes at most %d (split the flow)",
+			c.f.Name, len(data), maxDefinition)
+	}
+}
+
+// Compact marshals v as JSON without indentation or HTML escaping: the
+// definition flowc deploy sends.
+func Compact(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // marshal writes v as indented JSON without HTML escaping (ASL paths hold

@@ -153,26 +153,46 @@ func taskID(s *ir.Step) string {
 }
 
 // taskState is the Task state that runs one task of s as a Batch job.
+// The job definition's command is the runner's, with Batch parameter
+// references (Ref::step, Ref::run, Ref::task) for what varies, so a task
+// sends three short parameters and no container overrides. Start alone
+// overrides the command, to add the run's parameters.
 func (c *compiler) taskState(s *ir.Step) State {
-	args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s),
-		lit("--retry-count"), lit("auto"), lit("--datastore-root"), lit(c.opts.DatastoreRoot), lit("--capture-logs")}
+	params := map[string]any{
+		"JobName":       shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name, "-"), 128),
+		"JobQueue":      c.opts.JobQueue,
+		"JobDefinition": c.stepJob[s.Name],
+	}
 	if s.Name == c.f.Graph.Start {
+		args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+		for _, a := range c.commandTail() {
+			args = append(args, lit(a))
+		}
 		for _, p := range c.f.Params {
 			args = append(args, lit("--param"), fmt.Sprintf("States.Format(%s, %s)", format(p.Name+"=", ""), paramPath(p.Name)))
 		}
+		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"}
+	} else {
+		params["Parameters"] = map[string]any{"step": s.Name, "run.$": "$.run", "task.$": taskID(s)}
 	}
 	return State{
-		Type:     "Task",
-		Resource: c.arn("batch:submitJob.sync"),
-		Parameters: map[string]any{
-			"JobName":            shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name, "-"), 128),
-			"JobQueue":           c.opts.JobQueue,
-			"JobDefinition":      c.stepJob[s.Name],
-			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
-		},
+		Type:       "Task",
+		Resource:   c.arn("batch:submitJob.sync"),
+		Parameters: params,
 		ResultPath: discard(),
 		Retry:      c.retry(s),
 	}
+}
+
+// commandTail is what follows the task's id in every task's command.
+func (c *compiler) commandTail() []string {
+	return []string{"--retry-count", "auto", "--datastore-root", c.opts.DatastoreRoot, "--capture-logs"}
+}
+
+// jobCommand is the job definitions' command: a task's, with Batch
+// parameter references for the step, the run id and the task id.
+func (c *compiler) jobCommand() []string {
+	return append([]string{backends.RunnerPath, "step", "Ref::step", "--run-id", "Ref::run", "--task-id", "Ref::task"}, c.commandTail()...)
 }
 
 // arn is the Resource of a service integration, in the role's partition.

@@ -150,7 +150,13 @@ func decodeCompiled(flow string, files []backends.File) (*compiled, error) {
 		var err error
 		switch strings.TrimPrefix(f.Name, flow) {
 		case ".asl.json":
-			c.definition = string(f.Data)
+			// Sent without indentation: Step Functions counts every byte.
+			var m stepfunctions.Machine
+			if err = json.Unmarshal(f.Data, &m); err == nil {
+				var data []byte
+				data, err = stepfunctions.Compact(m)
+				c.definition = string(data)
+			}
 		case ".batch.json":
 			err = json.Unmarshal(f.Data, &c.jobs)
 		case ".schedule.json":

@@ -1,20 +1,22 @@
 // run.mjs: executes a flowc state machine in aws-local-stepfunctions, with
 // every AWS call served here, on this machine:
 //
-//   - a batch:submitJob.sync Task state runs the job's command, the argument
-//     array of its ContainerOverrides.Command, as a process (no shell): its
-//     first element, the runner's path in the image, is replaced by
-//     --runner, and the datastore root s3://... by --datastore, a local
-//     directory. A non-zero exit fails the state with States.TaskFailed.
-//     The job runs with the environment of its job definition when FILE
-//     holds the job definitions too (Batch's secrets are not read: no
-//     secret store here).
+//   - a batch:submitJob.sync Task state runs the job's command as a process
+//     (an argument array, no shell), as Batch would: the state's
+//     ContainerOverrides.Command if it has one, else its job definition's
+//     command with each Ref::NAME replaced by the job parameter NAME of the
+//     state's Parameters. The command's first element, the runner's path
+//     in the image, is replaced by --runner, and the datastore root
+//     s3://... by --datastore, a local directory. The job gets its job
+//     definition's environment (Batch's secrets are not read: no secret
+//     store here). A non-zero exit fails the state with States.TaskFailed.
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
 //
 // Usage: node run.mjs --definition FILE --runner PATH --datastore DIR
 //          --s3-root s3://BUCKET/PREFIX --execution NAME [--input JSON]
-// FILE is an ASL file or a golden file of the step-functions target. Prints
+// FILE is a golden file of the step-functions target (the machine and its
+// job definitions, each under a "# ---- NAME ----" line). Prints
 // one JSON line: {"status", "error", "cause", "tasks": [{"state", "command", "exit"}], "events": [...]}.
 // Exit status: 0 when the execution succeeded, 2 when it failed, 1 on a
 // usage error.
@@ -40,7 +42,7 @@ for (const k of ['definition', 'runner', 'datastore', 's3-root', 'execution']) {
 // (.asl.json) and the job definitions (.batch.json), by name.
 function load(file) {
   const text = readFileSync(file, 'utf8');
-  if (!text.startsWith('# ---- ')) return { machine: JSON.parse(text), jobs: {} };
+  if (!text.startsWith('# ---- ')) throw new Error(`${file}: want the target's files, each under a "# ---- NAME ----" line`);
   const parts = text.split(/^# ---- (.+) ----\n/m);
   let machine;
   const jobs = {};
@@ -78,18 +80,31 @@ function taskFailed(message, name = 'States.TaskFailed') {
 // submitJob runs the job's command and resolves as Batch's .sync result.
 function submitJob(state) {
   return (input) => new Promise((resolve, reject) => {
-    const cmd = input?.ContainerOverrides?.Command;
+    const jd = jobs[input.JobDefinition];
+    if (!jd) {
+      reject(taskFailed(`${state}: no job definition ${input.JobDefinition}`, 'Batch.ClientException'));
+      return;
+    }
+    let cmd = input.ContainerOverrides?.Command;
+    if (cmd === undefined) {
+      const missing = [];
+      cmd = jd.containerProperties.command.map((a) => {
+        if (!a.startsWith('Ref::')) return a;
+        const v = input.Parameters?.[a.slice('Ref::'.length)];
+        if (v === undefined) missing.push(a);
+        return v;
+      });
+      if (missing.length) {
+        reject(taskFailed(`${state}: job parameters ${missing.join(', ')} are not given`, 'Batch.ClientException'));
+        return;
+      }
+    }
     if (!Array.isArray(cmd) || cmd.some((a) => typeof a !== 'string')) {
-      reject(taskFailed(`${state}: ContainerOverrides.Command is not an array of strings: ${JSON.stringify(cmd)}`));
+      reject(taskFailed(`${state}: the command is not an array of strings: ${JSON.stringify(cmd)}`, 'Batch.ClientException'));
       return;
     }
     const args = cmd.slice(1).map((a) => (a === s3Root ? opt.datastore : a));
     const env = { ...process.env };
-    const jd = jobs[input.JobDefinition];
-    if (Object.keys(jobs).length > 0 && !jd) {
-      reject(taskFailed(`${state}: no job definition ${input.JobDefinition}`, 'Batch.ClientException'));
-      return;
-    }
     for (const kv of jd?.containerProperties?.environment ?? []) env[kv.name] = kv.value;
     execFile(opt.runner, args, { maxBuffer: 64 << 20, env }, (err, stdout, stderr) => {
       const exit = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
