@@ -25,7 +25,10 @@ type names struct {
 	machine string // the state machine; also the prefix of everything else
 }
 
-var invalidNameChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+var (
+	invalidNameChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+	nonAlnum         = regexp.MustCompile(`[^A-Za-z0-9]+`)
+)
 
 // machineName is the state machine's name: the flow's name, prefixed by
 // its project and branch under //flow:project. A name over the limit keeps
@@ -78,7 +81,7 @@ func secretEnv(src string) string {
 			}
 		}
 	}
-	return strings.ToUpper(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "_"))
+	return strings.ToUpper(nonAlnum.ReplaceAllString(name, "_"))
 }
 
 // arn is a parsed Amazon Resource Name.
