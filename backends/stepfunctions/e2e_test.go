@@ -61,7 +61,12 @@ var timed = map[string][]string{"branch": {"Elapsed", "Timings"}}
 
 func loadExample(t *testing.T, name string) (*ir.Flow, string) {
 	t.Helper()
-	pkg, diags := check.Load(filepath.Join("..", "..", "examples", name), parser.Options{})
+	return loadDir(t, filepath.Join("..", "..", "examples", name))
+}
+
+func loadDir(t *testing.T, dir string) (*ir.Flow, string) {
+	t.Helper()
+	pkg, diags := check.Load(dir, parser.Options{})
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
@@ -189,50 +194,94 @@ func TestExamplesExecute(t *testing.T) {
 	for _, ent := range ents {
 		name := ent.Name()
 		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			f, dir := loadExample(t, name)
-			bundle := compileBundle(t, f, dir, e2eOptions)
-			r, err := build.Build(ctx, dir, f, build.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			runID := "sfn-e2e-" + name
-			localRoot := t.TempDir()
-			var out bytes.Buffer
-			res, err := flowexec.Run(ctx, flowexec.Options{Plan: f, PkgDir: dir, Root: localRoot, RunID: runID, Params: e2eCases[name].local, Out: &out})
-			if err != nil || res.Status != datastore.RunSucceeded {
-				t.Fatalf("flowc run: %v %+v\n%s", err, res, out.String())
-			}
-
-			sfnRoot := t.TempDir()
-			ex := execute(t, node, bundle, r.Path, sfnRoot, runID, e2eCases[name].input)
-			if ex.Status != "SUCCEEDED" {
-				t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
-			}
-			want := snapshot(t, localRoot, f.Name, runID, timed[name])
-			got := snapshot(t, sfnRoot, f.Name, runID, timed[name])
-			if len(want) < 3 || !strings.Contains(want[len(want)-1], "/End/0 ") {
-				t.Fatalf("flowc run's snapshot lacks tasks:\n%s", strings.Join(want, "\n"))
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("the Step Functions run differs from flowc run:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-			}
-			c, _ := client.Open(sfnRoot)
-			run, err := c.Namespace(client.Global).Flow(f.Name).Run(runID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Contains(run.SystemTags(), "runtime:step-functions") {
-				t.Errorf("run tags %v, want runtime:step-functions (FLOWC_ENGINE from the job definition)", run.SystemTags())
-			}
-			// Every job ran the runner with an argument array, no shell.
-			for _, tk := range ex.Tasks {
-				if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
-					t.Errorf("%s ran %v", tk.State, tk.Command)
-				}
-			}
+			sameOnBothEngines(t, node, filepath.Join("..", "..", "examples", name), "sfn-e2e-"+name, e2eCases[name], timed[name])
 		})
 	}
+}
+
+// TestCaughtCrashExecute executes a flow whose caught step's process dies
+// on every attempt: after the retries, the state machine's Catch runs the
+// runner once more to record the failure as caught (as flowc's executor
+// does), and the run goes on to End, the same as flowc run.
+func TestCaughtCrashExecute(t *testing.T) {
+	node := needNode(t)
+	// The caught error's message differs: flowc's executor saw the exit
+	// status, the state machine only that the job failed.
+	run := sameOnBothEngines(t, node, filepath.Join("testdata", "crash"), "sfn-crash", e2eParams{}, []string{"Failure"})
+	tasks, err := run.Step("Boom").Tasks()
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("Boom: %v %v", tasks, err)
+	}
+	if tasks[0].Status() != datastore.AttemptCaught || !slices.Equal(tasks[0].Attempts(), []int{0, 1, 2}) {
+		t.Errorf("Boom: %s after attempts %v, want caught after 0, 1 and the record 2", tasks[0].Status(), tasks[0].Attempts())
+	}
+	failure, err := tasks[0].ArtifactAny("Failure")
+	if err != nil || !strings.Contains(fmt.Sprint(failure), "process died") {
+		t.Errorf("Boom's Failure: %v %v", failure, err)
+	}
+	end, err := run.EndTask()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reached bool
+	if err := end.Artifact("Reached", &reached); err != nil || !reached {
+		t.Errorf("End: Reached %v %v", reached, err)
+	}
+}
+
+// sameOnBothEngines compiles the flow in dir for step-functions, executes
+// the state machine in aws-local-stepfunctions with its Batch jobs run as
+// processes of the flow's real task runner and its datastore reads served
+// from the same local datastore, runs it with flowc run too, and wants
+// every task with the same status, attempt and artifacts, read through the
+// client. It returns the Step Functions run.
+func sameOnBothEngines(t *testing.T, node, dir, runID string, params e2eParams, skip []string) *client.Run {
+	t.Helper()
+	ctx := context.Background()
+	f, pkgDir := loadDir(t, dir)
+	bundle := compileBundle(t, f, pkgDir, e2eOptions)
+	r, err := build.Build(ctx, pkgDir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	localRoot := t.TempDir()
+	var out bytes.Buffer
+	res, err := flowexec.Run(ctx, flowexec.Options{Plan: f, PkgDir: pkgDir, Root: localRoot, RunID: runID, Params: params.local, Out: &out})
+	if err != nil || res.Status != datastore.RunSucceeded {
+		t.Fatalf("flowc run: %v %+v\n%s", err, res, out.String())
+	}
+
+	sfnRoot := t.TempDir()
+	ex := execute(t, node, bundle, r.Path, sfnRoot, runID, params.input)
+	if ex.Status != "SUCCEEDED" {
+		t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
+	}
+	want := snapshot(t, localRoot, f.Name, runID, skip)
+	got := snapshot(t, sfnRoot, f.Name, runID, skip)
+	if len(want) < 3 || !strings.Contains(want[len(want)-1], "/End/0 ") {
+		t.Fatalf("flowc run's snapshot lacks tasks:\n%s", strings.Join(want, "\n"))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the Step Functions run differs from flowc run:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	c, err := client.Open(sfnRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run(runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(run.SystemTags(), "runtime:step-functions") {
+		t.Errorf("run tags %v, want runtime:step-functions (FLOWC_ENGINE from the job definition)", run.SystemTags())
+	}
+	// Every job ran the runner with an argument array, no shell.
+	for _, tk := range ex.Tasks {
+		if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
+			t.Errorf("%s ran %v", tk.State, tk.Command)
+		}
+	}
+	return run
 }
 
 // TestExecutionFailure executes retrycatch with a Fetch that fails on

@@ -73,7 +73,7 @@ const (
 func (c *compiler) onFailure(top *scope) {
 	for name, st := range top.states {
 		if st.Type == "Task" || st.Type == "Map" || st.Type == "Parallel" {
-			st.Catch = []Catcher{{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.error", Next: stateFailed}}
+			st.Catch = append(st.Catch, Catcher{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.error", Next: stateFailed})
 			top.states[name] = st
 		}
 	}
@@ -140,7 +140,47 @@ func (c *compiler) walk(sc *scope, step string) {
 		sc.states[name] = task // claimed before the successor is walked
 		c.goTo(sc, &task, s.Next[0])
 	}
+	if s.Decorators.Catch != nil {
+		c.caught(sc, s, &task)
+	}
 	sc.states[name] = task
+}
+
+// sfxCaught names the state that records a caught step's dead process.
+const sfxCaught = ".caught"
+
+// diedCause is what a caught step's error says when its process died: the
+// Batch job's own error is in the execution's history.
+const diedCause = "the task process died or was killed; the execution history holds the error of its Batch job"
+
+// caught handles a //flow:catch step whose process died on its last
+// attempt (a crash, os.Exit, a kill at Batch's timeout), which the runner
+// could not catch itself: as flowc's executor does, the runner is started
+// once more only to record the failure as caught, and the run goes on
+// where the step would have gone.
+func (c *compiler) caught(sc *scope, s *ir.Step, task *State) {
+	name := sc.name(s.Name) + sfxCaught
+	args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+	for _, a := range c.commandTail() {
+		args = append(args, lit(a))
+	}
+	args = append(args, lit("--caught"), lit(diedCause), lit("--caught-type"), lit("exit"))
+	rec := State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name+"-caught", "-"), 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.stepJob[s.Name],
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       task.Next,
+		End:        task.End,
+	}
+	sc.states[name] = rec
+	task.Catch = append(task.Catch, Catcher{ErrorEquals: []string{"States.TaskFailed"}, ResultPath: "$.error", Next: name})
 }
 
 // taskID is the task id of a task of s, as a JSONPath or intrinsic: the
