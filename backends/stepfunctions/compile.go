@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/flowc-dev/flowc/backends"
@@ -184,16 +186,8 @@ func (c *compiler) pos(p ir.Pos) diag.Pos {
 // jobList returns the job definitions sorted by name.
 func (c *compiler) jobList() []JobDefinition {
 	out := make([]JobDefinition, 0, len(c.jobs))
-	for _, k := range sortedKeys(mapKeys(c.jobs)) {
+	for _, k := range slices.Sorted(maps.Keys(c.jobs)) {
 		out = append(out, c.jobs[k])
-	}
-	return out
-}
-
-func mapKeys[V any](m map[string]V) map[string]string {
-	out := make(map[string]string, len(m))
-	for k := range m {
-		out[k] = k
 	}
 	return out
 }

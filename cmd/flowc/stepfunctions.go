@@ -107,7 +107,7 @@ contacts nothing and prints the calls a first deployment makes.`,
 				}
 				d.clients(cfg)
 			}
-			return d.deploy(cmd.Context(), f.Name, files)
+			return d.deploy(cmd.Context(), f, files)
 		},
 	}
 	ff.register(c)
@@ -144,11 +144,11 @@ type compiled struct {
 	rules      []stepfunctions.Rule
 }
 
-func decodeCompiled(flow string, files []backends.File) (*compiled, error) {
-	c := &compiled{}
+func decodeCompiled(flow *ir.Flow, files []backends.File) (*compiled, error) {
+	c := &compiled{machine: stepfunctions.MachineName(flow)}
 	for _, f := range files {
 		var err error
-		switch strings.TrimPrefix(f.Name, flow) {
+		switch strings.TrimPrefix(f.Name, flow.Name) {
 		case ".asl.json":
 			// Sent without indentation: Step Functions counts every byte.
 			var m stepfunctions.Machine
@@ -171,13 +171,10 @@ func decodeCompiled(flow string, files []backends.File) (*compiled, error) {
 	if len(c.jobs) == 0 || c.definition == "" {
 		return nil, fmt.Errorf("the step-functions target emitted no state machine or job definition")
 	}
-	// Every job definition is named MACHINE-HASH.
-	name := c.jobs[0].JobDefinitionName
-	c.machine = name[:strings.LastIndex(name, "-")]
 	return c, nil
 }
 
-func (d *sfnDeployer) deploy(ctx context.Context, flow string, files []backends.File) error {
+func (d *sfnDeployer) deploy(ctx context.Context, flow *ir.Flow, files []backends.File) error {
 	c, err := decodeCompiled(flow, files)
 	if err != nil {
 		return err
