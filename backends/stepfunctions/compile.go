@@ -104,7 +104,7 @@ const maxDefinition = 1 << 20
 
 // checkSize reports a definition too large to deploy.
 func (c *compiler) checkSize(m Machine) {
-	data, err := Compact(m)
+	data, err := compact(m)
 	if err == nil && len(data) > maxDefinition {
 		c.diags.Add(c.pos(c.f.Pos), diag.TargetLimit,
 			"step-functions: the state machine definition of %s is %d bytes without indentation; Step Functions takes at most %d (split the flow)",
@@ -112,9 +112,9 @@ func (c *compiler) checkSize(m Machine) {
 	}
 }
 
-// Compact marshals v as JSON without indentation or HTML escaping: the
+// compact marshals v as JSON without indentation or HTML escaping: the
 // definition flowc deploy sends.
-func Compact(v any) ([]byte, error) {
+func compact(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -151,12 +152,9 @@ func decodeCompiled(flow *ir.Flow, files []backends.File) (*compiled, error) {
 		switch strings.TrimPrefix(f.Name, flow.Name) {
 		case ".asl.json":
 			// Sent without indentation: Step Functions counts every byte.
-			var m stepfunctions.Machine
-			if err = json.Unmarshal(f.Data, &m); err == nil {
-				var data []byte
-				data, err = stepfunctions.Compact(m)
-				c.definition = string(data)
-			}
+			var b bytes.Buffer
+			err = json.Compact(&b, f.Data)
+			c.definition = b.String()
 		case ".batch.json":
 			err = json.Unmarshal(f.Data, &c.jobs)
 		case ".schedule.json":

@@ -269,6 +269,12 @@ func TestDeployStepFunctions(t *testing.T) {
 	if jd == nil || !strings.Contains(fmt.Sprint(jd["containerProperties"]), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-credentials") {
 		t.Errorf("no job definition carries the secret's ARN: %s", fake.bodies["batch.registerjobdefinition"])
 	}
+	// The definition goes compact, and as compiled: "ResultPath": null kept.
+	var created map[string]any
+	json.Unmarshal(fake.bodies["sfn.CreateStateMachine"][0], &created)
+	if def := created["definition"].(string); strings.Contains(def, "\n") || !strings.Contains(def, `"ResultPath":null`) {
+		t.Errorf("definition sent: %.300s", def)
+	}
 	var rule map[string]any
 	json.Unmarshal(fake.bodies["events.PutRule"][0], &rule)
 	if !strings.Contains(fmt.Sprint(rule["EventPattern"]), `":stateMachine:Training"`) {
