@@ -130,7 +130,7 @@ func execute(t *testing.T, node, bundle, runner, root, runID string, input map[s
 	out, err := cmd.Output()
 	var res execution
 	if jerr := json.Unmarshal(out, &res); jerr != nil {
-		t.Fatalf("run.mjs: %v %v\n%s\n%s", err, jerr, out, stderr.String())
+		t.Fatalf("run.mjs: %v %v\n%.2000s\n%s", err, jerr, out, stderr.String())
 	}
 	return res
 }
@@ -227,6 +227,15 @@ func TestCaughtCrashExecute(t *testing.T) {
 	if err := end.Artifact("Reached", &reached); err != nil || !reached {
 		t.Errorf("End: Reached %v %v", reached, err)
 	}
+}
+
+// TestGeneratedExecute executes a flow of 30 steps from internal/flowgen
+// (testdata/generated, -steps 30 -seed 3: a branch inside a branch, a
+// self-loop in a branch, a foreach in a branch with a foreach inside it, a
+// self-loop after a join), the same as flowc run.
+func TestGeneratedExecute(t *testing.T) {
+	node := needNode(t)
+	sameOnBothEngines(t, node, filepath.Join("testdata", "generated"), "sfn-generated", e2eParams{}, nil)
 }
 
 // sameOnBothEngines compiles the flow in dir for step-functions, executes

@@ -163,5 +163,6 @@ try {
   cause = e.message;
 }
 await new Promise((r) => setTimeout(r, 10));
-console.log(JSON.stringify({ status, error, cause, tasks, events }));
-process.exit(status === 'SUCCEEDED' ? 0 : 2);
+// Exit only once the report is written: stdout to a pipe is asynchronous,
+// and process.exit would cut a long report short.
+process.stdout.write(JSON.stringify({ status, error, cause, tasks, events }) + '\n', () => process.exit(status === 'SUCCEEDED' ? 0 : 2));
