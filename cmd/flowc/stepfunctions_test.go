@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -275,6 +277,7 @@ func TestDeployStepFunctions(t *testing.T) {
 	if def := created["definition"].(string); strings.Contains(def, "\n") || !strings.Contains(def, `"ResultPath":null`) {
 		t.Errorf("definition sent: %.300s", def)
 	}
+	validateSent(t, created["definition"].(string))
 	var rule map[string]any
 	json.Unmarshal(fake.bodies["events.PutRule"][0], &rule)
 	if !strings.Contains(fmt.Sprint(rule["EventPattern"]), `":stateMachine:Training"`) {
@@ -295,6 +298,31 @@ func TestDeployStepFunctions(t *testing.T) {
 	want = []string{"batch.registerjobdefinition", "batch.registerjobdefinition", "batch.registerjobdefinition", "sfn.UpdateStateMachine"}
 	if got := writes(calls); !slices.Equal(got, want) {
 		t.Errorf("deploy with a new image wrote %v, want %v\n%s", got, want, out)
+	}
+}
+
+// validateSent runs asl-validator (tools/sfn) on a definition deploy sent.
+// Without node or the npm packages it skips the check, except under CI.
+func validateSent(t *testing.T, def string) {
+	t.Helper()
+	tools := filepath.Join("..", "..", "tools", "sfn")
+	node, err := osexec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(tools, "node_modules", "asl-validator"))
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("node and tools/sfn's packages are needed (npm ci --prefix tools/sfn): %v", err)
+		}
+		t.Logf("not validating the sent definition: %v", err)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "sent.asl.json")
+	if err := os.WriteFile(path, []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := osexec.Command(node, filepath.Join(tools, "validate.mjs"), path).CombinedOutput(); err != nil {
+		t.Errorf("asl-validator rejects the definition deploy sent: %v\n%s", err, out)
 	}
 }
 
