@@ -68,6 +68,10 @@ const (
 	DirectiveConflict  Code = "FLOW067" // directives or attributes that exclude each other
 	MissingAttribute   Code = "FLOW068" // a required attribute left out
 	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
+
+	// Targets: what one orchestrator cannot run.
+	TargetUnsupported Code = "FLOW080" // a directive or attribute the target cannot express
+	TargetLimit       Code = "FLOW081" // a name or value over a limit of the target's service
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -82,4 +86,5 @@ var All = []Code{
 	ConfigFile, ConfigSyntax, ConfigRef, ConfigShape, ConfigType, ConfigUnknown,
 	UnknownDirective, UnknownAttribute, DirectiveSyntax, AttributeValue, DuplicateDirective,
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
+	TargetUnsupported, TargetLimit,
 }

@@ -16,7 +16,9 @@ package golden_test
 //     line ("--config").
 //   - A file options.txt holds the options the case is loaded with, one a
 //     line; `config NAME=PATH` passes --config NAME=PATH, PATH relative to the
-//     case directory. Blank lines and lines starting with # are ignored.
+//     case directory; `target NAME` compiles the flow for target NAME (with
+//     the golden files' options) when it checks clean, and adds the
+//     target's diagnostics. Blank lines and lines starting with # are ignored.
 //   - A file NAME.go.nofmt is the case's NAME.go where gofmt, which reads
 //     every .go file below golden/, must not see it: Go that does not parse,
 //     or a layout gofmt would change. The case is then loaded from a copy
@@ -40,6 +42,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/diag"
 	flowparser "github.com/flowc-dev/flowc/parser"
@@ -86,7 +89,7 @@ func badCases(t *testing.T) []string {
 // a test failure, and checks that the diagnostics come back sorted.
 func badLoad(t *testing.T, dir string) diag.List {
 	t.Helper()
-	opts := badOptions(t, dir)
+	opts, target := badOptions(t, dir)
 	loadDir, back := badStage(t, dir)
 	var diags diag.List
 	func() {
@@ -95,7 +98,11 @@ func badLoad(t *testing.T, dir string) diag.List {
 				t.Fatalf("check.Load(%s) panicked: %v\n%s", dir, r, debug.Stack())
 			}
 		}()
-		_, diags = check.Load(loadDir, opts)
+		var pkg *flowparser.Package
+		pkg, diags = check.Load(loadDir, opts)
+		if target != "" && len(diags) == 0 {
+			diags = badCompile(t, pkg, target)
+		}
 	}()
 	if sorted := diags.Sorted(); !reflect.DeepEqual(diags, sorted) {
 		t.Errorf("check.Load returned diagnostics out of order or duplicated:\n%v\nwant\n%v", diags, sorted)
@@ -150,13 +157,36 @@ func badStage(t *testing.T, dir string) (string, func(string) string) {
 	}
 }
 
-// badOptions reads the case's options.txt, if any.
-func badOptions(t *testing.T, dir string) flowparser.Options {
+// badCompile compiles the package's flow for a target and returns the
+// target's diagnostics.
+func badCompile(t *testing.T, pkg *flowparser.Package, target string) diag.List {
+	t.Helper()
+	tg, err := backends.Lookup(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := check.Select(pkg, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := goldenOptions
+	opts.Dir = pkg.Dir
+	_, diags, err := tg.Compile(f, opts)
+	if err != nil {
+		t.Fatalf("compile for %s: %v", target, err)
+	}
+	return diags
+}
+
+// badOptions reads the case's options.txt, if any: the loader's options
+// and the target to compile for.
+func badOptions(t *testing.T, dir string) (flowparser.Options, string) {
 	t.Helper()
 	var opts flowparser.Options
+	var target string
 	data, err := os.ReadFile(filepath.Join(dir, "options.txt"))
 	if os.IsNotExist(err) {
-		return opts
+		return opts, ""
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -164,6 +194,10 @@ func badOptions(t *testing.T, dir string) flowparser.Options {
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if name, ok := strings.CutPrefix(line, "target "); ok {
+			target = strings.TrimSpace(name)
 			continue
 		}
 		rest, ok := strings.CutPrefix(line, "config ")
@@ -176,7 +210,7 @@ func badOptions(t *testing.T, dir string) flowparser.Options {
 		}
 		opts.Configs[name] = filepath.Join(dir, path)
 	}
-	return opts
+	return opts, target
 }
 
 // badWants reads the want comments of every .go and .toml file of a case.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flowc-dev/flowc/backends"
 	_ "github.com/flowc-dev/flowc/backends/local"
+	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
@@ -63,7 +64,9 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, diags, err := tg.Compile(f, backends.Options{Dir: dir})
+	opts := goldenOptions
+	opts.Dir = dir
+	files, diags, err := tg.Compile(f, opts)
 	if err != nil {
 		t.Fatalf("compile %s: %v", target, err)
 	}
@@ -79,6 +82,15 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 		b.Write(fl.Data)
 	}
 	return b.Bytes()
+}
+
+// goldenOptions are the remote targets' settings the golden files are
+// compiled with (a target ignores those it does not need).
+var goldenOptions = backends.Options{
+	Image:         "123456789012.dkr.ecr.eu-west-1.amazonaws.com/flows@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+	DatastoreRoot: "s3://flowc-golden/datastore",
+	JobQueue:      "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc",
+	Role:          "arn:aws:iam::123456789012:role/flowc",
 }
 
 // examples lists the example packages.

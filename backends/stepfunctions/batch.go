@@ -1,0 +1,183 @@
+package stepfunctions
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// JobDefinition is an AWS Batch job definition in the shape of Batch's
+// RegisterJobDefinition request, so flowc deploy sends it as it is.
+type JobDefinition struct {
+	JobDefinitionName    string              `json:"jobDefinitionName"`
+	Type                 string              `json:"type"`
+	PlatformCapabilities []string            `json:"platformCapabilities"`
+	PropagateTags        bool                `json:"propagateTags"`
+	RetryStrategy        RetryStrategy       `json:"retryStrategy"`
+	Timeout              *JobTimeout         `json:"timeout,omitempty"`
+	ContainerProperties  ContainerProperties `json:"containerProperties"`
+	Tags                 map[string]string   `json:"tags,omitempty"`
+}
+
+// RetryStrategy is Batch's own retry: always one attempt, since retries
+// are the state machine's (a States Retry can wait between attempts).
+type RetryStrategy struct {
+	Attempts int `json:"attempts"`
+}
+
+// JobTimeout is Batch's per-attempt time limit.
+type JobTimeout struct {
+	AttemptDurationSeconds int `json:"attemptDurationSeconds"`
+}
+
+// ContainerProperties is what the job's container gets.
+type ContainerProperties struct {
+	Image                string                `json:"image"`
+	Command              []string              `json:"command"`
+	JobRoleArn           string                `json:"jobRoleArn"`
+	ResourceRequirements []ResourceRequirement `json:"resourceRequirements"`
+	Environment          []KeyValue            `json:"environment,omitempty"`
+	Secrets              []Secret              `json:"secrets,omitempty"`
+	LinuxParameters      *LinuxParameters      `json:"linuxParameters,omitempty"`
+	Privileged           bool                  `json:"privileged,omitempty"`
+}
+
+// ResourceRequirement is one of VCPU, MEMORY (MiB) and GPU.
+type ResourceRequirement struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// KeyValue is one environment variable.
+type KeyValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Secret puts a Secrets Manager secret (by ARN) in an environment
+// variable; Batch reads it when the job starts, flowc never sees it.
+type Secret struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"`
+}
+
+// LinuxParameters holds the shared memory and swap settings.
+type LinuxParameters struct {
+	SharedMemorySize int  `json:"sharedMemorySize,omitempty"`
+	MaxSwap          *int `json:"maxSwap,omitempty"`
+	Swappiness       *int `json:"swappiness,omitempty"`
+}
+
+// minAttemptSeconds is the shortest attempt duration Batch accepts.
+const minAttemptSeconds = 60
+
+// timeoutGraceSeconds is added to a step's timeout for Batch's limit: the
+// runner enforces the timeout itself (and records it), Batch's limit is a
+// backstop for a runner that cannot.
+const timeoutGraceSeconds = 60
+
+// jobDefinition builds the job definition of one step. Everything static
+// about the step's container is here, so the Task state overrides only the
+// command.
+func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
+	d := s.Decorators
+	jd := JobDefinition{
+		Type:                 "container",
+		PlatformCapabilities: []string{"EC2"},
+		PropagateTags:        true,
+		RetryStrategy:        RetryStrategy{Attempts: 1},
+		ContainerProperties: ContainerProperties{
+			Image:      c.opts.Image,
+			Command:    c.jobCommand(),
+			JobRoleArn: c.opts.Role,
+		},
+	}
+	if d.Batch != nil {
+		if d.Batch.Image != "" {
+			jd.ContainerProperties.Image = d.Batch.Image
+		}
+		if d.Batch.IAMRole != "" {
+			jd.ContainerProperties.JobRoleArn = d.Batch.IAMRole
+		}
+		jd.Tags = d.Batch.Tags
+		jd.ContainerProperties.Privileged = d.Batch.Privileged
+		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch)
+	}
+	if d.Timeout != nil {
+		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
+	}
+	jd.ContainerProperties.ResourceRequirements = resources(d)
+	// The runner tags the run it records runtime:$FLOWC_ENGINE.
+	jd.ContainerProperties.Environment = []KeyValue{{"FLOWC_ENGINE", "step-functions"}}
+	if d.Environment != nil {
+		for _, k := range sortedKeys(d.Environment.Vars) {
+			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})
+		}
+	}
+	if d.Secrets != nil {
+		for _, src := range d.Secrets.Sources {
+			jd.ContainerProperties.Secrets = append(jd.ContainerProperties.Secrets, Secret{secretEnv(src), c.secretARN(src)})
+		}
+	}
+	jd.JobDefinitionName = c.names.machine + "-" + definitionHash(jd)
+	return jd
+}
+
+// resources returns the step's VCPU, MEMORY and GPU: the largest of what
+// //flow:resources, //flow:batch and //flow:kubernetes ask for (as
+// Metaflow takes the larger of @resources and the compute decorator), with
+// Metaflow's defaults of 1 CPU and 4096 MiB.
+func resources(d ir.StepDecorators) []ResourceRequirement {
+	cpu, mem, gpu := 1.0, 4096, 0
+	if r := d.Resources; r != nil {
+		cpu, mem, gpu = math.Max(cpu, r.CPU), max(mem, r.Memory), max(gpu, r.GPU)
+	}
+	if b := d.Batch; b != nil {
+		cpu, mem, gpu = math.Max(cpu, b.CPU), max(mem, b.Memory), max(gpu, b.GPU)
+	}
+	if k := d.Kubernetes; k != nil {
+		cpu, mem, gpu = math.Max(cpu, k.CPU), max(mem, k.Memory), max(gpu, k.GPU)
+	}
+	out := []ResourceRequirement{
+		{"VCPU", strconv.FormatFloat(cpu, 'g', -1, 64)},
+		{"MEMORY", strconv.Itoa(mem)},
+	}
+	if gpu > 0 {
+		out = append(out, ResourceRequirement{"GPU", strconv.Itoa(gpu)})
+	}
+	return out
+}
+
+func linuxParameters(b *ir.Batch) *LinuxParameters {
+	if b.SharedMemory == 0 && b.MaxSwap == 0 && b.Swappiness == 0 {
+		return nil
+	}
+	lp := &LinuxParameters{SharedMemorySize: b.SharedMemory}
+	if b.MaxSwap != 0 || b.Swappiness != 0 {
+		swap, sw := b.MaxSwap, b.Swappiness
+		lp.MaxSwap, lp.Swappiness = &swap, &sw
+	}
+	return lp
+}
+
+// definitionHash names a job definition by its content, so a deploy of an
+// unchanged flow finds it registered and registers nothing.
+func definitionHash(jd JobDefinition) string {
+	data, _ := json.Marshal(jd)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:12]
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,206 @@
+package stepfunctions
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/diag"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+func init() { backends.Register(Target{}) }
+
+// Target is the step-functions target.
+type Target struct{}
+
+// Name returns "step-functions".
+func (Target) Name() string { return "step-functions" }
+
+// CheckOptions wants an image, a job queue, an IAM role ARN and an S3
+// datastore root.
+func (Target) CheckOptions(o backends.Options) error {
+	switch {
+	case o.Image == "":
+		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", backends.RunnerPath)
+	case o.JobQueue == "":
+		return fmt.Errorf("step-functions needs --job-queue, the AWS Batch job queue (a name or an ARN)")
+	case o.Role == "":
+		return fmt.Errorf("step-functions needs --role, the IAM role ARN the jobs, the state machine and the schedule run as")
+	case !strings.HasPrefix(o.Role, "arn:"):
+		return fmt.Errorf("step-functions: --role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.Role)
+	}
+	if _, _, err := splitS3(o.DatastoreRoot); err != nil {
+		return err
+	}
+	if len(o.DatastoreRoot) > 512 {
+		return fmt.Errorf("step-functions: --datastore-root is %d characters long; at most 512 keep every container override short", len(o.DatastoreRoot))
+	}
+	return nil
+}
+
+// splitS3 splits s3://bucket/prefix.
+func splitS3(root string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(root, "s3://")
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if !ok || bucket == "" {
+		return "", "", fmt.Errorf("step-functions needs --datastore-root s3://BUCKET[/PREFIX], got %q", root)
+	}
+	return bucket, strings.Trim(prefix, "/"), nil
+}
+
+// Compile emits FLOW.asl.json (the state machine), FLOW.batch.json (the
+// job definitions), and FLOW.schedule.json and FLOW.rules.json when the
+// flow is scheduled or triggered.
+func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
+	if err := (Target{}).CheckOptions(opts); err != nil {
+		return nil, nil, err
+	}
+	c := newCompiler(f, opts)
+	m := c.machine()
+	c.checkSize(m)
+	jobs := c.jobList()
+	sched := c.schedule()
+	rules := c.rules()
+	if len(c.diags) > 0 {
+		return nil, c.diags.Sorted(), nil
+	}
+	var files []backends.File
+	add := func(suffix string, v any) error {
+		data, err := marshal(v)
+		if err != nil {
+			return fmt.Errorf("compile %s: %s: %w", f.Name, suffix, err)
+		}
+		files = append(files, backends.File{Name: f.Name + suffix, Data: data})
+		return nil
+	}
+	if err := add(".asl.json", m); err != nil {
+		return nil, nil, err
+	}
+	if err := add(".batch.json", jobs); err != nil {
+		return nil, nil, err
+	}
+	if sched != nil {
+		if err := add(".schedule.json", sched); err != nil {
+			return nil, nil, err
+		}
+	}
+	if rules != nil {
+		if err := add(".rules.json", rules); err != nil {
+			return nil, nil, err
+		}
+	}
+	return files, nil, nil
+}
+
+// maxDefinition is the largest state machine definition Step Functions
+// takes, in bytes; flowc deploy sends it without indentation.
+const maxDefinition = 1 << 20
+
+// checkSize reports a definition too large to deploy.
+func (c *compiler) checkSize(m Machine) {
+	data, err := compact(m)
+	if err == nil && len(data) > maxDefinition {
+		c.diags.Add(c.pos(c.f.Pos), diag.TargetLimit,
+			"step-functions: the state machine definition of %s is %d bytes without indentation; Step Functions takes at most %d (split the flow)",
+			c.f.Name, len(data), maxDefinition)
+	}
+}
+
+// compact marshals v as JSON without indentation or HTML escaping: the
+// definition flowc deploy sends.
+func compact(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// marshal writes v as indented JSON without HTML escaping (ASL paths hold
+// $ and &), ending in a newline.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// compiler holds what one compilation needs.
+type compiler struct {
+	f               *ir.Flow
+	opts            backends.Options
+	names           names
+	partition       string
+	bucket, prefix  string
+	region, account string // from an ARN among the options, or empty
+	jobs            map[string]JobDefinition
+	stepJob         map[string]string // step to its job definition's name
+	endRunJob       string            // the job definition of end-run
+	diags           diag.List
+}
+
+func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
+	c := &compiler{f: f, opts: opts, jobs: map[string]JobDefinition{}, stepJob: map[string]string{}, partition: "aws"}
+	c.bucket, c.prefix, _ = splitS3(opts.DatastoreRoot)
+	if a, ok := parseARN(opts.Role); ok {
+		c.partition, c.account = a.partition, a.account
+	}
+	if a, ok := parseARN(opts.JobQueue); ok {
+		c.region, c.account = a.region, a.account
+	}
+	c.names = names{machine: MachineName(f)}
+	for _, s := range f.Steps {
+		c.checkStep(s)
+		jd := c.jobDefinition(s)
+		c.jobs[jd.JobDefinitionName] = jd
+		c.stepJob[s.Name] = jd.JobDefinitionName
+	}
+	// end-run needs no more than Metaflow's defaults.
+	jd := c.jobDefinition(&ir.Step{})
+	c.jobs[jd.JobDefinitionName] = jd
+	c.endRunJob = jd.JobDefinitionName
+	return c
+}
+
+// pos turns an IR position into a diagnostic's, the file made absolute.
+func (c *compiler) pos(p ir.Pos) diag.Pos {
+	file := p.File
+	if c.opts.Dir != "" && !filepath.IsAbs(file) {
+		file = filepath.Join(c.opts.Dir, file)
+	}
+	return diag.Pos{File: file, Line: p.Line, Col: p.Col}
+}
+
+// jobList returns the job definitions sorted by name.
+func (c *compiler) jobList() []JobDefinition {
+	out := make([]JobDefinition, 0, len(c.jobs))
+	for _, k := range slices.Sorted(maps.Keys(c.jobs)) {
+		out = append(out, c.jobs[k])
+	}
+	return out
+}
+
+// secretARN is the ARN of a //flow:secrets source: the source itself when
+// it is an ARN, else the Secrets Manager secret of that name in the region
+// and account of --job-queue's ARN.
+func (c *compiler) secretARN(src string) string {
+	if strings.HasPrefix(src, "arn:") {
+		return src
+	}
+	if c.region == "" || c.account == "" {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s", c.partition, c.region, c.account, src)
+}

@@ -1,0 +1,343 @@
+package stepfunctions_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/backends"
+	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
+	"github.com/flowc-dev/flowc/check"
+	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/runtime/build"
+	"github.com/flowc-dev/flowc/runtime/datastore"
+	flowexec "github.com/flowc-dev/flowc/runtime/exec"
+)
+
+// e2eRoot is the S3 datastore root the flows are compiled for; run.mjs
+// serves it from a local directory.
+const e2eRoot = "s3://flowc-e2e/datastore"
+
+var e2eOptions = backends.Options{
+	Image:         "flowc-e2e:latest",
+	DatastoreRoot: e2eRoot,
+	JobQueue:      "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc",
+	Role:          "arn:aws:iam::123456789012:role/flowc",
+}
+
+// e2eParams are the parameters an example runs with: as flowc run gets
+// them (typed JSON by field) and as the execution's input (text by name).
+type e2eParams struct {
+	local map[string]json.RawMessage
+	input map[string]string
+}
+
+var e2eCases = map[string]e2eParams{
+	"production": {
+		local: map[string]json.RawMessage{"Owner": json.RawMessage(`"ops@example.com"`),
+			"Countries": json.RawMessage(`["NL","FR"]`), "Weights": json.RawMessage(`{"amount":1,"foreign":0,"night":0}`)},
+		input: map[string]string{"owner": "ops@example.com", "countries": "NL,FR", "weights": `{"amount": 1, "foreign": 0, "night": 0}`},
+	},
+	// A value no shell would pass unchanged, and braces and quotes that
+	// the intrinsic functions must carry as they are.
+	"hello": {
+		local: map[string]json.RawMessage{"Name": json.RawMessage(`"O'Brien \"$(rm -rf /)\" ${HOME} {}"`)},
+		input: map[string]string{"name": `O'Brien "$(rm -rf /)" ${HOME} {}`},
+	},
+}
+
+// timed lists, by example, the artifacts that hold wall-clock times, which
+// no two runs share.
+var timed = map[string][]string{"branch": {"Elapsed", "Timings"}}
+
+func loadExample(t *testing.T, name string) (*ir.Flow, string) {
+	t.Helper()
+	return loadDir(t, filepath.Join("..", "..", "examples", name))
+}
+
+func loadDir(t *testing.T, dir string) (*ir.Flow, string) {
+	t.Helper()
+	pkg, diags := check.Load(dir, parser.Options{})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	f, err := check.Select(pkg, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, pkg.Dir
+}
+
+// compileBundle compiles f for step-functions and writes its files into
+// one file, each under a "# ---- NAME ----" line, as the golden files are.
+func compileBundle(t *testing.T, f *ir.Flow, dir string, opts backends.Options) string {
+	t.Helper()
+	tg, err := backends.Lookup("step-functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Dir = dir
+	files, diags, err := tg.Compile(f, opts)
+	if err != nil || len(diags) > 0 {
+		t.Fatalf("compile: %v %v", err, diags)
+	}
+	var b bytes.Buffer
+	for _, fl := range files {
+		b.WriteString("# ---- " + fl.Name + " ----\n")
+		b.Write(fl.Data)
+	}
+	path := filepath.Join(t.TempDir(), f.Name+".step-functions")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// execution is what run.mjs reports.
+type execution struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+	Cause  string `json:"cause"`
+	Tasks  []struct {
+		State   string   `json:"state"`
+		Command []string `json:"command"`
+		Exit    int      `json:"exit"`
+	} `json:"tasks"`
+	Events []string `json:"events"`
+}
+
+// execute runs a compiled state machine in aws-local-stepfunctions, its
+// Batch jobs as processes of runner against the datastore directory root.
+func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]string) execution {
+	t.Helper()
+	in, _ := json.Marshal(input)
+	if input == nil {
+		in = []byte("{}")
+	}
+	cmd := exec.Command(node, filepath.Join(toolsDir, "run.mjs"), "--definition", bundle, "--runner", runner,
+		"--datastore", root, "--s3-root", e2eRoot, "--execution", runID, "--input", string(in))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var res execution
+	if jerr := json.Unmarshal(out, &res); jerr != nil {
+		t.Fatalf("run.mjs: %v %v\n%.2000s\n%s", err, jerr, out, stderr.String())
+	}
+	return res
+}
+
+// snapshot reads a run through the client: its status and parameters, and
+// every task with its status, attempt, transition and the content hash of
+// each artifact (skip: artifacts named but not compared).
+func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
+	t.Helper()
+	c, err := client.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.Namespace(client.Global).Flow(flow).Run(runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := run.Parameters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pj, _ := json.Marshal(params)
+	out := []string{fmt.Sprintf("run %s %s", run.Status(), pj)}
+	steps, err := run.Steps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		tasks, err := st.Tasks()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range tasks {
+			var arts []string
+			for _, name := range tk.Artifacts() {
+				a, _ := tk.ArtifactInfo(name)
+				if slices.Contains(skip, name) {
+					arts = append(arts, name)
+					continue
+				}
+				arts = append(arts, name+"="+a.SHA[:12])
+			}
+			out = append(out, fmt.Sprintf("%s attempt %d %s %v", tk.Pathspec(), tk.Attempt(), tk.Status(), arts))
+		}
+	}
+	return out
+}
+
+// TestExamplesExecute compiles every example for step-functions, executes
+// the state machine in aws-local-stepfunctions with its Batch jobs run as
+// processes of the example's real task runner and its datastore reads
+// served from the same local datastore, and wants every task with the same
+// artifacts as flowc run of the same flow, read back through the client:
+// one flow, the same results on two engines.
+func TestExamplesExecute(t *testing.T) {
+	node := needNode(t)
+	ents, err := os.ReadDir(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ent := range ents {
+		name := ent.Name()
+		t.Run(name, func(t *testing.T) {
+			sameOnBothEngines(t, node, filepath.Join("..", "..", "examples", name), "sfn-e2e-"+name, e2eCases[name], timed[name])
+		})
+	}
+}
+
+// TestCaughtCrashExecute executes a flow whose caught step's process dies
+// on every attempt: after the retries, the state machine's Catch runs the
+// runner once more to record the failure as caught (as flowc's executor
+// does), and the run goes on to End, the same as flowc run.
+func TestCaughtCrashExecute(t *testing.T) {
+	node := needNode(t)
+	// The caught error's message differs: flowc's executor saw the exit
+	// status, the state machine only that the job failed.
+	run := sameOnBothEngines(t, node, filepath.Join("testdata", "crash"), "sfn-crash", e2eParams{}, []string{"Failure"})
+	tasks, err := run.Step("Boom").Tasks()
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("Boom: %v %v", tasks, err)
+	}
+	if tasks[0].Status() != datastore.AttemptCaught || !slices.Equal(tasks[0].Attempts(), []int{0, 1, 2}) {
+		t.Errorf("Boom: %s after attempts %v, want caught after 0, 1 and the record 2", tasks[0].Status(), tasks[0].Attempts())
+	}
+	failure, err := tasks[0].ArtifactAny("Failure")
+	if err != nil || !strings.Contains(fmt.Sprint(failure), "process died") {
+		t.Errorf("Boom's Failure: %v %v", failure, err)
+	}
+	end, err := run.EndTask()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reached bool
+	if err := end.Artifact("Reached", &reached); err != nil || !reached {
+		t.Errorf("End: Reached %v %v", reached, err)
+	}
+}
+
+// TestGeneratedExecute executes a flow of 30 steps from internal/flowgen
+// (testdata/generated, -steps 30 -seed 3: a branch inside a branch, a
+// self-loop in a branch, a foreach in a branch with a foreach inside it, a
+// self-loop after a join), the same as flowc run.
+func TestGeneratedExecute(t *testing.T) {
+	node := needNode(t)
+	sameOnBothEngines(t, node, filepath.Join("testdata", "generated"), "sfn-generated", e2eParams{}, nil)
+}
+
+// sameOnBothEngines compiles the flow in dir for step-functions, executes
+// the state machine in aws-local-stepfunctions with its Batch jobs run as
+// processes of the flow's real task runner and its datastore reads served
+// from the same local datastore, runs it with flowc run too, and wants
+// every task with the same status, attempt and artifacts, read through the
+// client. It returns the Step Functions run.
+func sameOnBothEngines(t *testing.T, node, dir, runID string, params e2eParams, skip []string) *client.Run {
+	t.Helper()
+	ctx := context.Background()
+	f, pkgDir := loadDir(t, dir)
+	bundle := compileBundle(t, f, pkgDir, e2eOptions)
+	r, err := build.Build(ctx, pkgDir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	localRoot := t.TempDir()
+	var out bytes.Buffer
+	res, err := flowexec.Run(ctx, flowexec.Options{Plan: f, PkgDir: pkgDir, Root: localRoot, RunID: runID, Params: params.local, Out: &out})
+	if err != nil || res.Status != datastore.RunSucceeded {
+		t.Fatalf("flowc run: %v %+v\n%s", err, res, out.String())
+	}
+
+	sfnRoot := t.TempDir()
+	ex := execute(t, node, bundle, r.Path, sfnRoot, runID, params.input)
+	if ex.Status != "SUCCEEDED" {
+		t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
+	}
+	want := snapshot(t, localRoot, f.Name, runID, skip)
+	got := snapshot(t, sfnRoot, f.Name, runID, skip)
+	if len(want) < 3 || !strings.Contains(want[len(want)-1], "/End/0 ") {
+		t.Fatalf("flowc run's snapshot lacks tasks:\n%s", strings.Join(want, "\n"))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the Step Functions run differs from flowc run:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	c, err := client.Open(sfnRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run(runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(run.SystemTags(), "runtime:step-functions") {
+		t.Errorf("run tags %v, want runtime:step-functions (FLOWC_ENGINE from the job definition)", run.SystemTags())
+	}
+	// Every job ran the runner with an argument array, no shell.
+	for _, tk := range ex.Tasks {
+		if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
+			t.Errorf("%s ran %v", tk.State, tk.Command)
+		}
+	}
+	return run
+}
+
+// TestExecutionFailure executes retrycatch with a Fetch that fails on
+// every attempt: the state machine retries it as //flow:retry says (four
+// attempts, each numbered by the runner), then records the run as failed
+// with the runner's end-run and fails the execution.
+func TestExecutionFailure(t *testing.T) {
+	node := needNode(t)
+	ctx := context.Background()
+	f, dir := loadExample(t, "retrycatch")
+	bundle := compileBundle(t, f, dir, e2eOptions)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	ex := execute(t, node, bundle, r.Path, root, "sfn-fails", map[string]string{"fail-attempts": "9"})
+	// aws-local-stepfunctions reports a Fail state's Cause as the
+	// execution's error message.
+	if ex.Status != "FAILED" || !strings.Contains(ex.Cause, "a task of the run failed for good") {
+		t.Fatalf("execution %s %s: %s", ex.Status, ex.Error, ex.Cause)
+	}
+	var fetches int
+	for _, tk := range ex.Tasks {
+		if tk.State == "Fetch" {
+			fetches++
+		}
+	}
+	if fetches != 4 {
+		t.Errorf("Fetch ran %d times, want 4 (1 + retry times=3)", fetches)
+	}
+	if last := ex.Tasks[len(ex.Tasks)-1]; last.State != "flowc.failed" || last.Command[1] != "end-run" {
+		t.Errorf("the last job is %s %v, want end-run", last.State, last.Command)
+	}
+	c, _ := client.Open(root)
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run("sfn-fails")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status() != datastore.RunFailed {
+		t.Errorf("run status %s, want failed", run.Status())
+	}
+	tasks, err := run.Step("Fetch").Tasks()
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("Fetch tasks: %v %v", tasks, err)
+	}
+	if got := tasks[0].Attempts(); !slices.Equal(got, []int{0, 1, 2, 3}) {
+		t.Errorf("Fetch attempts %v, want 0..3", got)
+	}
+}

@@ -1,0 +1,372 @@
+package stepfunctions
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// The state payload is small and the same everywhere: {"run": the run id,
+// "task": the task id of the current foreach frame, "iter": a self-loop's
+// visit} plus, for a moment, what a datastore read returned ("done",
+// "items") and, before Start, the parameters ("p").
+
+// Suffixes of the states a step adds to its Task state (a step's name is a
+// Go identifier, so a name with a dot never meets one).
+const (
+	sfxEnter    = ".enter"       // Pass: a self-loop's visit counter starts at 0
+	sfxAgain    = ".again"       // Pass: the counter goes up by one
+	sfxRead     = ".read"        // s3:getObject of a conditional's DONE.json
+	sfxChoose   = ".choose"      // Choice on the transition it recorded
+	sfxBranch   = ".branch"      // Parallel
+	sfxWidth    = ".width"       // s3:getObject of a foreach's DONE.json
+	sfxFanout   = ".fanout"      // Choice: inline or distributed
+	sfxItems    = ".items"       // s3:getObject of foreach.json
+	sfxMap      = ".map"         // inline Map
+	sfxDistrib  = ".distributed" // Distributed Map reading foreach.json from S3
+	distribCopy = ".d"           // suffix of the states of a Distributed Map's body
+)
+
+// distributedThreshold is the widest foreach that runs as an inline Map: a
+// wider one, outside any other foreach, runs as a Distributed Map, whose
+// iterations are child executions (no 25,000-event history or 40-wide
+// concurrency limit of an inline Map).
+const distributedThreshold = 40
+
+// scope is the part of the graph one States object holds: the whole flow,
+// a Parallel branch or a Map's body, which ends where Stop begins.
+type scope struct {
+	states map[string]State
+	stop   string // the join that closes the scope; "" at the top
+	suffix string // added to every state name (distribCopy in a Distributed Map)
+	// distributed says the scope is inside a Distributed Map already.
+	distributed bool
+}
+
+func (sc *scope) name(step string) string { return step + sc.suffix }
+
+// machine builds the state machine.
+func (c *compiler) machine() Machine {
+	top := &scope{states: map[string]State{}}
+	first := c.initStates(top)
+	c.walk(top, c.f.Graph.Start)
+	c.onFailure(top)
+	return Machine{
+		Comment: fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
+		StartAt: first,
+		States:  top.states,
+	}
+}
+
+// Names of the states that record a failed run.
+const (
+	stateFailed = "flowc.failed" // Task: the runner's end-run --status failed
+	stateFail   = "flowc.fail"   // Fail
+)
+
+// onFailure makes every top-level state that can fail (a Task, or a
+// Parallel or Map whose body failed) go, when it fails for good, to a task
+// that records the run as failed, as an engine's exit handler does, and
+// then fail the execution.
+func (c *compiler) onFailure(top *scope) {
+	for name, st := range top.states {
+		if st.Type == "Task" || st.Type == "Map" || st.Type == "Parallel" {
+			st.Catch = append(st.Catch, Catcher{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.error", Next: stateFailed})
+			top.states[name] = st
+		}
+	}
+	args := []string{lit(backends.RunnerPath), lit("end-run"), lit("--run-id"), "$.run", lit("--status"), lit("failed"),
+		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
+	top.states[stateFailed] = State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(c.names.machine+"-end-run", 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.endRunJob,
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       stateFail,
+	}
+	top.states[stateFail] = State{Type: "Fail", Error: "flowc.RunFailed",
+		Cause: "a task of the run failed for good; the execution's history names it, and flowc logs shows its log"}
+}
+
+// entry is the state a transition into step goes to.
+func (c *compiler) entry(sc *scope, step string) string {
+	if s := c.f.Step(step); s != nil && s.SelfLoop {
+		return sc.name(step) + sfxEnter
+	}
+	return sc.name(step)
+}
+
+// goTo sets st's Next to step's entry, or End when step closes the scope,
+// and emits step.
+func (c *compiler) goTo(sc *scope, st *State, step string) {
+	if step == sc.stop {
+		st.End = true
+		return
+	}
+	st.Next = c.entry(sc, step)
+	c.walk(sc, step)
+}
+
+// walk emits step and everything after it in the scope, once.
+func (c *compiler) walk(sc *scope, step string) {
+	name := sc.name(step)
+	if _, done := sc.states[name]; done || step == sc.stop {
+		return
+	}
+	s := c.f.Step(step)
+	sc.states[name] = State{} // claimed, so that loops end
+	task := c.taskState(s)
+	if s.SelfLoop {
+		sc.states[name+sfxEnter] = State{Type: "Pass", Parameters: map[string]any{"run.$": "$.run", "task.$": "$.task", "iter": 0}, Next: name}
+	}
+	switch s.Kind {
+	case ir.KindEnd:
+		task.End = true
+	case ir.KindConditional:
+		c.conditional(sc, s, &task)
+	case ir.KindBranch:
+		c.branch(sc, s, &task)
+	case ir.KindForeach:
+		c.foreach(sc, s, &task)
+	default:
+		sc.states[name] = task // claimed before the successor is walked
+		c.goTo(sc, &task, s.Next[0])
+	}
+	if s.Decorators.Catch != nil {
+		c.caught(sc, s, &task)
+	}
+	sc.states[name] = task
+}
+
+// sfxCaught names the state that records a caught step's dead process.
+const sfxCaught = ".caught"
+
+// diedCause is what a caught step's error says when its process died: the
+// Batch job's own error is in the execution's history.
+const diedCause = "the task process died or was killed; the execution history holds the error of its Batch job"
+
+// caught handles a //flow:catch step whose process died on its last
+// attempt (a crash, os.Exit, a kill at Batch's timeout), which the runner
+// could not catch itself: as flowc's executor does, the runner is started
+// once more only to record the failure as caught, and the run goes on
+// where the step would have gone.
+func (c *compiler) caught(sc *scope, s *ir.Step, task *State) {
+	name := sc.name(s.Name) + sfxCaught
+	args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+	for _, a := range c.commandTail() {
+		args = append(args, lit(a))
+	}
+	args = append(args, lit("--caught"), lit(diedCause), lit("--caught-type"), lit("exit"))
+	rec := State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name+"-caught", "-"), 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.stepJob[s.Name],
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       task.Next,
+		End:        task.End,
+	}
+	sc.states[name] = rec
+	task.Catch = append(task.Catch, Catcher{ErrorEquals: []string{"States.TaskFailed"}, ResultPath: "$.error", Next: name})
+}
+
+// taskID is the task id of a task of s, as a JSONPath or intrinsic: the
+// frame's id, with ".k" for the k-th visit of a self-loop.
+func taskID(s *ir.Step) string {
+	if s.SelfLoop {
+		return "States.Format('{}.{}', $.task, $.iter)"
+	}
+	return "$.task"
+}
+
+// taskState is the Task state that runs one task of s as a Batch job.
+// The job definition's command is the runner's, with Batch parameter
+// references (Ref::step, Ref::run, Ref::task) for what varies, so a task
+// sends three short parameters and no container overrides. Start alone
+// overrides the command, to add the run's parameters.
+func (c *compiler) taskState(s *ir.Step) State {
+	params := map[string]any{
+		"JobName":       shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name, "-"), 128),
+		"JobQueue":      c.opts.JobQueue,
+		"JobDefinition": c.stepJob[s.Name],
+	}
+	if s.Name == c.f.Graph.Start {
+		args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+		for _, a := range c.commandTail() {
+			args = append(args, lit(a))
+		}
+		for _, p := range c.f.Params {
+			args = append(args, lit("--param"), fmt.Sprintf("States.Format(%s, %s)", format(p.Name+"=", ""), paramPath(p.Name)))
+		}
+		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"}
+	} else {
+		params["Parameters"] = map[string]any{"step": s.Name, "run.$": "$.run", "task.$": taskID(s)}
+	}
+	return State{
+		Type:       "Task",
+		Resource:   c.arn("batch:submitJob.sync"),
+		Parameters: params,
+		ResultPath: discard(),
+		Retry:      c.retry(s),
+	}
+}
+
+// commandTail is what follows the task's id in every task's command.
+func (c *compiler) commandTail() []string {
+	return []string{"--retry-count", "auto", "--datastore-root", c.opts.DatastoreRoot, "--capture-logs"}
+}
+
+// jobCommand is the job definitions' command: a task's, with Batch
+// parameter references for the step, the run id and the task id.
+func (c *compiler) jobCommand() []string {
+	return append([]string{backends.RunnerPath, "step", "Ref::step", "--run-id", "Ref::run", "--task-id", "Ref::task"}, c.commandTail()...)
+}
+
+// arn is the Resource of a service integration, in the role's partition.
+func (c *compiler) arn(integration string) string {
+	return "arn:" + c.partition + ":states:::" + integration
+}
+
+// paramPath is the path of a parameter's value in the payload.
+func paramPath(name string) string { return "$.p['" + name + "']" }
+
+// retry is a Task state's Retry: submission throttling always, and
+// //flow:retry as a retry of the failed job after minutes_between_retries.
+// The runner counts the attempts itself (--retry-count auto).
+func (c *compiler) retry(s *ir.Step) []Retrier {
+	out := []Retrier{{ErrorEquals: []string{"Batch.AWSBatchException"}, IntervalSeconds: 2, MaxAttempts: 10, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"}}
+	if r := s.Decorators.Retry; r != nil && r.Times > 0 {
+		out = append(out, Retrier{ErrorEquals: []string{"States.TaskFailed"}, IntervalSeconds: max(1, 60*r.MinutesBetweenRetries), MaxAttempts: r.Times, BackoffRate: 1})
+	}
+	return out
+}
+
+// readDoc is a state that reads a JSON document of a task of s (DONE.json,
+// foreach.json) from the datastore into the payload at path, as path.doc.
+func (c *compiler) readDoc(s *ir.Step, file, path, next string) State {
+	return State{
+		Type:           "Task",
+		Resource:       c.arn("aws-sdk:s3:getObject"),
+		Parameters:     map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, file)},
+		ResultSelector: map[string]any{"doc.$": "States.StringToJson($.Body)"},
+		ResultPath:     at(path),
+		Next:           next,
+	}
+}
+
+// key is the datastore key of a file of s's current task, as an intrinsic.
+func (c *compiler) key(s *ir.Step, file string) string {
+	head := c.f.Name + "/"
+	if c.prefix != "" {
+		head = c.prefix + "/" + head
+	}
+	return fmt.Sprintf("States.Format(%s, $.run, %s)", format(head, "/"+s.Name+"/", "/"+file), taskID(s))
+}
+
+// conditional reads the transition the task recorded and chooses on it.
+func (c *compiler) conditional(sc *scope, s *ir.Step, task *State) {
+	name := sc.name(s.Name)
+	task.Next = name + sfxRead
+	sc.states[name+sfxRead] = c.readDoc(s, "DONE.json", "$.done", name+sfxChoose)
+	choice := State{Type: "Choice"}
+	for _, n := range s.Next {
+		target := c.entry(sc, n)
+		if n == s.Name {
+			target = name + sfxAgain
+			sc.states[target] = State{Type: "Pass", Parameters: map[string]any{"run.$": "$.run", "task.$": "$.task", "iter.$": "States.MathAdd($.iter, 1)"}, Next: name}
+		}
+		v := n
+		choice.Choices = append(choice.Choices, Choice{Variable: "$.done.doc.transition.next[0]", StringEquals: &v, Next: target})
+	}
+	sc.states[name+sfxChoose] = choice
+	sc.states[name] = *task
+	for _, n := range s.Next {
+		c.walk(sc, n)
+	}
+}
+
+// branch runs every successor of s as a branch of a Parallel state.
+func (c *compiler) branch(sc *scope, s *ir.Step, task *State) {
+	name := sc.name(s.Name)
+	task.Next = name + sfxBranch
+	par := State{Type: "Parallel", ResultPath: discard()}
+	for _, n := range s.Next {
+		par.Branches = append(par.Branches, c.body(sc, n, s.MatchingJoin, sc.suffix, sc.distributed, nil))
+	}
+	sc.states[name] = *task
+	sc.states[name+sfxBranch] = State{}
+	c.goTo(sc, &par, s.MatchingJoin)
+	sc.states[name+sfxBranch] = par
+}
+
+// body compiles the steps from first up to stop into their own States.
+func (c *compiler) body(sc *scope, first, stop, suffix string, distributed bool, pc *ProcessorConfig) Machine {
+	sub := &scope{states: map[string]State{}, stop: stop, suffix: suffix, distributed: distributed}
+	c.walk(sub, first)
+	return Machine{ProcessorConfig: pc, StartAt: c.entry(sub, first), States: sub.states}
+}
+
+// foreach runs the body once per item of the foreach.json the task wrote:
+// an inline Map, or a Distributed Map above distributedThreshold items.
+func (c *compiler) foreach(sc *scope, s *ir.Step, task *State) {
+	name := sc.name(s.Name)
+	body, join := s.Next[0], s.MatchingJoin
+	selector := map[string]any{"run.$": "$.run", "task.$": "$$.Map.Item.Value.task"}
+	var conc *int
+	if c.opts.MaxWorkers > 0 {
+		n := c.opts.MaxWorkers
+		conc = &n
+	}
+	inline := State{
+		Type: "Map", ItemsPath: "$.items.doc", ItemSelector: selector, MaxConcurrency: conc,
+		ItemProcessor: ptr(c.body(sc, body, join, sc.suffix, sc.distributed, &ProcessorConfig{Mode: "INLINE"})),
+		ResultPath:    discard(),
+	}
+	task.Next = name + sfxItems
+	sc.states[name+sfxItems] = c.readDoc(s, "foreach.json", "$.items", name+sfxMap)
+	if len(s.Foreach) == 0 && !sc.distributed {
+		task.Next = name + sfxWidth
+		sc.states[name+sfxWidth] = c.readDoc(s, "DONE.json", "$.done", name+sfxFanout)
+		wide := distributedThreshold
+		sc.states[name+sfxFanout] = State{Type: "Choice", Choices: []Choice{{
+			Variable: "$.done.doc.transition.foreach.splits", NumericGreaterThan: &wide, Next: name + sfxDistrib,
+		}}, Default: name + sfxItems}
+		dist := State{
+			Type: "Map",
+			ItemReader: &ItemReader{
+				Resource:     c.arn("s3:getObject"),
+				ReaderConfig: map[string]any{"InputType": "JSON"},
+				Parameters:   map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, "foreach.json")},
+			},
+			ItemSelector: selector, MaxConcurrency: conc,
+			ItemProcessor: ptr(c.body(sc, body, join, sc.suffix+distribCopy, true, &ProcessorConfig{Mode: "DISTRIBUTED", ExecutionType: "STANDARD"})),
+			ResultWriter: &ResultWriter{
+				Resource:   c.arn("s3:putObject"),
+				Parameters: map[string]any{"Bucket": c.bucket, "Prefix": strings.TrimPrefix(c.prefix+"/"+c.f.Name+"/_sfn/"+s.Name, "/")},
+			},
+			ResultPath: discard(),
+		}
+		sc.states[name] = *task
+		c.goTo(sc, &dist, join)
+		sc.states[name+sfxDistrib] = dist
+	}
+	sc.states[name] = *task
+	sc.states[name+sfxMap] = State{}
+	c.goTo(sc, &inline, join)
+	sc.states[name+sfxMap] = inline
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,108 @@
+package stepfunctions
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/diag"
+)
+
+// Rule is an EventBridge rule and its one target, in the shape of the
+// PutRule and PutTargets requests: how //flow:trigger and
+// //flow:trigger_on_finish start the state machine.
+type Rule struct {
+	Name         string     `json:"Name"`
+	Description  string     `json:"Description"`
+	EventPattern string     `json:"EventPattern"`
+	State        string     `json:"State"`
+	Target       RuleTarget `json:"Target"`
+}
+
+// RuleTarget is the rule's target: the state machine.
+type RuleTarget struct {
+	ID               string            `json:"Id"`
+	Arn              string            `json:"Arn"`
+	RoleArn          string            `json:"RoleArn"`
+	Input            string            `json:"Input,omitempty"`
+	InputTransformer *InputTransformer `json:"InputTransformer,omitempty"`
+}
+
+// InputTransformer maps fields of the event to the run's parameters.
+type InputTransformer struct {
+	InputPathsMap map[string]string `json:"InputPathsMap"`
+	InputTemplate string            `json:"InputTemplate"`
+}
+
+// EventSource is the EventBridge source of the events //flow:trigger
+// names: an event NAME is sent with PutEvents as Source "flowc",
+// DetailType NAME, and its fields in Detail.
+const EventSource = "flowc"
+
+// rules returns the flow's EventBridge rules, or nil.
+func (c *compiler) rules() []Rule {
+	var out []Rule
+	d := c.f.Decorators
+	if t := d.Trigger; t != nil {
+		if len(t.Options) > 0 {
+			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger options are not supported")
+		}
+		for i, ev := range t.Events {
+			pattern := map[string]any{"source": []string{EventSource}, "detail-type": []string{ev.Name}}
+			r := c.rule(fmt.Sprintf("%s-event-%d", c.names.machine, i), "runs "+c.f.Name+" on event "+ev.Name, pattern)
+			if len(ev.Parameters) > 0 {
+				r.Target.Input = ""
+				r.Target.InputTransformer = transformer(ev.Parameters)
+			}
+			out = append(out, r)
+		}
+	}
+	if t := d.TriggerOnFinish; t != nil {
+		if len(t.Options) > 0 {
+			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger_on_finish options are not supported")
+		}
+		for i, flow := range t.Flows {
+			// A flow's state machine is named after it; the suffix match
+			// finds it in any region and account the rule sees.
+			pattern := map[string]any{
+				"source":      []string{"aws.states"},
+				"detail-type": []string{"Step Functions Execution Status Change"},
+				"detail": map[string]any{
+					"status":          []string{"SUCCEEDED"},
+					"stateMachineArn": []any{map[string]string{"suffix": ":stateMachine:" + machineName(flow, "", "")}},
+				},
+			}
+			out = append(out, c.rule(fmt.Sprintf("%s-finish-%d", c.names.machine, i), "runs "+c.f.Name+" when "+flow+" succeeds", pattern))
+		}
+	}
+	return out
+}
+
+func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {
+	p, _ := json.Marshal(pattern)
+	return Rule{
+		Name: shorten(name, maxScheduleName), Description: "flowc: " + desc, EventPattern: string(p), State: "ENABLED",
+		Target: RuleTarget{ID: "flowc", Arn: c.machineARN(), RoleArn: c.opts.Role, Input: "{}"},
+	}
+}
+
+// transformer maps event fields (paths below the event's detail) to
+// parameters; EventBridge quotes a string value where the template has a
+// bare placeholder.
+func transformer(params map[string]string) *InputTransformer {
+	names := make([]string, 0, len(params))
+	for p := range params {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	paths := map[string]string{}
+	var tmpl []string
+	for i, p := range names {
+		v := fmt.Sprintf("p%d", i)
+		paths[v] = "$.detail." + params[p]
+		key, _ := json.Marshal(p)
+		tmpl = append(tmpl, fmt.Sprintf("%s: <%s>", key, v))
+	}
+	return &InputTransformer{InputPathsMap: paths, InputTemplate: "{" + strings.Join(tmpl, ", ") + "}"}
+}

@@ -1,0 +1,46 @@
+package stepfunctions_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGoldenMachinesValidate runs asl-validator (with path and ARN checks,
+// and our BackoffRate >= 1 check) on the state machine of every golden
+// file of the step-functions target.
+func TestGoldenMachinesValidate(t *testing.T) {
+	node := needNode(t)
+	files, err := filepath.Glob(filepath.Join("..", "..", "golden", "testdata", "examples", "*.step-functions"))
+	if err != nil || len(files) < 8 {
+		t.Fatalf("found %d golden files (%v), want every example's", len(files), err)
+	}
+	args := append([]string{filepath.Join(toolsDir, "validate.mjs")}, files...)
+	out, err := exec.Command(node, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("asl-validator rejects a golden state machine: %v\n%s", err, out)
+	}
+	if want := "valid, 0 invalid"; !strings.Contains(string(out), want) {
+		t.Fatalf("validate.mjs output lacks %q:\n%s", want, out)
+	}
+}
+
+// TestValidatorRejects makes sure the gate can fail: machines with a
+// dangling Next, and with a BackoffRate below 1, are rejected.
+func TestValidatorRejects(t *testing.T) {
+	node := needNode(t)
+	for _, tc := range []struct{ file, want string }{
+		{"broken.asl.json", "MISSING_TRANSITION_TARGET"},
+		{"backoff.asl.json", "BackoffRate 0.5 is below 1"},
+	} {
+		out, err := exec.Command(node, filepath.Join(toolsDir, "validate.mjs"), filepath.Join("testdata", tc.file)).CombinedOutput()
+		if err == nil {
+			t.Errorf("%s: validate.mjs accepts it:\n%s", tc.file, out)
+			continue
+		}
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("%s: output lacks %q:\n%s", tc.file, tc.want, out)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/flowc-dev/flowc/backends/stepfunctions"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+)
+
+// maxTriggerInput bounds the run's input: Start's command carries every
+// parameter, and Batch caps a job's container overrides at 8,192
+// characters; the rest of Start's command takes well under 2,000.
+const maxTriggerInput = 6000
+
+func newTriggerStepFunctions() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "step-functions [PKG] [--run-id RUN] [--PARAM value ...]",
+		Short: "Start an execution of the flow's state machine; its name is the run id",
+		Long: `Trigger starts an execution of the flow's deployed state machine. The
+flow's parameters are flags, as for flowc run; each value is checked here
+and sent as the text given, and parameters left out take their defaults in
+the state machine. --run-id chooses the execution name, which is the run
+id (default: one Step Functions makes up). --aws-region and
+--aws-endpoint-url choose where the call goes.`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return triggerStepFunctions(cmd, args)
+		},
+	}
+	return c
+}
+
+func triggerStepFunctions(cmd *cobra.Command, args []string) error {
+	var ff frontFlags
+	var af awsFlags
+	var name string
+	register := func(fs *pflag.FlagSet) {
+		fs.StringVar(&ff.flow, "flow", "", "")
+		fs.StringArrayVar(&ff.configs, "config", nil, "")
+		fs.StringVar(&name, "run-id", "", "")
+		af.register(fs)
+	}
+	pre := pflag.NewFlagSet("trigger", pflag.ContinueOnError)
+	pre.ParseErrorsAllowlist.UnknownFlags = true
+	pre.SetOutput(discard{})
+	register(pre)
+	help := pre.BoolP("help", "h", false, "")
+	if err := pre.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *help {
+		return cmd.Help()
+	}
+	if pre.NArg() > 1 {
+		return usagef("trigger step-functions takes one package directory, got %v", pre.Args())
+	}
+	f, _, err := ff.loadFlow(pre.Args(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	fs := pflag.NewFlagSet("trigger", pflag.ContinueOnError)
+	fs.SetOutput(discard{})
+	register(fs)
+	values := map[string]*string{}
+	for _, p := range f.Params {
+		if fs.Lookup(p.Name) != nil {
+			return usagef("parameter --%s has the name of a flag of flowc trigger step-functions; rename it with flow:\"param,name=...\"", p.Name)
+		}
+		values[p.Name] = fs.String(p.Name, "", p.Help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{paramHint(err, f)}
+	}
+	input, err := triggerInput(f, fs, values)
+	if err != nil {
+		return err
+	}
+	cfg, err := af.config(cmd.Context())
+	if err != nil {
+		return err
+	}
+	cli := sfn.NewFromConfig(cfg)
+	machine := stepfunctions.MachineName(f)
+	arn, err := findMachine(cmd.Context(), cli, machine)
+	if err != nil {
+		return err
+	}
+	if arn == "" {
+		return fmt.Errorf("no state machine %s: deploy the flow first (flowc deploy step-functions)", machine)
+	}
+	in := &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(input)}
+	if name != "" {
+		in.Name = aws.String(name)
+	}
+	out, err := cli.StartExecution(cmd.Context(), in)
+	if err != nil {
+		return fmt.Errorf("start an execution of %s: %w", machine, err)
+	}
+	exec := aws.ToString(out.ExecutionArn)
+	fmt.Fprintf(cmd.OutOrStdout(), "started %s/%s\n%s\n", f.Name, exec[strings.LastIndex(exec, ":")+1:], exec)
+	return nil
+}
+
+// triggerInput is the execution's input: each parameter given, checked
+// against its type, as the text given.
+func triggerInput(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (string, error) {
+	in := map[string]string{}
+	for _, p := range f.Params {
+		if !fs.Changed(p.Name) {
+			if p.Required {
+				return "", usagef("parameter --%s is required", p.Name)
+			}
+			continue
+		}
+		raw := *values[p.Name]
+		if _, err := parser.ParseValue(p.Type, p.Separator, raw); err != nil {
+			return "", usagef("--%s: %v", p.Name, err)
+		}
+		in[p.Name] = raw
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxTriggerInput {
+		return "", usagef("the parameters take %d characters; at most %d fit in the start task's container override", len(data), maxTriggerInput)
+	}
+	return string(data), nil
+}
