@@ -68,6 +68,12 @@ const (
 	DirectiveConflict  Code = "FLOW067" // directives or attributes that exclude each other
 	MissingAttribute   Code = "FLOW068" // a required attribute left out
 	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
+
+	// Targets: what a target cannot express. The front end never reports
+	// these, so they are in TargetCodes, not All; backends' tests cover them.
+	ArgoName        Code = "FLOW100" // a flow, project or branch name that cannot be a Kubernetes name
+	ArgoUnsupported Code = "FLOW101" // a directive, option or graph shape Argo cannot express
+	ArgoValue       Code = "FLOW102" // a directive value Kubernetes or Argo Events would reject
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -82,4 +88,11 @@ var All = []Code{
 	ConfigFile, ConfigSyntax, ConfigRef, ConfigShape, ConfigType, ConfigUnknown,
 	UnknownDirective, UnknownAttribute, DirectiveSyntax, AttributeValue, DuplicateDirective,
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
+}
+
+// TargetCodes lists the codes only targets report, in order. docs has a
+// section for each; the target's own tests, not the bad-flow fixtures,
+// show them.
+var TargetCodes = []Code{
+	ArgoName, ArgoUnsupported, ArgoValue,
 }
