@@ -146,8 +146,9 @@ func quantity(cpu float64) string { return strconv.FormatFloat(cpu, 'f', -1, 64)
 func mib(n int) string { return fmt.Sprintf("%dMi", n) }
 
 // resources merges //flow:resources and //flow:kubernetes as Metaflow does:
-// the larger of each, with the kubernetes defaults (1 CPU, 4096 MiB of
-// memory, 10240 MiB of disk) for a step that names neither. GPUs are
+// the larger of each when both are there (kubernetes' attributes carry
+// their defaults: 1 CPU, 4096 MiB of memory, 10240 MiB of disk), one's own
+// when one is, and those defaults for a step that names neither. GPUs are
 // limits of the vendor's resource; QoS Guaranteed makes every limit equal
 // to its request.
 func (c *compiler) resources(s *ir.Step) Resources {
@@ -159,11 +160,12 @@ func (c *compiler) resources(s *ir.Step) Resources {
 		}
 	}
 	k := s.Decorators.Kubernetes
+	if k != nil && s.Decorators.Resources == nil {
+		cpu, mem, gpu, disk = k.CPU, k.Memory, k.GPU, k.Disk
+	} else if k != nil {
+		cpu, mem, gpu, disk = max(cpu, k.CPU), max(mem, k.Memory), max(gpu, k.GPU), max(disk, k.Disk)
+	}
 	if k != nil {
-		cpu, mem, gpu = max(cpu, k.CPU), max(mem, k.Memory), max(gpu, k.GPU)
-		if k.Disk > 0 {
-			disk = max(disk, k.Disk)
-		}
 		if k.GPUVendor != "" {
 			vendor = k.GPUVendor
 		}
