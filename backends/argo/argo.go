@@ -60,6 +60,10 @@ func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.
 	if len(diags) > 0 {
 		return nil, diags, nil
 	}
+	diags, err := checkSizes(f, objs)
+	if err != nil || len(diags) > 0 {
+		return nil, diags, err
+	}
 	data, err := objs.Marshal()
 	if err != nil {
 		return nil, nil, fmt.Errorf("compile %s for argo: %w", f.Name, err)
@@ -107,8 +111,9 @@ type compiler struct {
 	f     *ir.Flow
 	opts  backends.Options
 	diags diag.List
-	base  string            // the objects' name
-	names map[string]string // step name to template and task name
+	base  string              // the objects' name
+	names map[string]string   // step name to template and task name
+	steps map[string]*ir.Step // by name
 	// templates collects the templates in the order they are made; done
 	// marks the names already made.
 	templates []Template
@@ -116,7 +121,7 @@ type compiler struct {
 }
 
 func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
-	c := &compiler{f: f, opts: opts, names: map[string]string{}, done: map[string]bool{}}
+	c := &compiler{f: f, opts: opts, names: map[string]string{}, steps: map[string]*ir.Step{}, done: map[string]bool{}}
 	seen := map[string]string{}
 	for _, s := range f.Steps {
 		n := stepName(s.Name)
@@ -127,6 +132,7 @@ func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
 		}
 		seen[n] = s.Name
 		c.names[s.Name] = n
+		c.steps[s.Name] = s
 	}
 	return c
 }

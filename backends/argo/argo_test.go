@@ -175,7 +175,7 @@ func TestShapes(t *testing.T) {
 	}
 	for _, c := range []struct {
 		template, task string
-		params        []any
+		params         []any
 	}{
 		{"flow--main", "fan--each", []any{"id", "{{item}}"}},
 		{"fan--body", "each", []any{"task-id", "{{inputs.parameters.id}}"}},
@@ -347,4 +347,3 @@ func TestCheckOptions(t *testing.T) {
 		}
 	}
 }
-

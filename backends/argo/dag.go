@@ -51,7 +51,7 @@ func (c *compiler) dagTemplate(name string, nest []string) {
 func (c *compiler) scope(nest []string) []*ir.Step {
 	var out []*ir.Step
 	for _, name := range c.f.Graph.Order {
-		if s := c.f.Step(name); s != nil && slices.Equal(s.Foreach, nest) {
+		if s := c.steps[name]; s != nil && slices.Equal(s.Foreach, nest) {
 			out = append(out, s)
 		}
 	}
@@ -106,7 +106,7 @@ func (c *compiler) depends(s *ir.Step, nest []string) (string, string) {
 	var preds []*ir.Step
 	for _, p := range s.Prev {
 		if p != s.Name {
-			preds = append(preds, c.f.Step(p))
+			preds = append(preds, c.steps[p])
 		}
 	}
 	if len(preds) == 0 || len(s.Foreach) > 0 && len(nest) > 0 && c.isBodyEntry(s, nest) {
@@ -141,7 +141,7 @@ func (c *compiler) depends(s *ir.Step, nest []string) (string, string) {
 
 // isBodyEntry reports whether s is the first step of the foreach body nest.
 func (c *compiler) isBodyEntry(s *ir.Step, nest []string) bool {
-	owner := c.f.Step(nest[len(nest)-1])
+	owner := c.steps[nest[len(nest)-1]]
 	return owner != nil && slices.Contains(owner.Next, s.Name)
 }
 
@@ -202,7 +202,7 @@ func (c *compiler) reach(head, stop string) map[string]bool {
 			return
 		}
 		seen[n] = true
-		if s := c.f.Step(n); s != nil {
+		if s := c.steps[n]; s != nil {
 			for _, m := range s.Next {
 				walk(m)
 			}
