@@ -56,11 +56,7 @@ type Objects struct {
 // Compile returns one file, FLOW.argo.yaml, holding every object as a YAML
 // stream with "---" between them.
 func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
-	objs, diags := Build(f, opts)
-	if len(diags) > 0 {
-		return nil, diags, nil
-	}
-	diags, err := checkSizes(f, objs)
+	objs, diags, err := CompileObjects(f, opts)
 	if err != nil || len(diags) > 0 {
 		return nil, diags, err
 	}
@@ -99,7 +95,23 @@ func (o *Objects) List() []any {
 	return out
 }
 
+// CompileObjects makes the objects of f as Compile does, with every check: what
+// Argo cannot express, and objects too big for Kubernetes. flowc deploy
+// argo sends them.
+func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, error) {
+	objs, diags := Build(f, opts)
+	if len(diags) > 0 {
+		return nil, diags, nil
+	}
+	diags, err := checkSizes(f, objs)
+	if err != nil || len(diags) > 0 {
+		return nil, diags, err
+	}
+	return objs, nil, nil
+}
+
 // Build makes the objects of f; diagnostics name what Argo cannot express.
+// It does not check their sizes.
 func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
 	c := newCompiler(f, opts)
 	objs := c.build()
@@ -168,17 +180,15 @@ func (c *compiler) build() *Objects {
 	return objs
 }
 
-// baseName names the flow's objects, or reports why it cannot.
+// baseName names the flow's objects, or reports why it cannot at the
+// project directive or the flow.
 func (c *compiler) baseName() string {
-	project, branch, pos := "", "", c.f.Pos
-	if p := c.f.Decorators.Project; p != nil {
-		project, branch, pos = p.Name, p.Branch, p.Pos
-		if branch == "" && p.Production {
-			branch = "prod"
-		}
-	}
-	name, err := flowBaseName(c.f.Name, project, branch)
+	name, err := TemplateName(c.f)
 	if err != nil {
+		pos := c.f.Pos
+		if p := c.f.Decorators.Project; p != nil {
+			pos = p.Pos
+		}
 		c.add(pos, diag.ArgoName, "%v", err)
 		return "invalid"
 	}

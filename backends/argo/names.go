@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Kubernetes and Argo name limits. A Workflow made from the template is
@@ -147,3 +149,17 @@ func qualifiedName(k string) string {
 }
 
 var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// TemplateName is the name of flow f's WorkflowTemplate (and CronWorkflow
+// and Sensor), as Compile names it: flowc trigger argo finds the template
+// by it.
+func TemplateName(f *ir.Flow) (string, error) {
+	project, branch := "", ""
+	if p := f.Decorators.Project; p != nil {
+		project, branch = p.Name, p.Branch
+		if branch == "" && p.Production {
+			branch = "prod"
+		}
+	}
+	return flowBaseName(f.Name, project, branch)
+}
