@@ -74,7 +74,7 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 		// positions: the golden file pins that instead of output.
 		// Every line a comment, so that no tool reads it as output.
 		return []byte("# flowc compile --target " + target + " rejects this example:\n# " +
-			strings.ReplaceAll(diags.Error(), "\n", "\n# ") + "\n")
+			strings.ReplaceAll(diags.Relative(dir).Error(), "\n", "\n# ") + "\n")
 	}
 	if len(files) == 1 {
 		return files[0].Data

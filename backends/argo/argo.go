@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"sigs.k8s.io/yaml"
 
@@ -103,7 +104,7 @@ func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, err
 	if len(diags) > 0 {
 		return nil, diags, nil
 	}
-	diags, err := checkSizes(f, objs)
+	diags, err := checkSizes(f, opts.Dir, objs)
 	if err != nil || len(diags) > 0 {
 		return nil, diags, err
 	}
@@ -150,7 +151,16 @@ func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
 }
 
 func (c *compiler) add(p ir.Pos, code diag.Code, format string, args ...any) {
-	c.diags.Add(diag.Pos(p), code, format, args...)
+	c.diags.Add(position(c.opts.Dir, p), code, format, args...)
+}
+
+// position is p as a diagnostic's position: its file below the flow's
+// package directory dir.
+func position(dir string, p ir.Pos) diag.Pos {
+	if dir != "" && p.File != "" {
+		p.File = filepath.Join(dir, p.File)
+	}
+	return diag.Pos(p)
 }
 
 func (c *compiler) build() *Objects {

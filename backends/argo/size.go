@@ -43,7 +43,7 @@ func (o *Objects) Sizes() ([]ObjectSize, error) {
 // checkSizes reports an object over MaxObjectBytes at the flow: a flow of
 // thousands of steps that the cluster would refuse at deploy time. The
 // width of a foreach never counts: only a count passes through Argo.
-func checkSizes(f *ir.Flow, o *Objects) (diag.List, error) {
+func checkSizes(f *ir.Flow, dir string, o *Objects) (diag.List, error) {
 	sizes, err := o.Sizes()
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func checkSizes(f *ir.Flow, o *Objects) (diag.List, error) {
 	var l diag.List
 	for _, s := range sizes {
 		if s.Bytes > MaxObjectBytes {
-			l.Add(diag.Pos(f.Pos), diag.ArgoUnsupported, "%s", fmt.Sprintf(
+			l.Add(position(dir, f.Pos), diag.ArgoUnsupported, "%s", fmt.Sprintf(
 				"the %s would be %d bytes; Kubernetes stores at most %d per object: split the flow into flows that trigger each other (//flow:trigger_on_finish)",
 				s.Kind, s.Bytes, MaxObjectBytes))
 		}
