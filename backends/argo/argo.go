@@ -167,12 +167,14 @@ func (c *compiler) build() *Objects {
 	c.base = c.baseName()
 	spec := WorkflowSpec{
 		Entrypoint:       entrypoint,
+		OnExit:           exitHandler,
 		Arguments:        c.arguments(),
 		Parallelism:      c.opts.MaxWorkers,
 		WorkflowMetadata: &ObjectMeta{Labels: c.labels()},
 		PodMetadata:      &ObjectMeta{Labels: c.labels()},
 	}
 	c.dagTemplate(entrypoint, nil)
+	c.exitTemplate()
 	spec.Templates = c.templates
 	objs := &Objects{Template: &WorkflowTemplate{
 		APIVersion: apiVersion,

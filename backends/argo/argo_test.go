@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,13 +235,13 @@ func TestContainer(t *testing.T) {
 	}{
 		{[]any{"retryStrategy", "limit"}, 4.0},
 		{[]any{"retryStrategy", "backoff"}, nil},
-		{[]any{"activeDeadlineSeconds"}, 605.0},
+		{[]any{"activeDeadlineSeconds"}, 665.0}, // 605 s and the grace for the pod's start
 		{[]any{"container", "args", 7}, "{{retries}}"},
 		{[]any{"container", "resources", "requests", "cpu"}, "2"},
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"}}},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
 		{[]any{"container", "ports"}, []any{map[string]any{"containerPort": 8080.0}}},
 		{[]any{"nodeSelector"}, map[string]any{"cloud.google.com/gke-nodepool": "gpu"}},
@@ -345,5 +346,31 @@ func TestCheckOptions(t *testing.T) {
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("CheckOptions(%+v) = %v, want an error naming %q", c.o, err, c.want)
 		}
+	}
+}
+
+// TestCatch: a catch step whose pod dies is recorded as caught by a task
+// that depends on its failure, and its successor waits for either; the
+// workflow's exit handler records how the run ended.
+func TestCatch(t *testing.T) {
+	wt := objects(t, load(t, "../../examples/retrycatch"), opts)[0]
+	main := templateNamed(t, wt, "flow--main")
+	if got := task(t, main, "publish--caught")["depends"]; got != "(publish.Failed || publish.Errored)" {
+		t.Errorf("publish--caught depends = %v", got)
+	}
+	if got := task(t, main, "end")["depends"]; got != "(publish.Succeeded || publish--caught.Succeeded)" {
+		t.Errorf("end depends = %v", got)
+	}
+	args := get(t, templateNamed(t, wt, "publish--caught"), "container", "args").([]any)
+	want := []any{"step", "Publish", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}", "--retry-count", "auto"}
+	if !cmp.Equal(args[:len(want)], want) || !slices.Contains(args, "--caught") {
+		t.Errorf("publish--caught args = %v", args)
+	}
+	if got := get(t, wt, "spec", "onExit"); got != "flow--exit" {
+		t.Errorf("onExit = %v", got)
+	}
+	exit := get(t, templateNamed(t, wt, "flow--exit"), "container", "args")
+	if !cmp.Equal(exit, []any{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}", "--datastore-root", "s3://bucket/flowc"}) {
+		t.Errorf("exit handler args = %v", exit)
 	}
 }

@@ -21,6 +21,12 @@ func (c *compiler) containerTemplate(s *ir.Step) {
 		return
 	}
 	c.done[n] = true
+	c.templates = append(c.templates, c.containerTemplateFor(s))
+}
+
+// containerTemplateFor builds the container template of step s.
+func (c *compiler) containerTemplateFor(s *ir.Step) Template {
+	n := c.names[s.Name]
 	d := s.Decorators
 	t := Template{
 		Name:     n,
@@ -47,15 +53,45 @@ func (c *compiler) containerTemplate(s *ir.Step) {
 		}
 	}
 	if d.Timeout != nil {
-		t.ActiveDeadlineSeconds = d.Timeout.Seconds
+		t.ActiveDeadlineSeconds = d.Timeout.Seconds + deadlineGrace
 	}
 	c.secrets(s, &t)
 	c.kubernetes(s, &t)
 	if d.Batch != nil {
 		c.add(d.Batch.Pos, diag.ArgoUnsupported, "step %s: //flow:batch shapes an AWS Batch job; on argo use //flow:kubernetes", s.Name)
 	}
-	c.templates = append(c.templates, t)
+	return t
 }
+
+// deadlineGrace is added to a step's timeout for the pod's
+// activeDeadlineSeconds. The runner itself stops the step at its timeout
+// (cancelling its context, and recording the failure, or catching it); the
+// pod's deadline, which also counts scheduling and the image pull, is only
+// the backstop for a step that ignores its context.
+const deadlineGrace = 60
+
+// exitHandler is the template Argo runs when the workflow ends, however it
+// ends: the runner's end-run records a failed run as failed (End records a
+// run that succeeded).
+const exitHandler = "flow--exit"
+
+func (c *compiler) exitTemplate() {
+	c.templates = append(c.templates, Template{
+		Name: exitHandler,
+		Container: &Container{
+			Name:    "main",
+			Image:   c.opts.Image,
+			Command: []string{backends.RunnerPath},
+			Args: []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
+				"--datastore-root", c.opts.DatastoreRoot},
+			Env:       []EnvVar{engineEnv},
+			Resources: Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}},
+		},
+	})
+}
+
+// engineEnv tells the runner which engine runs it, for the run's tags.
+var engineEnv = EnvVar{Name: "FLOWC_ENGINE", Value: "argo"}
 
 // args is the runner's command line for step s. The retry count is Argo's
 // {{retries}} where the template has a retryStrategy (Argo defines it only
@@ -91,13 +127,17 @@ func outputs(s *ir.Step) []Parameter {
 	return nil
 }
 
-// env is //flow:environment as the container's environment, sorted.
+// env is FLOWC_ENGINE and //flow:environment, sorted; a variable of the
+// directive named FLOWC_ENGINE wins.
 func env(e *ir.Environment) []EnvVar {
-	if e == nil {
-		return nil
+	vars := map[string]string{engineEnv.Name: engineEnv.Value}
+	if e != nil {
+		for k, v := range e.Vars {
+			vars[k] = v
+		}
 	}
 	var out []EnvVar
-	for k, v := range e.Vars {
+	for k, v := range vars {
 		out = append(out, EnvVar{Name: k, Value: v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -72,6 +72,9 @@ func (c *compiler) stepTasks(s *ir.Step, nest []string, id string) []DAGTask {
 		t.Arguments = params("task-id", id)
 		c.containerTemplate(s)
 	}
+	if s.Decorators.Catch != nil {
+		return c.caught(s, t, id)
+	}
 	if s.Kind != ir.KindForeach {
 		return []DAGTask{t}
 	}
@@ -153,7 +156,52 @@ func (c *compiler) term(p *ir.Step, nest []string) string {
 		each := c.names[p.Foreach[len(nest)]] + "--each"
 		return "(" + each + ".Succeeded || " + each + ".Skipped)"
 	}
-	return c.names[p.Name] + ".Succeeded"
+	n := c.names[p.Name]
+	if p.Decorators.Catch != nil {
+		return "(" + n + ".Succeeded || " + n + "--caught.Succeeded)"
+	}
+	return n + ".Succeeded"
+}
+
+// caught makes the tasks of a //flow:catch step. The runner catches a
+// failure of the step's code itself and exits 0; but when the pod dies on
+// its last attempt (killed at its deadline, out of memory, evicted), Argo
+// marks the task failed. A task "<step>--caught" that depends on that
+// failure runs the runner once more, only to record the failure as caught
+// (--caught), and the step's successor waits for either. Argo judges a DAG
+// by its leaf tasks, whose phase is that of the last task that completed on
+// their path: the handled failure does not fail the workflow (and Argo
+// forbids continueOn with depends, for this reason).
+func (c *compiler) caught(s *ir.Step, t DAGTask, id string) []DAGTask {
+	n := c.names[s.Name]
+	rec := DAGTask{
+		Name:      n + "--caught",
+		Template:  n + "--caught",
+		Depends:   "(" + n + ".Failed || " + n + ".Errored)",
+		Arguments: params("task-id", id, "status", "{{tasks."+n+".status}}"),
+	}
+	if !c.done[rec.Template] {
+		c.done[rec.Template] = true
+		tmpl := c.containerTemplateFor(s)
+		tmpl.Name = rec.Template
+		tmpl.Inputs.Parameters = append(tmpl.Inputs.Parameters, Parameter{Name: "status"})
+		// The record runs no user code: a small pod, on any node, with
+		// the step's image, environment, secrets and service account
+		// (what reaches the datastore).
+		tmpl.Outputs, tmpl.RetryStrategy, tmpl.ActiveDeadlineSeconds = nil, nil, 0
+		tmpl.NodeSelector, tmpl.Tolerations, tmpl.Volumes = nil, nil, nil
+		tmpl.Container.VolumeMounts, tmpl.Container.Ports = nil, nil
+		tmpl.Container.Resources = Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}}
+		tmpl.Container.Args = []string{"step", s.Name,
+			"--run-id", "{{workflow.name}}",
+			"--task-id", "{{inputs.parameters.task-id}}",
+			"--retry-count", "auto",
+			"--datastore-root", c.opts.DatastoreRoot,
+			"--caught", "the step's pod failed on its last attempt (Argo: {{inputs.parameters.status}})",
+			"--caught-type", "exit"}
+		c.templates = append(c.templates, tmpl)
+	}
+	return []DAGTask{t, rec}
 }
 
 // orTerms joins terms with ||, in parentheses when there are several.

@@ -26,6 +26,7 @@ type WorkflowTemplate struct {
 // workflowSpec.
 type WorkflowSpec struct {
 	Entrypoint          string               `json:"entrypoint,omitempty"`
+	OnExit              string               `json:"onExit,omitempty"`
 	Arguments           *Arguments           `json:"arguments,omitempty"`
 	Parallelism         int                  `json:"parallelism,omitempty"`
 	ServiceAccountName  string               `json:"serviceAccountName,omitempty"`
