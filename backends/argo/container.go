@@ -110,10 +110,26 @@ func (c *compiler) args(s *ir.Step) []string {
 		"--capture-logs"}
 	if s.Name == c.f.Graph.Start {
 		for _, p := range c.f.Params {
-			a = append(a, "--param", p.Name+"={{workflow.parameters."+p.Name+"}}")
+			a = append(a, paramArgs(p)...)
 		}
 	}
 	return a
+}
+
+// paramArgs passes parameter p to the start task: --param NAME=VALUE. An
+// optional parameter without a default has the workflow argument "" when
+// not given, which is no value of a number, a boolean or a duration; the
+// runner must not see it then, so that the parameter is unset as in
+// flowc run. An argument array cannot drop an element, so each of the two
+// is an Argo expression that, for "", gives --capture-logs instead, a flag
+// the runner already has and may be given twice.
+func paramArgs(p ir.Param) []string {
+	ref := "workflow.parameters['" + p.Name + "']"
+	if p.Default != nil || p.Required {
+		return []string{"--param", p.Name + "={{workflow.parameters." + p.Name + "}}"}
+	}
+	unset := "{{=" + ref + " == '' ? '--capture-logs' : "
+	return []string{unset + "'--param'}}", unset + "'" + p.Name + "=' + " + ref + "}}"}
 }
 
 // outputs are the output parameters of step s's container.

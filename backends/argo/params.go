@@ -14,10 +14,9 @@ import (
 // flowc run --NAME VALUE: a string as itself (not JSON-quoted), a list
 // joined by its separator, a JSON parameter as JSON text (not a string of
 // JSON). A required parameter has no value, so Argo refuses a submission
-// without one. An optional parameter without a default has the value "":
-// the runner treats an empty value of a non-string parameter as unset (it
-// takes the Go zero value), and for a string "" is that zero value; so an
-// unset optional never becomes the text "null".
+// without one. An optional parameter without a default has the value "",
+// which means unset: the start task is then not given it at all
+// (paramArgs), so it never becomes the text "null" or a parse error.
 func (c *compiler) arguments() *Arguments {
 	if len(c.f.Params) == 0 {
 		return nil

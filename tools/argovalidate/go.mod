@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/argoproj/argo-workflows/v4 v4.0.5
+	github.com/expr-lang/expr v1.17.7
 	sigs.k8s.io/yaml v1.4.0
 )
 
@@ -20,7 +21,6 @@ require (
 	github.com/doublerebel/bellows v0.0.0-20160303004610-f177d92a03d3 // indirect
 	github.com/emicklei/go-restful/v3 v3.12.2 // indirect
 	github.com/evilmonkeyinc/jsonpath v0.8.1 // indirect
-	github.com/expr-lang/expr v1.17.7 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.0 // indirect
 	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
