@@ -213,8 +213,13 @@ func TestContainer(t *testing.T) {
 	start := templateNamed(t, wt, "start")
 	wantArgs := []any{"step", "Start", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}",
 		"--retry-count", "0", "--datastore-root", "s3://bucket/flowc", "--outputs", "/tmp/flowc-out", "--capture-logs",
-		"--param", "region={{workflow.parameters.region}}", "--param", "count={{workflow.parameters.count}}",
-		"--param", "note={{workflow.parameters.note}}", "--param", "lookback={{workflow.parameters.lookback}}",
+		"--param", "region={{workflow.parameters.region}}",
+		// Optional without a default: passed only when given (tools/argovalidate evaluates these).
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param'}}",
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + workflow.parameters['count']}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param'}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + workflow.parameters['note']}}",
+		"--param", "lookback={{workflow.parameters.lookback}}",
 		"--param", "countries={{workflow.parameters.countries}}", "--param", "weights={{workflow.parameters.weights}}"}
 	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
 		t.Errorf("start args (-want +got):\n%s", diff)
