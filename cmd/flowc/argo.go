@@ -135,6 +135,14 @@ func compileArgo(stderr io.Writer, f *ir.Flow, o backends.Options) (*argo.Object
 // and Sensor flowc made before when the flow no longer asks for them.
 func deployArgo(ctx context.Context, out io.Writer, client dynamic.Interface, ns string, objs *argo.Objects) error {
 	name := objs.Template.Metadata.Name
+	if objs.Sensor != nil {
+		// The Workflow the Sensor creates goes where its template is.
+		for _, tr := range objs.Sensor.Spec.Triggers {
+			if r := tr.Template.K8s.Source.Resource; r.Metadata.Namespace == "" {
+				r.Metadata.Namespace = ns
+			}
+		}
+	}
 	steps := []struct {
 		gvr schema.GroupVersionResource
 		obj any

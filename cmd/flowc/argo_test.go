@@ -276,3 +276,25 @@ func equalJSON(a, b any) bool {
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)
 }
+
+// TestDeployArgoSensor: a triggered flow's Sensor is created, and the
+// Workflow it creates goes to the kubeconfig's namespace.
+func TestDeployArgoSensor(t *testing.T) {
+	client, _ := fakeCluster(t)
+	code, out, errOut := flowc("deploy", "argo", filepath.Join("..", "..", "backends", "argo", "testdata", "full"), "--image", "i", "--datastore-root", "s3://b")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "created sensor.argoproj.io/fraud-staging-deployed-flow in namespace from-kubeconfig") {
+		t.Errorf("stdout %q", out)
+	}
+	s := object(t, client, gvrSensor, "from-kubeconfig", "fraud-staging-deployed-flow")
+	if s == nil {
+		t.Fatal("no sensor")
+	}
+	triggers, _, _ := unstructured.NestedSlice(s.Object, "spec", "triggers")
+	ns, _, _ := unstructured.NestedString(triggers[0].(map[string]any), "template", "k8s", "source", "resource", "metadata", "namespace")
+	if ns != "from-kubeconfig" {
+		t.Errorf("the sensor creates workflows in namespace %q", ns)
+	}
+}

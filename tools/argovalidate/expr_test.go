@@ -115,4 +115,3 @@ func TestLoopExpressions(t *testing.T) {
 		}
 	}
 }
-
