@@ -11,7 +11,8 @@
 // Argo's dependencies. Usage:
 //
 //	argovalidate FILE...               # exit 1 if any document fails
-//	argovalidate -expect-fail FILE...  # exit 1 if any file passes
+//	argovalidate -expect-fail FILE...  # exit 1 if any file passes, or fails
+//	                                   # otherwise than its "# want: TEXT" line says
 package main
 
 import (
@@ -40,12 +41,16 @@ func main() {
 	}
 	ctx := logging.WithLogger(context.Background(), logging.NewSlogLogger(logging.Error, logging.Text))
 	docs := map[string][]doc{}
+	wants := map[string]string{} // a broken file's "# want: TEXT" first line
 	getter := templates{}
 	for _, path := range flag.Args() {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
+		}
+		if first, _, _ := strings.Cut(string(data), "\n"); strings.HasPrefix(first, "# want: ") {
+			wants[path] = strings.TrimPrefix(first, "# want: ")
 		}
 		if rejected(data) {
 			fmt.Printf("skip %s: no objects (flowc rejected the flow; the golden file holds its diagnostics)\n", path)
@@ -72,6 +77,9 @@ func main() {
 		}
 		err := check(ctx, getter, ds)
 		switch {
+		case err != nil && *expectFail && !strings.Contains(err.Error(), wants[path]):
+			fmt.Printf("FAIL %s: rejected, but not for %q: %v\n", path, wants[path], err)
+			bad++
 		case err != nil && *expectFail:
 			fmt.Printf("ok   %s: rejected as expected: %v\n", path, err)
 		case err != nil:
