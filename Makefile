@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test vet fmt-check demo golden bench fuzz clean
+.PHONY: all build test vet fmt-check demo golden bench fuzz clean argo-validate
 
 all: build
 
@@ -11,7 +11,7 @@ build:
 
 # The whole suite: formatting, vet, then every test (golden files, bad-flow
 # fixtures, testscript CLI scripts, fuzz seed corpora).
-test: fmt-check vet
+test: fmt-check vet argo-validate
 	$(GO) test -count=1 ./...
 
 vet:
@@ -20,6 +20,17 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# Argo's own validator (tools/argovalidate, a nested module pinning
+# argo-workflows v4.0.5) on every golden Argo object, and on objects broken on
+# purpose, which it must reject; its tests evaluate the expressions flowc emits
+# with Argo's own template code, which the validator skips. The first build takes
+# minutes.
+ARGO_GOLDEN = golden/testdata/examples/*.argo backends/argo/testdata/*.argo.yaml
+argo-validate:
+	cd tools/argovalidate && $(GO) vet . && $(GO) test -count=1 . && $(GO) build -o ../../bin/argovalidate .
+	./bin/argovalidate $(ARGO_GOLDEN)
+	./bin/argovalidate -expect-fail tools/argovalidate/testdata/broken/*.yaml
 
 # The main job on the embedded defaults (local datastore in .flowc, no
 # services): check the training example, run it, and read its result back.

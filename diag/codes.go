@@ -69,9 +69,13 @@ const (
 	MissingAttribute   Code = "FLOW068" // a required attribute left out
 	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
 
-	// Targets: what one orchestrator cannot run.
-	TargetUnsupported Code = "FLOW080" // a directive or attribute the target cannot express
-	TargetLimit       Code = "FLOW081" // a name or value over a limit of the target's service
+	// Targets: what one orchestrator cannot run. The front end never
+	// reports these; FLOW080 and FLOW081 have bad-flow fixtures compiled
+	// for a target, the others are shown by the targets' own tests.
+	TargetUnsupported Code = "FLOW080" // a directive, option or graph shape the target cannot express
+	TargetLimit       Code = "FLOW081" // a name, value or object over a limit of the target's service
+	TargetName        Code = "FLOW082" // a flow, project or branch name that cannot be a name on the target
+	TargetValue       Code = "FLOW083" // a directive value the target's service would reject at deploy time
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -87,4 +91,11 @@ var All = []Code{
 	UnknownDirective, UnknownAttribute, DirectiveSyntax, AttributeValue, DuplicateDirective,
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	TargetUnsupported, TargetLimit,
+}
+
+// TargetCodes lists the codes only targets report, in order. docs has a
+// section for each; the target's own tests, not the bad-flow fixtures,
+// show them.
+var TargetCodes = []Code{
+	TargetName, TargetValue,
 }

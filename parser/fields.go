@@ -36,8 +36,8 @@ type field struct {
 // ReservedFlags are the flag names flowc's own commands take; a parameter
 // may not use one, since `flowc run --NAME` must mean the parameter.
 var ReservedFlags = []string{
-	"branch", "config", "config-value", "datastore", "datastore-root", "dry-run", "flow", "help",
-	"image", "input-paths", "job-queue", "local", "max-log-size", "max-num-splits",
+	"branch", "config", "config-value", "context", "datastore", "datastore-root", "dry-run", "flow", "help",
+	"image", "input-paths", "job-queue", "kubeconfig", "local", "max-log-size", "max-num-splits",
 	"max-workers", "namespace", "origin-run-id", "output", "package", "params", "production",
 	"quiet", "retry-count", "role", "run-id", "run-id-file", "split-index", "step", "tag",
 	"tags", "target", "task-id", "verbose", "version", "with",

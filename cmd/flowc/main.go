@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	_ "github.com/flowc-dev/flowc/backends/argo"
 	_ "github.com/flowc-dev/flowc/backends/local"
 	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's zoneinfo

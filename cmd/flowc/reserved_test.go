@@ -29,3 +29,16 @@ func TestRunFlagsReserved(t *testing.T) {
 		})
 	}
 }
+
+// TestTriggerArgoFlagsReserved: flowc trigger argo takes the flow's
+// parameters as flags beside its own, so each of its own is reserved.
+func TestTriggerArgoFlagsReserved(t *testing.T) {
+	var tf triggerFlags
+	fs := pflag.NewFlagSet("trigger argo", pflag.ContinueOnError)
+	tf.register(fs)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !slices.Contains(parser.ReservedFlags, f.Name) {
+			t.Errorf("flag --%s of flowc trigger argo is not in parser.ReservedFlags", f.Name)
+		}
+	})
+}

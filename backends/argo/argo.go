@@ -1,0 +1,219 @@
+package argo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/diag"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+func init() { backends.Register(Target{}) }
+
+// Target is the argo target.
+type Target struct{}
+
+// Name returns "argo".
+func (Target) Name() string { return "argo" }
+
+// API versions and kinds of the objects flowc emits.
+const (
+	apiVersion = "argoproj.io/v1alpha1"
+	outDir     = "/tmp/flowc-out" // the runner's --outputs directory
+	outVolume  = "flowc-out"
+)
+
+// CheckOptions wants the image that holds the runner and a datastore the
+// pods share.
+func (Target) CheckOptions(o backends.Options) error {
+	if o.Image == "" {
+		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + backends.RunnerPath)
+	}
+	if o.DatastoreRoot == "" {
+		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")
+	}
+	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
+		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)
+	}
+	if o.MaxWorkers < 0 {
+		return fmt.Errorf("--max-workers must not be negative, got %d", o.MaxWorkers)
+	}
+	return nil
+}
+
+// Objects are what a flow compiles to: the template, and the CronWorkflow
+// and Sensor when the flow asks for them.
+type Objects struct {
+	Template *WorkflowTemplate
+	Cron     *CronWorkflow
+	Sensor   *Sensor
+}
+
+// Compile returns one file, FLOW.argo.yaml, holding every object as a YAML
+// stream with "---" between them.
+func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
+	objs, diags, err := CompileObjects(f, opts)
+	if err != nil || len(diags) > 0 {
+		return nil, diags, err
+	}
+	data, err := objs.Marshal()
+	if err != nil {
+		return nil, nil, fmt.Errorf("compile %s for argo: %w", f.Name, err)
+	}
+	return []backends.File{{Name: f.Name + ".argo.yaml", Data: data}}, nil, nil
+}
+
+// Marshal writes the objects as one YAML stream, template first.
+func (o *Objects) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	for _, obj := range o.List() {
+		data, err := yaml.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		if b.Len() > 0 {
+			b.WriteString("---\n")
+		}
+		b.Write(data)
+	}
+	return b.Bytes(), nil
+}
+
+// List returns the objects that are there, template first.
+func (o *Objects) List() []any {
+	out := []any{o.Template}
+	if o.Cron != nil {
+		out = append(out, o.Cron)
+	}
+	if o.Sensor != nil {
+		out = append(out, o.Sensor)
+	}
+	return out
+}
+
+// CompileObjects makes the objects of f as Compile does, with every check: what
+// Argo cannot express, and objects too big for Kubernetes. flowc deploy
+// argo sends them.
+func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, error) {
+	objs, diags := Build(f, opts)
+	if len(diags) > 0 {
+		return nil, diags, nil
+	}
+	diags, err := checkSizes(f, opts.Dir, objs)
+	if err != nil || len(diags) > 0 {
+		return nil, diags, err
+	}
+	return objs, nil, nil
+}
+
+// Build makes the objects of f; diagnostics name what Argo cannot express.
+// It does not check their sizes.
+func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
+	c := newCompiler(f, opts)
+	objs := c.build()
+	return objs, c.diags.Sorted()
+}
+
+// compiler holds the state of one compilation.
+type compiler struct {
+	f     *ir.Flow
+	opts  backends.Options
+	diags diag.List
+	base  string              // the objects' name
+	names map[string]string   // step name to template and task name
+	steps map[string]*ir.Step // by name
+	// templates collects the templates in the order they are made; done
+	// marks the names already made.
+	templates []Template
+	done      map[string]bool
+}
+
+func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
+	c := &compiler{f: f, opts: opts, names: map[string]string{}, steps: map[string]*ir.Step{}, done: map[string]bool{}}
+	seen := map[string]string{}
+	for _, s := range f.Steps {
+		n := stepName(s.Name)
+		if other, dup := seen[n]; dup {
+			// Cannot happen for names the front end accepts; a
+			// diagnostic rather than a panic if it ever does.
+			c.add(s.Pos, diag.TargetName, "step %s and step %s both map to the Argo name %q", other, s.Name, n)
+		}
+		seen[n] = s.Name
+		c.names[s.Name] = n
+		c.steps[s.Name] = s
+	}
+	return c
+}
+
+func (c *compiler) add(p ir.Pos, code diag.Code, format string, args ...any) {
+	c.diags.Add(position(c.opts.Dir, p), code, format, args...)
+}
+
+// position is p as a diagnostic's position: its file below the flow's
+// package directory dir.
+func position(dir string, p ir.Pos) diag.Pos {
+	if dir != "" && p.File != "" {
+		p.File = filepath.Join(dir, p.File)
+	}
+	return diag.Pos(p)
+}
+
+func (c *compiler) build() *Objects {
+	c.base = c.baseName()
+	spec := WorkflowSpec{
+		Entrypoint:       entrypoint,
+		OnExit:           exitHandler,
+		Arguments:        c.arguments(),
+		Parallelism:      c.opts.MaxWorkers,
+		WorkflowMetadata: &ObjectMeta{Labels: c.labels()},
+		PodMetadata:      &ObjectMeta{Labels: c.labels()},
+	}
+	c.dagTemplate(entrypoint, nil)
+	c.exitTemplate()
+	spec.Templates = c.templates
+	objs := &Objects{Template: &WorkflowTemplate{
+		APIVersion: apiVersion,
+		Kind:       "WorkflowTemplate",
+		Metadata: ObjectMeta{
+			Name:        c.base,
+			Namespace:   c.opts.Namespace,
+			Labels:      c.labels(),
+			Annotations: map[string]string{"flowc.dev/flow-name": c.f.Name, "flowc.dev/package": c.f.Package},
+		},
+		Spec: spec,
+	}}
+	objs.Cron = c.cron()
+	objs.Sensor = c.sensor()
+	return objs
+}
+
+// baseName names the flow's objects, or reports why it cannot at the
+// project directive or the flow.
+func (c *compiler) baseName() string {
+	name, err := TemplateName(c.f)
+	if err != nil {
+		pos := c.f.Pos
+		if p := c.f.Decorators.Project; p != nil {
+			pos = p.Pos
+		}
+		c.add(pos, diag.TargetName, "%v", err)
+		return "invalid"
+	}
+	return name
+}
+
+// labels are the labels of every object and pod of the flow.
+func (c *compiler) labels() map[string]string {
+	l := map[string]string{"app.kubernetes.io/managed-by": "flowc", "flowc.dev/flow": c.base}
+	if p := c.f.Decorators.Project; p != nil && labelValue(p.Name) == "" {
+		l["flowc.dev/project"] = p.Name
+	}
+	return l
+}
+
+func ptr[T any](v T) *T { return &v }

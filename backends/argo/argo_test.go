@@ -1,0 +1,381 @@
+package argo_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+
+	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/backends/argo"
+	"github.com/flowc-dev/flowc/check"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/parser"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// opts are the settings the tests compile with.
+var opts = backends.Options{Image: "registry.example.com/flowc/test:v1", DatastoreRoot: "s3://bucket/flowc"}
+
+// load checks the flow package in dir and returns its one flow.
+func load(t testing.TB, dir string) *ir.Flow {
+	t.Helper()
+	pkg, diags := check.Load(dir, parser.Options{})
+	if len(diags) > 0 {
+		t.Fatalf("%s does not check clean:\n%v", dir, diags)
+	}
+	f, err := check.Select(pkg, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// loadSource writes src as the one file of a package and loads its flow.
+func loadSource(t testing.TB, src string) *ir.Flow {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "flow.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return load(t, dir)
+}
+
+// compile compiles f and fails on diagnostics.
+func compile(t testing.TB, f *ir.Flow, o backends.Options) []byte {
+	t.Helper()
+	files, diags, err := argo.Target{}.Compile(f, o)
+	if err != nil || len(diags) > 0 {
+		t.Fatalf("compile %s: %v %v", f.Name, err, diags)
+	}
+	if len(files) != 1 || files[0].Name != f.Name+".argo.yaml" {
+		t.Fatalf("compile %s: files %v, want one %s.argo.yaml", f.Name, files, f.Name)
+	}
+	return files[0].Data
+}
+
+// TestFixtures compares the flows under testdata, which use every
+// directive and graph shape the examples do not, with their golden files
+// (go test ./backends/argo -update rewrites them; make argo-validate runs
+// Argo's validator on them).
+func TestFixtures(t *testing.T) {
+	for _, name := range []string{"full", "shapes"} {
+		t.Run(name, func(t *testing.T) {
+			got := compile(t, load(t, filepath.Join("testdata", name)), opts)
+			path := filepath.Join("testdata", name+".argo.yaml")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (go test ./backends/argo -update creates it)", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s differs (-golden +got):\n%s", path, diff)
+			}
+			if again := compile(t, load(t, filepath.Join("testdata", name)), opts); !bytes.Equal(got, again) {
+				t.Error("two compilations differ")
+			}
+		})
+	}
+}
+
+// objects compiles f and decodes its objects generically.
+func objects(t *testing.T, f *ir.Flow, o backends.Options) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, doc := range strings.Split(string(compile(t, f, o)), "\n---\n") {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// get walks a decoded object along keys and list indices.
+func get(t *testing.T, v any, path ...any) any {
+	t.Helper()
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("at %q: not a map: %v", k, v)
+			}
+			v = m[k]
+		case int:
+			l, ok := v.([]any)
+			if !ok || k >= len(l) {
+				t.Fatalf("at [%d]: not a list that long: %v", k, v)
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+// templateNamed finds a template of the WorkflowTemplate.
+func templateNamed(t *testing.T, wt map[string]any, name string) map[string]any {
+	t.Helper()
+	for _, tm := range get(t, wt, "spec", "templates").([]any) {
+		if m := tm.(map[string]any); m["name"] == name {
+			return m
+		}
+	}
+	t.Fatalf("no template %q", name)
+	return nil
+}
+
+// task finds a task of a DAG template.
+func task(t *testing.T, tmpl map[string]any, name string) map[string]any {
+	t.Helper()
+	for _, tk := range get(t, tmpl, "dag", "tasks").([]any) {
+		if m := tk.(map[string]any); m["name"] == name {
+			return m
+		}
+	}
+	t.Fatalf("template %v has no task %q", tmpl["name"], name)
+	return nil
+}
+
+// TestShapes pins the wiring of the graph shapes: joins, fan-outs, task
+// ids, conditionals and the recursive loop.
+func TestShapes(t *testing.T) {
+	wt := objects(t, load(t, "testdata/shapes"), opts)[0]
+	main := templateNamed(t, wt, "flow--main")
+	for _, c := range []struct{ template, task, field, want string }{
+		// The branch join ANDs its arms; a foreach join waits for the
+		// fan-out to succeed or be skipped (a count of 0); where a
+		// conditional's paths meet, the step ORs them.
+		{"flow--main", "join", "depends", "meet.Succeeded && outerjoin.Succeeded"},
+		{"flow--main", "outerjoin", "depends", "(fan--each.Succeeded || fan--each.Skipped)"},
+		{"fan--body", "innerjoin", "depends", "(each--each.Succeeded || each--each.Skipped)"},
+		{"flow--main", "left", "when", "'{{tasks.decide.outputs.parameters.next}}' == 'Left'"},
+		{"flow--main", "meet", "depends", "(left.Succeeded || right.Succeeded)"},
+		{"flow--main", "fan--each", "template", "fan--body"},
+		{"fan--body", "each--each", "template", "each--body"},
+		{"each--body", "loop", "template", "loop--loop"},
+		{"each--body", "after", "when", "'{{tasks.loop.outputs.parameters.next}}' == 'After'"},
+		{"loop--loop", "again", "when", "'{{tasks.visit.outputs.parameters.next}}' == 'Loop'"},
+	} {
+		if got := task(t, templateNamed(t, wt, c.template), c.task)[c.field]; got != c.want {
+			t.Errorf("%s.%s %s = %v, want %q", c.template, c.task, c.field, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		template, task string
+		params         []any
+	}{
+		{"flow--main", "fan--each", []any{"id", "{{item}}"}},
+		{"fan--body", "each", []any{"task-id", "{{inputs.parameters.id}}"}},
+		{"fan--body", "each--each", []any{"id", "{{inputs.parameters.id}}-{{item}}"}},
+		{"each--body", "loop", []any{"id", "{{inputs.parameters.id}}", "iter", "0"}},
+		{"loop--loop", "visit", []any{"task-id", "{{inputs.parameters.id}}.{{inputs.parameters.iter}}"}},
+		{"loop--loop", "again", []any{"id", "{{inputs.parameters.id}}", "iter", "{{=asInt(inputs.parameters.iter) + 1}}"}},
+	} {
+		tk := task(t, templateNamed(t, wt, c.template), c.task)
+		var got []any
+		for _, p := range get(t, tk, "arguments", "parameters").([]any) {
+			got = append(got, p.(map[string]any)["name"], p.(map[string]any)["value"])
+		}
+		if diff := cmp.Diff(c.params, got); diff != "" {
+			t.Errorf("%s.%s arguments (-want +got):\n%s", c.template, c.task, diff)
+		}
+	}
+	if got := task(t, main, "fan--each")["withSequence"]; !cmp.Equal(got, map[string]any{"count": "{{tasks.fan.outputs.parameters.splits}}"}) {
+		t.Errorf("fan--each withSequence = %v", got)
+	}
+	if _, ok := task(t, main, "start")["depends"]; ok {
+		t.Error("start has depends")
+	}
+	if _, ok := task(t, templateNamed(t, wt, "fan--body"), "each")["depends"]; ok {
+		t.Error("a body's first task has depends")
+	}
+}
+
+// TestContainer pins a step's container: the runner's argument array, no
+// shell, and the directives' mapping.
+func TestContainer(t *testing.T) {
+	objs := objects(t, load(t, "testdata/full"), opts)
+	wt := objs[0]
+	start := templateNamed(t, wt, "start")
+	wantArgs := []any{"step", "Start", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}",
+		"--retry-count", "0", "--datastore-root", "s3://bucket/flowc", "--outputs", "/tmp/flowc-out", "--capture-logs",
+		"--param", "region={{workflow.parameters.region}}",
+		// Optional without a default: passed only when given (tools/argovalidate evaluates these).
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param'}}",
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + workflow.parameters['count']}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param'}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + workflow.parameters['note']}}",
+		"--param", "lookback={{workflow.parameters.lookback}}",
+		"--param", "countries={{workflow.parameters.countries}}", "--param", "weights={{workflow.parameters.weights}}"}
+	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
+		t.Errorf("start args (-want +got):\n%s", diff)
+	}
+	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{backends.RunnerPath}) {
+		t.Errorf("command = %v", got)
+	}
+	if got := get(t, start, "container", "image"); got != "registry.example.com/other:2" {
+		t.Errorf("kubernetes image= not applied: %v", got)
+	}
+	if got := get(t, start, "container", "resources", "limits", "memory"); got != "512Mi" {
+		t.Errorf("qos=Guaranteed: memory limit %v", got)
+	}
+	p := templateNamed(t, wt, "process")
+	for _, c := range []struct {
+		path []any
+		want any
+	}{
+		{[]any{"retryStrategy", "limit"}, 4.0},
+		{[]any{"retryStrategy", "backoff"}, nil},
+		{[]any{"activeDeadlineSeconds"}, 665.0}, // 605 s and the grace for the pod's start
+		{[]any{"container", "args", 7}, "{{retries}}"},
+		{[]any{"container", "resources", "requests", "cpu"}, "2"},
+		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
+		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
+		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"}}},
+		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
+		{[]any{"container", "ports"}, []any{map[string]any{"containerPort": 8080.0}}},
+		{[]any{"nodeSelector"}, map[string]any{"cloud.google.com/gke-nodepool": "gpu"}},
+		{[]any{"tolerations"}, []any{map[string]any{"key": "gpu", "operator": "Exists", "effect": "NoSchedule"}}},
+		{[]any{"serviceAccountName"}, "worker"},
+		{[]any{"metadata", "labels", "team"}, "fraud"},
+		{[]any{"metadata", "annotations", "example.com/owner"}, "Fraud Team"},
+	} {
+		if got := get(t, p, c.path...); !cmp.Equal(got, c.want) {
+			t.Errorf("process %v = %#v, want %#v", c.path, got, c.want)
+		}
+	}
+	if got := get(t, templateNamed(t, wt, "join"), "retryStrategy"); !cmp.Equal(got, map[string]any{"limit": 3.0, "retryPolicy": "Always", "backoff": map[string]any{"duration": "2m"}}) {
+		t.Errorf("join retryStrategy = %v", got)
+	}
+	// No secret value anywhere: only references.
+	if data := compile(t, load(t, "testdata/full"), opts); bytes.Contains(data, []byte("secretKeyRef")) || !bytes.Contains(data, []byte("secretRef")) {
+		t.Error("secrets are not envFrom references")
+	}
+}
+
+// TestParameters pins the workflow arguments: raw text as the runner
+// parses it, JSON as JSON, an unset optional as "" (never "null").
+func TestParameters(t *testing.T) {
+	wt := objects(t, load(t, "testdata/full"), opts)[0]
+	var got []any
+	for _, p := range get(t, wt, "spec", "arguments", "parameters").([]any) {
+		got = append(got, p.(map[string]any)["name"], p.(map[string]any)["value"])
+	}
+	want := []any{"region", "eu-west-1", "count", "", "note", "", "lookback", "24h0m0s", "countries", "NL;BE", "weights", `{"a":1.5}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("arguments (-want +got):\n%s", diff)
+	}
+	f := loadSource(t, `package p
+import "github.com/flowc-dev/flowc/flow"
+type P struct {
+	Who string `+"`"+`flow:"param,required"`+"`"+`
+}
+func (f *P) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+func (f *P) End(c *flow.Context) {}
+`)
+	p := get(t, objects(t, f, opts)[0], "spec", "arguments", "parameters", 0).(map[string]any)
+	if _, has := p["value"]; has {
+		t.Errorf("a required parameter has a value: %v", p)
+	}
+}
+
+// TestCronAndSensor pins the CronWorkflow and the Sensor.
+func TestCronAndSensor(t *testing.T) {
+	objs := objects(t, load(t, "testdata/full"), backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 7})
+	if len(objs) != 3 {
+		t.Fatalf("%d objects, want a WorkflowTemplate, a CronWorkflow and a Sensor", len(objs))
+	}
+	wt, cron, sensor := objs[0], objs[1], objs[2]
+	for _, o := range objs {
+		if get(t, o, "metadata", "name") != "fraud-staging-deployed-flow" || get(t, o, "metadata", "namespace") != "ml" {
+			t.Errorf("%v: metadata %v", o["kind"], o["metadata"])
+		}
+	}
+	if got := get(t, wt, "spec", "parallelism"); got != 7.0 {
+		t.Errorf("parallelism = %v", got)
+	}
+	if get(t, cron, "kind") != "CronWorkflow" || !cmp.Equal(get(t, cron, "spec", "schedules"), []any{"30 4 * * 1"}) ||
+		get(t, cron, "spec", "timezone") != "Europe/Amsterdam" ||
+		get(t, cron, "spec", "workflowSpec", "workflowTemplateRef", "name") != "fraud-staging-deployed-flow" {
+		t.Errorf("cron spec = %v", cron["spec"])
+	}
+	if get(t, sensor, "spec", "eventBusName") != "bus" || get(t, sensor, "spec", "template", "serviceAccountName") != "sensor-sa" {
+		t.Errorf("sensor options not applied: %v", sensor["spec"])
+	}
+	deps := get(t, sensor, "spec", "dependencies").([]any)
+	if len(deps) != 2 || get(t, deps[1], "eventSourceName") != "events" ||
+		!cmp.Equal(get(t, deps[1], "filters", "data", 0, "value"), []any{"model.updated"}) {
+		t.Errorf("dependencies = %v", deps)
+	}
+	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
+	wantParams := []any{
+		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+	}
+	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
+		t.Errorf("trigger parameters (-want +got):\n%s", diff)
+	}
+	if got := get(t, k8s, "source", "resource", "spec", "workflowTemplateRef", "name"); got != "fraud-staging-deployed-flow" {
+		t.Errorf("trigger creates %v", got)
+	}
+}
+
+// TestCheckOptions: the target needs an image and a datastore root.
+func TestCheckOptions(t *testing.T) {
+	for _, c := range []struct {
+		o    backends.Options
+		want string
+	}{
+		{backends.Options{DatastoreRoot: "s3://b"}, "--image"},
+		{backends.Options{Image: "i"}, "--datastore-root"},
+		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "Bad_NS"}, "--namespace"},
+		{backends.Options{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: -1}, "--max-workers"},
+		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 3}, ""},
+	} {
+		err := argo.Target{}.CheckOptions(c.o)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("CheckOptions(%+v) = %v, want an error naming %q", c.o, err, c.want)
+		}
+	}
+}
+
+// TestCatch: a catch step whose pod dies is recorded as caught by a task
+// that depends on its failure, and its successor waits for either; the
+// workflow's exit handler records how the run ended.
+func TestCatch(t *testing.T) {
+	wt := objects(t, load(t, "../../examples/retrycatch"), opts)[0]
+	main := templateNamed(t, wt, "flow--main")
+	if got := task(t, main, "publish--caught")["depends"]; got != "(publish.Failed || publish.Errored)" {
+		t.Errorf("publish--caught depends = %v", got)
+	}
+	if got := task(t, main, "end")["depends"]; got != "(publish.Succeeded || publish--caught.Succeeded)" {
+		t.Errorf("end depends = %v", got)
+	}
+	args := get(t, templateNamed(t, wt, "publish--caught"), "container", "args").([]any)
+	want := []any{"step", "Publish", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}", "--retry-count", "auto"}
+	if !cmp.Equal(args[:len(want)], want) || !slices.Contains(args, "--caught") {
+		t.Errorf("publish--caught args = %v", args)
+	}
+	if got := get(t, wt, "spec", "onExit"); got != "flow--exit" {
+		t.Errorf("onExit = %v", got)
+	}
+	exit := get(t, templateNamed(t, wt, "flow--exit"), "container", "args")
+	if !cmp.Equal(exit, []any{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}", "--datastore-root", "s3://bucket/flowc"}) {
+		t.Errorf("exit handler args = %v", exit)
+	}
+}

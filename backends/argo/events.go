@@ -1,0 +1,185 @@
+package argo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/diag"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// cron makes the CronWorkflow of //flow:schedule: it runs the template by
+// reference at the schedule, in its time zone. It cannot fill a required
+// parameter, so a scheduled flow with one is a diagnostic.
+func (c *compiler) cron() *CronWorkflow {
+	s := c.f.Decorators.Schedule
+	if s == nil {
+		return nil
+	}
+	for _, p := range c.f.Params {
+		if p.Required && p.Default == nil {
+			c.add(s.Pos, diag.TargetUnsupported, "the flow is scheduled, but parameter %s is required and has no default: a CronWorkflow cannot give it a value", p.Name)
+		}
+	}
+	return &CronWorkflow{
+		APIVersion: apiVersion,
+		Kind:       "CronWorkflow",
+		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
+		Spec: CronWorkflowSpec{
+			Schedules:         []string{s.Cron},
+			Timezone:          s.Timezone,
+			ConcurrencyPolicy: "Allow",
+			// A tick missed while the controller was down still
+			// starts within the hour.
+			StartingDeadlineSeconds: ptr(3540),
+			WorkflowMetadata:        &ObjectMeta{Labels: c.labels()},
+			WorkflowSpec:            WorkflowSpec{WorkflowTemplateRef: &WorkflowTemplateRef{Name: c.base}},
+		},
+	}
+}
+
+// Sensor options: what //flow:trigger and //flow:trigger_on_finish take in
+// options={...} on argo, with their defaults.
+var sensorOptions = map[string]string{
+	"event_source":    "flowc",   // the Argo Events EventSource the events come from
+	"event_name":      "flowc",   // the event of that source (a webhook endpoint)
+	"event_bus":       "default", // the EventBus
+	"service_account": "",        // the sensor pod's service account
+}
+
+// sensor makes the Argo Events Sensor of //flow:trigger and
+// //flow:trigger_on_finish: one dependency per event, filtered on the
+// event's body.name, all of them needed (Argo Events ANDs the
+// dependencies of a trigger), and a trigger that creates a Workflow from
+// the template, copying the mapped payload fields into its parameters. A
+// finished flow is the event "flowc.<Flow>.end".
+func (c *compiler) sensor() *Sensor {
+	d := c.f.Decorators
+	if d.Trigger == nil && d.TriggerOnFinish == nil {
+		return nil
+	}
+	opts := map[string]string{}
+	for k, v := range sensorOptions {
+		opts[k] = v
+	}
+	var events []ir.Event
+	var pos ir.Pos
+	if t := d.Trigger; t != nil {
+		events, pos = append(events, t.Events...), t.Pos
+		c.sensorOptions(t.Pos, t.Options, opts)
+	}
+	if t := d.TriggerOnFinish; t != nil {
+		for _, fl := range t.Flows {
+			events = append(events, ir.Event{Name: "flowc." + fl + ".end"})
+		}
+		pos = t.Pos
+		c.sensorOptions(t.Pos, t.Options, opts)
+	}
+	wf := &Workflow{
+		APIVersion: apiVersion,
+		Kind:       "Workflow",
+		Metadata:   ObjectMeta{GenerateName: c.base + "-", Namespace: c.opts.Namespace, Labels: c.labels()},
+		Spec:       WorkflowSpec{WorkflowTemplateRef: &WorkflowTemplateRef{Name: c.base}},
+	}
+	spec := SensorSpec{EventBusName: opts["event_bus"]}
+	if sa := opts["service_account"]; sa != "" {
+		spec.Template = &SensorTemplate{ServiceAccountName: sa}
+	}
+	var tparams []TriggerParameter
+	mapped := map[string]bool{}
+	for i, e := range events {
+		dep := fmt.Sprintf("%s-%d", squashOr(e.Name, "event"), i)
+		spec.Dependencies = append(spec.Dependencies, EventDependency{
+			Name: dep, EventSourceName: opts["event_source"], EventName: opts["event_name"],
+			Filters: &EventFilters{Data: []DataFilter{{Path: "body.name", Type: "string", Value: []string{e.Name}}}},
+		})
+		for _, param := range sortedKeys(e.Parameters) {
+			p := c.param(param)
+			if p == nil {
+				c.add(pos, diag.TargetValue, "event %s maps a payload field to parameter %s, which the flow does not have", e.Name, param)
+				continue
+			}
+			if mapped[param] {
+				c.add(pos, diag.TargetValue, "parameter %s is set by two events", param)
+				continue
+			}
+			mapped[param] = true
+			i := len(wf.Spec.Arguments.params())
+			wf.Spec.Arguments = addArg(wf.Spec.Arguments, param)
+			src := TriggerParameterSource{DependencyName: dep, DataKey: "body.payload." + e.Parameters[param]}
+			if p.Default != nil {
+				// An event without the field starts the run with the default.
+				src.Value = ptr(defaultText(*p))
+			}
+			tparams = append(tparams, TriggerParameter{
+				Src:  src,
+				Dest: fmt.Sprintf("spec.arguments.parameters.%d.value", i),
+			})
+		}
+	}
+	for _, p := range c.f.Params {
+		if p.Required && p.Default == nil && !mapped[p.Name] {
+			c.add(pos, diag.TargetUnsupported, "the flow is triggered by events, but parameter %s is required, has no default, and no event sets it", p.Name)
+		}
+	}
+	spec.Triggers = []SensorTrigger{{Template: TriggerTemplate{
+		Name: c.base, K8s: &K8sTrigger{Operation: "create", Source: ArtifactLocation{Resource: wf}, Parameters: tparams},
+	}}}
+	return &Sensor{
+		APIVersion: apiVersion,
+		Kind:       "Sensor",
+		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
+		Spec:       spec,
+	}
+}
+
+// sensorOptions reads a trigger directive's options into opts.
+func (c *compiler) sensorOptions(pos ir.Pos, given, opts map[string]string) {
+	for _, k := range sortedKeys(given) {
+		if _, ok := sensorOptions[k]; !ok {
+			c.add(pos, diag.TargetUnsupported, "trigger option %q means nothing on argo; the options are event_source, event_name, event_bus and service_account", k)
+			continue
+		}
+		if k != "event_name" && !dnsSubdomain.MatchString(given[k]) {
+			c.add(pos, diag.TargetValue, "trigger option %s=%q is not a Kubernetes name", k, given[k])
+			continue
+		}
+		opts[k] = given[k]
+	}
+}
+
+// param returns the flow parameter whose CLI name is name.
+func (c *compiler) param(name string) *ir.Param {
+	for i := range c.f.Params {
+		if c.f.Params[i].Name == name {
+			return &c.f.Params[i]
+		}
+	}
+	return nil
+}
+
+func (a *Arguments) params() []Parameter {
+	if a == nil {
+		return nil
+	}
+	return a.Parameters
+}
+
+// addArg adds a parameter to a, whose value the sensor fills in.
+func addArg(a *Arguments, name string) *Arguments {
+	if a == nil {
+		a = &Arguments{}
+	}
+	a.Parameters = append(a.Parameters, Parameter{Name: name, Value: ptr("")})
+	return a
+}
+
+func squashOr(s, alt string) string {
+	if q := squash(s); q != "" {
+		if len(q) > 40 {
+			q = strings.TrimRight(q[:40], "-")
+		}
+		return q
+	}
+	return alt
+}
