@@ -169,9 +169,7 @@ func badCompile(t *testing.T, pkg *flowparser.Package, target string) diag.List 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := goldenOptions
-	opts.Dir = pkg.Dir
-	_, diags, err := tg.Compile(f, opts)
+	_, diags, err := tg.Compile(f, goldenOptions(pkg.Dir))
 	if err != nil {
 		t.Fatalf("compile for %s: %v", target, err)
 	}
