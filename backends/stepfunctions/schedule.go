@@ -55,6 +55,11 @@ func (c *compiler) schedule() *Schedule {
 	if s == nil {
 		return nil
 	}
+	for _, p := range c.f.Params {
+		if p.Required && p.Default == nil {
+			c.diags.Add(c.pos(s.Pos), diag.TargetUnsupported, "step-functions: the flow is scheduled, but parameter %s is required and has no default: a schedule cannot give it a value", p.Name)
+		}
+	}
 	expr, err := eventBridgeCron(s.Cron)
 	if err != nil {
 		c.diags.Add(c.pos(s.Pos), diag.TargetUnsupported, "step-functions: schedule %q: %v", s.Cron, err)

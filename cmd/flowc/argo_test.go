@@ -158,13 +158,14 @@ func TestDeployArgoForeign(t *testing.T) {
 // cluster call.
 func TestDeployArgoRefused(t *testing.T) {
 	client, _ := fakeCluster(t)
+	owned := scheduledWithRequired(t)
 	for _, c := range []struct {
 		args   []string
 		code   int
 		stderr string
 	}{
 		{[]string{"deploy", "argo", example("hello"), "--datastore-root", "s3://b"}, 2, "--image"},
-		{[]string{"deploy", "argo", example("production"), "--image", "i", "--datastore-root", "s3://b"}, 1, "production.go:17:1: FLOW080"},
+		{[]string{"deploy", "argo", owned, "--image", "i", "--datastore-root", "s3://b"}, 1, "flow.go:5:1: FLOW080"},
 	} {
 		code, _, errOut := flowc(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.stderr) {
@@ -174,6 +175,30 @@ func TestDeployArgoRefused(t *testing.T) {
 	if n := len(client.Actions()); n != 0 {
 		t.Errorf("%d cluster calls, want none: %v", n, client.Actions())
 	}
+}
+
+// scheduledWithRequired writes a scheduled flow with a required parameter
+// that has no default, and returns its directory.
+func scheduledWithRequired(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := `package owned
+
+import "github.com/flowc-dev/flowc/flow"
+
+//flow:schedule
+type Owned struct {
+	Owner string ` + "`" + `flow:"param,required" help:"who answers"` + "`" + `
+}
+
+func (f *Owned) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Owned) End(c *flow.Context) {}
+`
+	if err := os.WriteFile(filepath.Join(dir, "flow.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // TestTriggerArgo submits a Workflow from the template with the parameters
@@ -204,6 +229,7 @@ func TestTriggerArgo(t *testing.T) {
 // deployed an error, and neither submits anything.
 func TestTriggerArgoRefused(t *testing.T) {
 	client, _ := fakeCluster(t, managed("WorkflowTemplate", "training", "ml", true))
+	owned := scheduledWithRequired(t)
 	for _, c := range []struct {
 		args   []string
 		code   int
@@ -212,7 +238,7 @@ func TestTriggerArgoRefused(t *testing.T) {
 		{[]string{"trigger", "argo", example("training"), "--namespace", "ml", "--epochs", "many"}, 2, "--epochs"},
 		{[]string{"trigger", "argo", example("training"), "--namespace", "ml", "--epoch", "5"}, 2, "did you mean"},
 		{[]string{"trigger", "argo", example("hello"), "--namespace", "ml"}, 1, "deploy the flow first"},
-		{[]string{"trigger", "argo", example("production"), "--namespace", "ml"}, 2, "--owner is required"},
+		{[]string{"trigger", "argo", owned, "--namespace", "ml"}, 2, "--owner is required"},
 	} {
 		code, _, errOut := flowc(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.stderr) {

@@ -19,5 +19,6 @@
 //
 // The parameters cover every type flowc knows: string, int, int64 (renamed
 // with name=), float64, bool, time.Duration, []string split on a separator,
-// a struct passed as JSON, and a required string with no default.
+// and a struct passed as JSON. It is scheduled and triggered, so every
+// parameter has a default: nothing would give a required one a value.
 package production

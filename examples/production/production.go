@@ -27,8 +27,9 @@ type FraudScoring struct {
 	Countries []string      `flow:"param,separator=," default:"NL,BE,DE" help:"merchant countries to score, comma-separated"`
 	// Weights is a JSON parameter: --weights='{"amount":0.5,"foreign":0.5}'.
 	Weights RiskWeights `flow:"param" default:"{\"amount\": 0.6, \"foreign\": 0.3, \"night\": 0.1}" help:"weight of each risk signal"`
-	// Owner must be given on every run: there is no default.
-	Owner string `flow:"param,required" help:"who answers for this run's flags"`
+	// Owner has a default so that the scheduled and triggered runs, which
+	// nobody starts by hand, have one too.
+	Owner string `flow:"param" default:"fraud-oncall" help:"who answers for this run's flags"`
 
 	// Transactions are what Extract read.
 	Transactions []Transaction
