@@ -73,10 +73,12 @@ func (sf *storeFlags) resolve() (string, error) {
 	if v := os.Getenv("FLOWC_DATASTORE_ROOT"); v != "" {
 		root = setting{v, "FLOWC_DATASTORE_ROOT", 2}
 	}
-	if sf.fs != nil && sf.fs.Changed("datastore") {
+	// Without a flag set (a caller inside flowc), the fields themselves
+	// are the flags.
+	if sf.fs != nil && sf.fs.Changed("datastore") || sf.fs == nil && sf.kind != "" {
 		kind = setting{sf.kind, "--datastore", 3}
 	}
-	if sf.fs != nil && sf.fs.Changed("datastore-root") {
+	if sf.fs != nil && sf.fs.Changed("datastore-root") || sf.fs == nil && sf.root != "" {
 		root = setting{sf.root, "--datastore-root", 3}
 	}
 	return resolveRoot(kind, root)
