@@ -182,7 +182,8 @@ func BenchmarkRunPage10kBrowser(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 1200))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -212,4 +213,13 @@ func BenchmarkRunPage10kBrowser(b *testing.B) {
 		srv.Close()
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-to-load")
+	if dir := os.Getenv("FLOWC_TEST_ARTIFACTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "run-10k.png"), png, 0o644)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }

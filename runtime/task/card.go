@@ -46,7 +46,7 @@ type cardHost struct {
 	store  *store
 	path   datastore.TaskPath
 	step   string
-	values func(kinds ...FieldKind) []namedValue // the flow's fields, by kind; read only after the step
+	values func(kinds ...FieldKind) []namedValue // the flow's fields, by kind; called only while the step is not running
 }
 
 type namedValue struct {
