@@ -62,6 +62,11 @@ func Generate(f *ir.Flow) ([]byte, error) {
 		p("\t\t\t},")
 	}
 	p("\t\t},")
+	plan, err := ir.Encode(f)
+	if err != nil {
+		return nil, fmt.Errorf("generate runner for %s: %w", f.Name, err)
+	}
+	p("\t\tPlan: %s,", strconv.Quote(string(plan)))
 	p("\t})")
 	p("}")
 	src, err := format.Source(b.Bytes())

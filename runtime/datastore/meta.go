@@ -137,6 +137,9 @@ type Done struct {
 	Attempt int           `json:"attempt"`
 	Status  AttemptStatus `json:"status"`
 	Time    time.Time     `json:"time"`
+	// Transition is the attempt's transition, so that an engine (a Step
+	// Functions Choice, a task finding its inputs) reads one document.
+	Transition *Transition `json:"transition,omitempty"`
 }
 
 // Stream names a log stream.

@@ -30,6 +30,8 @@ type Options struct {
 	Plan   *ir.Flow
 	PkgDir string // the flow's package, to build its runner
 	Root   string // the datastore root; default .flowc
+	// RunID names the run; default a new time-based id (datastore.NewRunID).
+	RunID string
 	// Params holds parameter values by field name, as typed JSON; missing
 	// ones take their defaults.
 	Params       map[string]json.RawMessage
@@ -153,7 +155,10 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 
 // run records the run, runs init, then every task.
 func (e *executor) run(ctx context.Context) (*Result, error) {
-	e.runID = datastore.NewRunID()
+	e.runID = e.opts.RunID
+	if e.runID == "" {
+		e.runID = datastore.NewRunID()
+	}
 	res := &Result{RunID: e.runID}
 	u := "unknown"
 	if cu, err := user.Current(); err == nil {

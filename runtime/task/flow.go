@@ -33,4 +33,7 @@ type Flow[F any] struct {
 	Fields  []Field[F]
 	Steps   map[string]Step[F]
 	Foreach map[string]Elem[F] // by field name
+	// Plan is the plan the runner was built for (ir.Encode): what a task
+	// started by an engine without a flowc scheduler reads.
+	Plan string
 }

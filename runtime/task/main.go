@@ -21,7 +21,9 @@ import (
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N] [--datastore-root DIR]`
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR]
+  RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
+              [--datastore-root DIR] [--param NAME=VALUE ...] [--outputs DIR] [--capture-logs]`
 
 // Main runs the runner's command line and exits. The generated main of a
 // flow's runner calls it.
@@ -41,7 +43,12 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	taskID := fs.String("task-id", "", "the task")
 	inputs := fs.String("input-paths", "", "the input tasks, STEP/ID,...")
 	split := fs.Int("split-index", -1, "the foreach index")
-	retry := fs.Int("retry-count", 0, "the attempt")
+	retry := fs.String("retry-count", "0", "the attempt: a number, or auto for one past the attempts recorded")
+	var params paramFlags
+	fs.Var(&params, "param", "start: a parameter's value, NAME=VALUE (repeatable); records the run's parameters if it has none")
+	outputs := fs.String("outputs", "", "write the task's next steps and foreach width to files next and splits in this directory")
+	captureLogs := fs.Bool("capture-logs", false, "store the task's own stdout and stderr as the attempt's logs")
+	status := fs.String("status", "", "end-run: how the run ended, succeeded or failed (Argo's Succeeded, Failed and Error are taken too)")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
@@ -63,10 +70,28 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
 		return ExitFailed
 	}
+	// A task with no --input-paths, other than the first, was started by
+	// an engine without a flowc scheduler: it works out its inputs from the
+	// whole plan.
+	resolve := cmd == "step" && *inputs == "" && step != ""
+	if cmd == "end-run" {
+		if err := finishRun(ctx, st, *status); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
+			return ExitFailed
+		}
+		return ExitOK
+	}
 	var plan *ir.Flow
-	if cmd == "step" {
+	switch {
+	case cmd == "step" && (len(params) > 0 || resolve):
+		plan, err = runPlan(ctx, fl, st)
+		if err == nil && step == plan.Graph.Start {
+			resolve = false
+			err = startRun(ctx, fl, plan, st, params)
+		}
+	case cmd == "step":
 		plan, err = st.ReadStepPlan(ctx, step)
-	} else {
+	default:
 		plan, err = st.ReadPlan(ctx)
 	}
 	if err != nil {
@@ -91,10 +116,43 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
 			return ExitUsage
 		}
-		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, args: stepArgs{
-			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: *retry, caught: *caught, caughtType: *caughtType,
+		retryCount, auto, err := parseRetry(*retry)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+			return ExitUsage
+		}
+		if auto {
+			if retryCount, err = nextAttempt(ctx, st, step, *taskID); err != nil {
+				fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+				return ExitFailed
+			}
+		}
+		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, outputs: *outputs, args: stepArgs{
+			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: retryCount, caught: *caught, caughtType: *caughtType,
 		}}
-		return r.runStep(ctx)
+		if *captureLogs {
+			c, err := startCapture(maxCapturedLog)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "flowc runner: capture logs: %v\n", err)
+				return ExitFailed
+			}
+			r.logs = c
+		}
+		if resolve {
+			res, err := resolveInputs(ctx, plan, st, step, *taskID)
+			if err != nil {
+				// Recorded as a failed attempt, so the engine's log and
+				// flowc logs both say why.
+				r.args.inputs = nil
+				return r.failEarly(ctx, fmt.Errorf("find inputs: %w", err))
+			}
+			r.args.inputs, r.args.splitIndex = res.Inputs, res.SplitIndex
+		}
+		code := r.runStep(ctx)
+		if resolve && code == ExitOK && s.Kind == ir.KindEnd {
+			endRun(ctx, st)
+		}
+		return code
 	}
 	fmt.Fprintln(os.Stderr, Usage)
 	return ExitUsage
@@ -130,6 +188,12 @@ func initRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, p
 			return fmt.Errorf("parameters file: %w", err)
 		}
 	}
+	return recordParams(ctx, fl, plan, st, values)
+}
+
+// recordParams writes the _parameters task from values, JSON by field
+// name; a parameter without a value takes its default.
+func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, values map[string]json.RawMessage) error {
 	f := new(F)
 	ptrs := map[string]any{}
 	for _, fd := range fl.Fields {

@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -43,6 +42,10 @@ type runner[F any] struct {
 	blobBytes int
 	// inherited maps each artifact the task started with to its blob.
 	inherited map[string]datastore.Artifact
+	// outputs is the directory for an engine's output files (--outputs).
+	outputs string
+	// logs captures the task's own output (--capture-logs).
+	logs *capture
 	// cards makes the step's cards (card.go); nil without //flow:card.
 	cards *cardRun
 }
@@ -261,7 +264,17 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	} else if err := r.store.WriteArtifacts(ctx, r.args.step, r.args.taskID, att.Attempt, arts); err != nil {
 		att.Status, att.Error = datastore.AttemptFailed, "save artifacts: "+err.Error()
 	}
+	if att.Status != datastore.AttemptFailed && att.Transition != nil && att.Transition.Foreach != nil {
+		if err := writeForeachItems(ctx, r.store, r.args.step, r.args.taskID, att.ForeachStack, att.Transition.Foreach.Splits); err != nil {
+			att.Status, att.Error = datastore.AttemptFailed, "save the foreach items: "+err.Error()
+		}
+	}
 	r.cards.finish(ctx, att, arts)
+	if r.logs != nil {
+		if err := r.logs.store(ctx, r.store.s, r.store.path(r.args.step, r.args.taskID), att.Attempt); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: store logs: %v\n", err)
+		}
+	}
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed
@@ -276,10 +289,26 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 		fmt.Fprintf(os.Stderr, "flowc runner: mark done: %v\n", err)
 		return ExitFailed
 	}
+	if r.outputs != "" {
+		if err := writeOutputs(r.outputs, att.Transition); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: write outputs: %v\n", err)
+			return ExitFailed
+		}
+	}
 	return ExitOK
 }
 
-var _ = strings.Join
+// failEarly records an attempt that failed before the step could start,
+// with the error a retry cannot help.
+func (r *runner[F]) failEarly(ctx context.Context, err error) int {
+	att := &datastore.Attempt{Attempt: r.args.retryCount, Start: time.Now(), Status: datastore.AttemptRunning}
+	f := new(F)
+	r.noRetry = true
+	fmt.Fprintf(os.Stderr, "step %s failed: %v\n", r.st.Name, err)
+	att.Error = err.Error()
+	r.finish(ctx, att, f, sched.Result{}, datastore.AttemptFailed, err.Error())
+	return ExitNoRetry
+}
 
 // setCaught sets the step's catch var, if it has one.
 func (r *runner[F]) setCaught(f *F, ce *flow.CaughtError) {

@@ -119,7 +119,7 @@ func (st *store) WriteAttempt(ctx context.Context, step, task string, a *datasto
 }
 
 func (st *store) MarkDone(ctx context.Context, step, task string, a *datastore.Attempt) error {
-	return st.s.MarkDone(ctx, st.path(step, task), datastore.Done{Attempt: a.Attempt, Status: a.Status, Time: a.End})
+	return st.s.MarkDone(ctx, st.path(step, task), datastore.Done{Attempt: a.Attempt, Status: a.Status, Time: a.End, Transition: a.Transition})
 }
 
 // ReadStepPlan reads the part of the plan that a task of step needs, as a
