@@ -347,8 +347,8 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	}
 	if a := r.URL.Query().Get("attempt"); a != "" {
 		n, err := strconv.Atoi(a)
-		if err != nil {
-			s.fail(w, r, &client.PathspecError{Pathspec: t.Pathspec(), Reason: "attempt " + a + " is not a number"})
+		if err != nil || n < 0 {
+			s.fail(w, r, &client.PathspecError{Pathspec: t.Pathspec(), Reason: "attempt " + a + ": want a number from 0"})
 			return
 		}
 		if t, err = t.AtAttempt(n); err != nil {
@@ -433,8 +433,8 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 func (s *Server) card(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	n, err := strconv.Atoi(q.Get("attempt"))
-	if err != nil {
-		http.Error(w, "attempt: want a number", http.StatusBadRequest)
+	if err != nil || n < 0 {
+		http.Error(w, "attempt: want a number from 0", http.StatusBadRequest)
 		return
 	}
 	run, err := s.c.Flow(r.PathValue("flow")).Run(r.PathValue("run"))
