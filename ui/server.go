@@ -56,13 +56,12 @@ func New(c *client.Client) (*Server, error) {
 	c.Store().SetMapping(false)
 	s := &Server{c: c, sums: &summaries{store: c.Store(), runs: map[string]*runCache{}}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	funcs := template.FuncMap{
-		"time":     func(t time.Time) string { return fmtTime(t) },
-		"dur":      roundDur,
-		"bytes":    card.Bytes,
-		"join":     strings.Join,
-		"pathEsc":  url.PathEscape,
-		"queryEsc": url.QueryEscape,
-		"status":   func(s any) string { return fmt.Sprint(s) },
+		"time":    func(t time.Time) string { return fmtTime(t) },
+		"dur":     roundDur,
+		"bytes":   card.Bytes,
+		"join":    strings.Join,
+		"pathEsc": url.PathEscape,
+		"status":  func(s any) string { return fmt.Sprint(s) },
 	}
 	for _, p := range []string{"index", "run", "task", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html")
