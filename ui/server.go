@@ -355,51 +355,12 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var arts []artifactRow
-	for _, name := range t.Artifacts() {
-		info, _ := t.ArtifactInfo(name)
-		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
-		if info.Size <= maxPreviewSize {
-			if v, err := t.ArtifactAny(name); err == nil {
-				row.Preview = codec.Preview(v, previewRunes)
-			} else {
-				row.Preview = "(" + err.Error() + ")"
-			}
-		} else {
-			row.Preview = "(too large to preview here: flowc dump --json " + t.Pathspec() + ")"
-		}
-		arts = append(arts, row)
-	}
-	var logs []logView
-	for _, st := range []client.Stream{client.Stdout, client.Stderr} {
-		text, err := t.Logs(st, -1)
-		if err != nil {
-			text = "(" + err.Error() + ")"
-		}
-		lv := logView{Stream: string(st), Text: text}
-		if len(text) > maxLogShown {
-			lv.Cut = int64(len(text) - maxLogShown)
-			lv.Text = text[len(text)-maxLogShown:]
-		}
-		logs = append(logs, lv)
-	}
-	cards, err := t.Cards()
+	arts := artifactRows(t)
+	logs := logViews(t)
+	cls, err := cardLinks(t, flow, id, stepName, taskID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	type cardLink struct {
-		Label, Href string
-	}
-	var cls []cardLink
-	for _, ci := range cards {
-		q := url.Values{"attempt": {strconv.Itoa(ci.Attempt)}, "type": {ci.Type}}
-		label := ci.Type
-		if ci.ID != "" {
-			q.Set("id", ci.ID)
-			label += " · " + ci.ID
-		}
-		cls = append(cls, cardLink{label, "/cards/" + url.PathEscape(flow) + "/" + url.PathEscape(id) + "/" + url.PathEscape(stepName) + "/" + url.PathEscape(taskID) + "?" + q.Encode()})
 	}
 	var errText string
 	if e := t.Error(); e != nil {
@@ -424,6 +385,70 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 		"Base": base, "Artifacts": arts, "Logs": logs, "Cards": cls, "Error": errText, "Duration": dur,
 		"Poll": pollURL(t.Status() == datastore.AttemptRunning, base, q),
 	})
+}
+
+// artifactRows previews a task's artifacts; values over maxPreviewSize
+// encoded show their size only.
+func artifactRows(t *client.Task) []artifactRow {
+	var arts []artifactRow
+	for _, name := range t.Artifacts() {
+		info, _ := t.ArtifactInfo(name)
+		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
+		if info.Size <= maxPreviewSize {
+			if v, err := t.ArtifactAny(name); err == nil {
+				row.Preview = codec.Preview(v, previewRunes)
+			} else {
+				row.Preview = "(" + err.Error() + ")"
+			}
+		} else {
+			row.Preview = "(too large to preview here: flowc dump --json " + t.Pathspec() + ")"
+		}
+		arts = append(arts, row)
+	}
+	return arts
+}
+
+// logViews reads the task's two logs, keeping the last maxLogShown bytes
+// of each.
+func logViews(t *client.Task) []logView {
+	var logs []logView
+	for _, st := range []client.Stream{client.Stdout, client.Stderr} {
+		text, err := t.Logs(st, -1)
+		if err != nil {
+			text = "(" + err.Error() + ")"
+		}
+		lv := logView{Stream: string(st), Text: text}
+		if len(text) > maxLogShown {
+			lv.Cut = int64(len(text) - maxLogShown)
+			lv.Text = text[len(text)-maxLogShown:]
+		}
+		logs = append(logs, lv)
+	}
+	return logs
+}
+
+// cardLink is a card on a task page.
+type cardLink struct {
+	Label, Href string
+}
+
+// cardLinks lists the task's cards with their addresses on this server.
+func cardLinks(t *client.Task, flow, run, step, task string) ([]cardLink, error) {
+	cards, err := t.Cards()
+	if err != nil {
+		return nil, err
+	}
+	var cls []cardLink
+	for _, ci := range cards {
+		q := url.Values{"attempt": {strconv.Itoa(ci.Attempt)}, "type": {ci.Type}}
+		label := ci.Type
+		if ci.ID != "" {
+			q.Set("id", ci.ID)
+			label += " · " + ci.ID
+		}
+		cls = append(cls, cardLink{label, "/cards/" + url.PathEscape(flow) + "/" + url.PathEscape(run) + "/" + url.PathEscape(step) + "/" + url.PathEscape(task) + "?" + q.Encode()})
+	}
+	return cls, nil
 }
 
 // card serves a card as stored: its own page, which the task page shows in
