@@ -137,6 +137,9 @@ func TestRunPagePaginates(t *testing.T) {
 		t.Errorf("page 1 lists %d tasks, want 200", n)
 	}
 	contains(t, "run page", page, "page 1 of 6", `id="task-count">1003<`, `Work (1000)</text>`)
+	if n := strings.Count(page, `class="bar ok"/>`); n != 1003 {
+		t.Errorf("the timeline has %d task ticks, want 1003 (one per task of steps of at most 2,000)", n)
+	}
 	_, page, _ = get(t, srv.URL+"/runs/Wide/"+id+"?step=Work&page=5")
 	contains(t, "page 5 of Work", page, "page 5 of 5", `/tasks/Wide/`+id+`/Work/999"`)
 	if strings.Contains(page, "/Join/0\"") {
