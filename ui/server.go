@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -249,7 +250,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	params, _ := run.Parameters()
 	var ps [][2]string
-	for _, k := range slices.Sorted(mapsKeys(params)) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		ps = append(ps, [2]string{k, codec.Preview(params[k], previewRunes)})
 	}
 	now := s.now()
@@ -302,21 +303,13 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// pollURL is the address a live page polls for its live block, "" for a
+// page that is not live.
 func pollURL(live bool, base string, q url.Values) string {
 	if !live {
 		return ""
 	}
 	return base + "?" + q.Encode()
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // artifactRow is an artifact on a task page.
