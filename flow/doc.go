@@ -19,6 +19,10 @@
 //
 //	func (f *Hello) End(c *flow.Context) error { return nil }
 //
+// A step with a //flow:card directive adds to an HTML report of its task
+// through [Context.Card]: Markdown, tables, images, charts and progress
+// bars, which flowc renders (package card) and keeps beside the task.
+//
 // This package holds the types steps see and the functions they call. It does
 // no I/O of its own and must not import anything of flowc's but internal
 // helpers: flowc's runtime builds the values (a [Context], an [Inputs]) that a

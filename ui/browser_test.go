@@ -117,9 +117,29 @@ func testBrowser(t *testing.T, fx *fixture) {
 		t.Errorf("task status %q, want running", s)
 	}
 	shot("3-task-in-progress")
-	do("a live card", chromedp.Navigate(base+"/cards/Gated/"+fx.gatedRun+"/Work/0?attempt=0&type=default"), visible("h1"))
-	contains(t, "the live card", text("main"), "Item 1", "waiting: ")
-	shot("4-live-card")
+	// A live card reloads itself every second: read it and take its
+	// picture again if a reload overtook the first try.
+	for try := 0; ; try++ {
+		err := chromedp.Do(ctx, chromedp.Navigate(base+"/cards/Gated/"+fx.gatedRun+"/Work/0?attempt=0&type=default"), visible("h1"))
+		var main string
+		var png []byte
+		if err == nil {
+			main, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+		}
+		if err == nil {
+			png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		}
+		if err == nil {
+			contains(t, "the live card", main, "Item 1", "waiting: ")
+			if err := os.WriteFile(filepath.Join(dir, "4-live-card.png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if try == 2 {
+			t.Fatalf("the live card: %v", err)
+		}
+	}
 
 	// The run page follows the run: when the gate opens, the status turns
 	// to succeeded without a reload (the mark set on the page survives).
@@ -182,7 +202,8 @@ func BenchmarkRunPage10kBrowser(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 1200))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -212,4 +233,13 @@ func BenchmarkRunPage10kBrowser(b *testing.B) {
 		srv.Close()
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-to-load")
+	if dir := os.Getenv("FLOWC_TEST_ARTIFACTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "run-10k.png"), png, 0o644)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }

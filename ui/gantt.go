@@ -41,30 +41,42 @@ func ganttClass(t taskSum) string {
 	return "other"
 }
 
+// timeline maps a run's times to the x axis of its Gantt chart.
+type timeline struct {
+	start time.Time
+	span  time.Duration
+	now   time.Time // closes the bars of running tasks
+	plotW float64
+}
+
+func (tl timeline) x(t time.Time) float64 {
+	return ganttLabelW + float64(t.Sub(tl.start))/float64(tl.span)*tl.plotW
+}
+
+// bar returns where a task's bar starts and how wide it is (at least 1).
+func (tl timeline) bar(t taskSum) (float64, float64) {
+	e := t.End
+	if e.IsZero() {
+		e = tl.now
+	}
+	x0 := tl.x(t.Start)
+	return x0, max(tl.x(e)-x0, 1)
+}
+
 // gantt draws the run's timeline: a row per task for a small run, a row
-// per step for a large one. now closes the bars of running tasks. href
-// links a row's label to a task or step page.
+// per step for a large one. now closes the bars of running tasks. taskHref
+// links a task row's label to the task's page.
 func gantt(rs *runSum, now time.Time, taskHref func(t taskSum) string) template.HTML {
-	start, end := rs.Start, rs.End
+	end := rs.End
 	for _, t := range rs.Tasks {
 		if t.End.IsZero() && !t.Start.IsZero() && now.After(end) {
 			end = now
 		}
 	}
-	if start.IsZero() || !end.After(start) {
+	if rs.Start.IsZero() || !end.After(rs.Start) {
 		return `<p class="muted">No task has started yet.</p>`
 	}
-	span := end.Sub(start)
-	plotW := float64(ganttW - ganttLabelW - 10)
-	x := func(t time.Time) float64 { return ganttLabelW + float64(t.Sub(start))/float64(span)*plotW }
-	bar := func(t taskSum) (float64, float64) {
-		e := t.End
-		if e.IsZero() {
-			e = now
-		}
-		x0 := x(t.Start)
-		return x0, max(x(e)-x0, 1)
-	}
+	tl := timeline{start: rs.Start, span: end.Sub(rs.Start), now: now, plotW: float64(ganttW - ganttLabelW - 10)}
 	perTask := len(rs.Tasks) <= taskRows
 	rows := len(rs.Steps)
 	if perTask {
@@ -74,60 +86,71 @@ func gantt(rs *runSum, now time.Time, taskHref func(t taskSum) string) template.
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="timeline">`, ganttW, h, ganttW, h)
 	for i := range 6 {
-		tx := ganttLabelW + plotW*float64(i)/5
+		tx := ganttLabelW + tl.plotW*float64(i)/5
 		anchor := "middle"
 		if i == 5 {
 			anchor = "end"
 		}
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" class="grid"/><text x="%.1f" y="14" class="axis" text-anchor="%s">+%s</text>`,
-			tx, tx, ganttAxisH-4, h, tx, anchor, roundDur(span*time.Duration(i)/5))
+			tx, tx, ganttAxisH-4, h, tx, anchor, roundDur(tl.span*time.Duration(i)/5))
 	}
 	if perTask {
-		tasks := slices.Clone(rs.Tasks)
-		slices.SortStableFunc(tasks, func(a, c taskSum) int { return a.Start.Compare(c.Start) })
-		for i, t := range tasks {
-			y := ganttAxisH + i*ganttRowH
-			label := t.Step + "/" + t.ID
-			fmt.Fprintf(&b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shorten(label, 26)))
-			if t.Start.IsZero() {
-				continue
-			}
-			x0, w := bar(t)
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
-				x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), t.Status, roundDur(t.Duration(now)))
-		}
+		taskRowsSVG(&b, tl, rs.Tasks, taskHref)
 	} else {
-		byStep := map[string][]taskSum{}
-		for _, t := range rs.Tasks {
-			byStep[t.Step] = append(byStep[t.Step], t)
-		}
-		for i, s := range rs.Steps {
-			y := ganttAxisH + i*ganttRowH
-			fmt.Fprintf(&b, `<text x="4" y="%d" class="label">%s (%d)</text>`, y+13, html.EscapeString(shorten(s.Name, 18)), s.Tasks)
-			if s.Start.IsZero() {
-				continue
-			}
-			e := s.End
-			if s.Running > 0 || e.IsZero() {
-				e = now
-			}
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="span %s"><title>%s: %d tasks, %d done, %d running, %d failed, %s</title></rect>`,
-				x(s.Start), y+2, max(x(e)-x(s.Start), 1), ganttRowH-4, s.State(), html.EscapeString(s.Name), s.Tasks, s.Done, s.Running, s.Failed, roundDur(e.Sub(s.Start)))
-			ts := byStep[s.Name]
-			if len(ts) > tickLimit {
-				continue
-			}
-			for _, t := range ts {
-				if t.Start.IsZero() {
-					continue
-				}
-				x0, w := bar(t)
-				fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"/>`, x0, y+6, w, ganttRowH-12, ganttClass(t))
-			}
-		}
+		stepRowsSVG(&b, tl, rs)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// taskRowsSVG draws a row per task, in the order they started.
+func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func(t taskSum) string) {
+	tasks = slices.Clone(tasks)
+	slices.SortStableFunc(tasks, func(a, c taskSum) int { return a.Start.Compare(c.Start) })
+	for i, t := range tasks {
+		y := ganttAxisH + i*ganttRowH
+		label := t.Step + "/" + t.ID
+		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shorten(label, 26)))
+		if t.Start.IsZero() {
+			continue
+		}
+		x0, w := tl.bar(t)
+		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
+			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), t.Status, roundDur(t.Duration(tl.now)))
+	}
+}
+
+// stepRowsSVG draws a row per step: its span, and a tick per task when it
+// has at most tickLimit.
+func stepRowsSVG(b *strings.Builder, tl timeline, rs *runSum) {
+	byStep := map[string][]taskSum{}
+	for _, t := range rs.Tasks {
+		byStep[t.Step] = append(byStep[t.Step], t)
+	}
+	for i, s := range rs.Steps {
+		y := ganttAxisH + i*ganttRowH
+		fmt.Fprintf(b, `<text x="4" y="%d" class="label">%s (%d)</text>`, y+13, html.EscapeString(shorten(s.Name, 18)), s.Tasks)
+		if s.Start.IsZero() {
+			continue
+		}
+		e := s.End
+		if s.Running > 0 || e.IsZero() {
+			e = tl.now
+		}
+		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="span %s"><title>%s: %d tasks, %d done, %d running, %d failed, %s</title></rect>`,
+			tl.x(s.Start), y+2, max(tl.x(e)-tl.x(s.Start), 1), ganttRowH-4, s.State(), html.EscapeString(s.Name), s.Tasks, s.Done, s.Running, s.Failed, roundDur(e.Sub(s.Start)))
+		ts := byStep[s.Name]
+		if len(ts) > tickLimit {
+			continue
+		}
+		for _, t := range ts {
+			if t.Start.IsZero() {
+				continue
+			}
+			x0, w := tl.bar(t)
+			fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"/>`, x0, y+6, w, ganttRowH-12, ganttClass(t))
+		}
+	}
 }
 
 // roundDur rounds a duration for display.

@@ -102,11 +102,14 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Wait until each Work task's live card shows its progress bar: the
+	// first live render, as the step starts, is still empty.
 	waitFor(t, "the gated run's three Work tasks to run", func() bool {
 		n := 0
 		for _, id := range []string{"0", "1", "2"} {
 			p := datastore.TaskPath{Flow: "Gated", Run: fx.gatedRun, Step: "Work", Task: id}
-			if cards, _ := st.ListCards(context.Background(), p); len(cards) > 0 {
+			page, err := st.GetCard(context.Background(), p, datastore.CardInfo{Type: "default"})
+			if err == nil && bytes.Contains(page, []byte("waiting: ")) {
 				n++
 			}
 		}

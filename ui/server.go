@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -56,13 +57,12 @@ func New(c *client.Client) (*Server, error) {
 	c.Store().SetMapping(false)
 	s := &Server{c: c, sums: &summaries{store: c.Store(), runs: map[string]*runCache{}}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	funcs := template.FuncMap{
-		"time":     func(t time.Time) string { return fmtTime(t) },
-		"dur":      roundDur,
-		"bytes":    card.Bytes,
-		"join":     strings.Join,
-		"pathEsc":  url.PathEscape,
-		"queryEsc": url.QueryEscape,
-		"status":   func(s any) string { return fmt.Sprint(s) },
+		"time":    func(t time.Time) string { return fmtTime(t) },
+		"dur":     roundDur,
+		"bytes":   card.Bytes,
+		"join":    strings.Join,
+		"pathEsc": url.PathEscape,
+		"status":  func(s any) string { return fmt.Sprint(s) },
 	}
 	for _, p := range []string{"index", "run", "task", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html")
@@ -250,7 +250,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	params, _ := run.Parameters()
 	var ps [][2]string
-	for _, k := range slices.Sorted(mapsKeys(params)) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		ps = append(ps, [2]string{k, codec.Preview(params[k], previewRunes)})
 	}
 	now := s.now()
@@ -303,21 +303,13 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// pollURL is the address a live page polls for its live block, "" for a
+// page that is not live.
 func pollURL(live bool, base string, q url.Values) string {
 	if !live {
 		return ""
 	}
 	return base + "?" + q.Encode()
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // artifactRow is an artifact on a task page.
@@ -347,8 +339,8 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	}
 	if a := r.URL.Query().Get("attempt"); a != "" {
 		n, err := strconv.Atoi(a)
-		if err != nil {
-			s.fail(w, r, &client.PathspecError{Pathspec: t.Pathspec(), Reason: "attempt " + a + " is not a number"})
+		if err != nil || n < 0 {
+			s.fail(w, r, &client.PathspecError{Pathspec: t.Pathspec(), Reason: "attempt " + a + ": want a number from 0"})
 			return
 		}
 		if t, err = t.AtAttempt(n); err != nil {
@@ -356,51 +348,12 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var arts []artifactRow
-	for _, name := range t.Artifacts() {
-		info, _ := t.ArtifactInfo(name)
-		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
-		if info.Size <= maxPreviewSize {
-			if v, err := t.ArtifactAny(name); err == nil {
-				row.Preview = codec.Preview(v, previewRunes)
-			} else {
-				row.Preview = "(" + err.Error() + ")"
-			}
-		} else {
-			row.Preview = "(too large to preview here: flowc dump --json " + t.Pathspec() + ")"
-		}
-		arts = append(arts, row)
-	}
-	var logs []logView
-	for _, st := range []client.Stream{client.Stdout, client.Stderr} {
-		text, err := t.Logs(st, -1)
-		if err != nil {
-			text = "(" + err.Error() + ")"
-		}
-		lv := logView{Stream: string(st), Text: text}
-		if len(text) > maxLogShown {
-			lv.Cut = int64(len(text) - maxLogShown)
-			lv.Text = text[len(text)-maxLogShown:]
-		}
-		logs = append(logs, lv)
-	}
-	cards, err := t.Cards()
+	arts := artifactRows(t)
+	logs := logViews(t)
+	cls, err := cardLinks(t, flow, id, stepName, taskID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	type cardLink struct {
-		Label, Href string
-	}
-	var cls []cardLink
-	for _, ci := range cards {
-		q := url.Values{"attempt": {strconv.Itoa(ci.Attempt)}, "type": {ci.Type}}
-		label := ci.Type
-		if ci.ID != "" {
-			q.Set("id", ci.ID)
-			label += " · " + ci.ID
-		}
-		cls = append(cls, cardLink{label, "/cards/" + url.PathEscape(flow) + "/" + url.PathEscape(id) + "/" + url.PathEscape(stepName) + "/" + url.PathEscape(taskID) + "?" + q.Encode()})
 	}
 	var errText string
 	if e := t.Error(); e != nil {
@@ -427,14 +380,78 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// artifactRows previews a task's artifacts; values over maxPreviewSize
+// encoded show their size only.
+func artifactRows(t *client.Task) []artifactRow {
+	var arts []artifactRow
+	for _, name := range t.Artifacts() {
+		info, _ := t.ArtifactInfo(name)
+		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
+		if info.Size <= maxPreviewSize {
+			if v, err := t.ArtifactAny(name); err == nil {
+				row.Preview = codec.Preview(v, previewRunes)
+			} else {
+				row.Preview = "(" + err.Error() + ")"
+			}
+		} else {
+			row.Preview = "(too large to preview here: flowc dump --json " + t.Pathspec() + ")"
+		}
+		arts = append(arts, row)
+	}
+	return arts
+}
+
+// logViews reads the task's two logs, keeping the last maxLogShown bytes
+// of each.
+func logViews(t *client.Task) []logView {
+	var logs []logView
+	for _, st := range []client.Stream{client.Stdout, client.Stderr} {
+		text, err := t.Logs(st, -1)
+		if err != nil {
+			text = "(" + err.Error() + ")"
+		}
+		lv := logView{Stream: string(st), Text: text}
+		if len(text) > maxLogShown {
+			lv.Cut = int64(len(text) - maxLogShown)
+			lv.Text = text[len(text)-maxLogShown:]
+		}
+		logs = append(logs, lv)
+	}
+	return logs
+}
+
+// cardLink is a card on a task page.
+type cardLink struct {
+	Label, Href string
+}
+
+// cardLinks lists the task's cards with their addresses on this server.
+func cardLinks(t *client.Task, flow, run, step, task string) ([]cardLink, error) {
+	cards, err := t.Cards()
+	if err != nil {
+		return nil, err
+	}
+	var cls []cardLink
+	for _, ci := range cards {
+		q := url.Values{"attempt": {strconv.Itoa(ci.Attempt)}, "type": {ci.Type}}
+		label := ci.Type
+		if ci.ID != "" {
+			q.Set("id", ci.ID)
+			label += " · " + ci.ID
+		}
+		cls = append(cls, cardLink{label, "/cards/" + url.PathEscape(flow) + "/" + url.PathEscape(run) + "/" + url.PathEscape(step) + "/" + url.PathEscape(task) + "?" + q.Encode()})
+	}
+	return cls, nil
+}
+
 // card serves a card as stored: its own page, which the task page shows in
 // a sandboxed frame. The policy lets it show its inline styles and data:
 // images and nothing else.
 func (s *Server) card(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	n, err := strconv.Atoi(q.Get("attempt"))
-	if err != nil {
-		http.Error(w, "attempt: want a number", http.StatusBadRequest)
+	if err != nil || n < 0 {
+		http.Error(w, "attempt: want a number from 0", http.StatusBadRequest)
 		return
 	}
 	run, err := s.c.Flow(r.PathValue("flow")).Run(r.PathValue("run"))

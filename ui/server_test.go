@@ -108,9 +108,20 @@ func testHTTP(t *testing.T, fx *fixture) {
 		"/cards/FraudScoring/" + fx.prodRun + "/End/0?attempt=0&type=default": 404,
 		"/cards/FraudScoring/" + fx.prodRun + "/Report/0?attempt=x":           400,
 		"/nowhere": 404,
+		"/tasks/FraudScoring/" + fx.prodRun + "/Report/0?attempt=-1": 400,
+		"/tasks/FraudScoring/" + fx.prodRun + "/Report/0?attempt=x":  400,
 	} {
 		if code, page, _ := get(t, base+url); code != want {
 			t.Errorf("%s: %d, want %d\n%.300s", url, code, want, page)
+		}
+	}
+	// Names the datastore refuses, or that name nothing: not found or a
+	// bad request, never a server error.
+	for _, url := range []string{"/runs/data/1", "/runs/Bad%20Name/1", "/runs/FraudScoring/..", "/runs/FraudScoring/%2e%2e%2fx",
+		"/tasks/FraudScoring/" + fx.prodRun + "/Report/%2e%2e", "/cards/FraudScoring/" + fx.prodRun + "/Report/0?attempt=0&type=default&id=../x",
+		"/cards/FraudScoring/" + fx.prodRun + "/Report/0?attempt=0&type=x%2Fy"} {
+		if code, page, _ := get(t, base+url); code != 400 && code != 404 {
+			t.Errorf("%s: %d, want 400 or 404\n%.300s", url, code, page)
 		}
 	}
 }
@@ -126,6 +137,9 @@ func TestRunPagePaginates(t *testing.T) {
 		t.Errorf("page 1 lists %d tasks, want 200", n)
 	}
 	contains(t, "run page", page, "page 1 of 6", `id="task-count">1003<`, `Work (1000)</text>`)
+	if n := strings.Count(page, `class="bar ok"/>`); n != 1003 {
+		t.Errorf("the timeline has %d task ticks, want 1003 (one per task of steps of at most 2,000)", n)
+	}
 	_, page, _ = get(t, srv.URL+"/runs/Wide/"+id+"?step=Work&page=5")
 	contains(t, "page 5 of Work", page, "page 5 of 5", `/tasks/Wide/`+id+`/Work/999"`)
 	if strings.Contains(page, "/Join/0\"") {

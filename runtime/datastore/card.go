@@ -46,12 +46,12 @@ func parseCard(name string) (CardInfo, bool) {
 	num, rest, ok := strings.Cut(name, ".card.")
 	rest, html := strings.CutSuffix(rest, ".html")
 	n, err := strconv.Atoi(num)
-	if !ok || !html || err != nil || !isDecimal(num) {
+	if !ok || !html || err != nil || strconv.Itoa(n) != num { // one spelling per attempt: no sign, no leading zero
 		return CardInfo{}, false
 	}
-	typ, id, _ := strings.Cut(rest, "-")
+	typ, id, dash := strings.Cut(rest, "-")
 	c := CardInfo{Attempt: n, Type: typ, ID: id}
-	return c, c.check() == nil
+	return c, c.check() == nil && (id != "" || !dash)
 }
 
 // PutCard stores a card of task t, replacing the card of the same attempt,

@@ -46,7 +46,7 @@ type cardHost struct {
 	store  *store
 	path   datastore.TaskPath
 	step   string
-	values func(kinds ...FieldKind) []namedValue // the flow's fields, by kind; read only after the step
+	values func(kinds ...FieldKind) []namedValue // the flow's fields, by kind; called only while the step is not running
 }
 
 type namedValue struct {
@@ -65,7 +65,7 @@ func (r *runner[F]) startCards(ctx context.Context, att *datastore.Attempt, f *F
 		store: r.store, path: r.store.path(r.args.step, r.args.taskID), step: r.st.Name,
 		values: func(kinds ...FieldKind) []namedValue { return fieldValues(r.fl, f, kinds) },
 	}}
-	if plan, err := r.store.ReadPlan(ctx); err == nil {
+	if plan, err := runPlan(ctx, r.fl, r.store); err == nil { // the plan compiled into the runner, else the run's
 		c.plan = plan
 	}
 	maxPreview := card.MaxPreview

@@ -269,12 +269,12 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 			att.Status, att.Error = datastore.AttemptFailed, "save the foreach items: "+err.Error()
 		}
 	}
+	r.cards.finish(ctx, att, arts)
 	if r.logs != nil {
 		if err := r.logs.store(ctx, r.store.s, r.store.path(r.args.step, r.args.taskID), att.Attempt); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: store logs: %v\n", err)
 		}
 	}
-	r.cards.finish(ctx, att, arts)
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed
