@@ -78,6 +78,8 @@ func newDeployArgo() *cobra.Command {
 	var ff frontFlags
 	var kf kubeFlags
 	var opts backends.Options
+	var pf packageFlags
+	var pkgFirst bool
 	c := &cobra.Command{
 		Use:   "argo [PKG] --image IMAGE --datastore-root ROOT [--namespace NS]",
 		Short: "Create or update a flow's WorkflowTemplate, CronWorkflow and Sensor on Kubernetes",
@@ -98,6 +100,11 @@ deleted. It prints what it did and the objects' names.`,
 			}
 			o := opts
 			o.Dir = dir
+			if pkgFirst {
+				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
+					return err
+				}
+			}
 			objs, err := compileArgo(cmd.ErrOrStderr(), f, o)
 			if err != nil {
 				return err
@@ -112,6 +119,7 @@ deleted. It prints what it did and the objects' names.`,
 	ff.register(c)
 	kf.register(c.Flags())
 	registerTargetFlags(c, &opts)
+	registerPackageFlag(c, &pf, &pkgFirst)
 	return c
 }
 

@@ -69,6 +69,8 @@ func newDeployStepFunctions() *cobra.Command {
 	var opts backends.Options
 	var af awsFlags
 	var dry bool
+	var pf packageFlags
+	var pkgFirst bool
 	c := &cobra.Command{
 		Use:   "step-functions [PKG] --image IMAGE --job-queue QUEUE --role ARN --datastore-root s3://BUCKET/PREFIX",
 		Short: "Register the Batch job definitions, create or update the state machine, the schedule and the trigger rules",
@@ -91,6 +93,11 @@ contacts nothing and prints the calls a first deployment makes.`,
 			}
 			o := opts
 			o.Dir = dir
+			if pkgFirst {
+				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
+					return err
+				}
+			}
 			files, diags, err := t.Compile(f, o)
 			if err != nil {
 				return fmt.Errorf("compile %s for step-functions: %w", f.Name, err)
@@ -112,6 +119,7 @@ contacts nothing and prints the calls a first deployment makes.`,
 	}
 	ff.register(c)
 	registerTargetFlags(c, &opts)
+	registerPackageFlag(c, &pf, &pkgFirst)
 	af.register(c.Flags())
 	c.Flags().BoolVar(&dry, "dry-run", false, "print the calls, contact nothing")
 	return c
