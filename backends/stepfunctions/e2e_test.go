@@ -16,6 +16,7 @@ import (
 	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/internal/s3test"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/build"
@@ -104,9 +105,10 @@ func compileBundle(t *testing.T, f *ir.Flow, dir string, opts backends.Options) 
 
 // execution is what run.mjs reports.
 type execution struct {
-	Status string `json:"status"`
-	Error  string `json:"error"`
-	Cause  string `json:"cause"`
+	Status string          `json:"status"`
+	Error  string          `json:"error"`
+	Cause  string          `json:"cause"`
+	Output json.RawMessage `json:"output"`
 	Tasks  []struct {
 		State   string   `json:"state"`
 		Command []string `json:"command"`
@@ -115,16 +117,43 @@ type execution struct {
 	Events []string `json:"events"`
 }
 
+// e2eStore is where an execution's datastore lives: with s3 nil, the
+// local directory dir, which run.mjs serves as the compiled root e2eRoot;
+// else s3rver, which the runner processes and the getObject states reach
+// over HTTP at the compiled root itself.
+type e2eStore struct {
+	dir string
+	s3  *s3test.Server
+}
+
+// args are run.mjs's datastore arguments.
+func (st e2eStore) args() []string {
+	if st.s3 != nil {
+		return []string{"--s3-endpoint", st.s3.Endpoint}
+	}
+	return []string{"--datastore", st.dir, "--s3-root", e2eRoot}
+}
+
 // execute runs a compiled state machine in aws-local-stepfunctions, its
 // Batch jobs as processes of runner against the datastore directory root.
 func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]string) execution {
+	t.Helper()
+	return executeOn(t, node, bundle, runner, e2eStore{dir: root}, runID, input)
+}
+
+// executeOn runs a compiled state machine in aws-local-stepfunctions, its
+// Batch jobs as processes of runner against the datastore st. With
+// s3rver, this process's environment (s3test's Setenv) gives run.mjs and
+// the runners their credentials.
+func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID string, input map[string]string) execution {
 	t.Helper()
 	in, _ := json.Marshal(input)
 	if input == nil {
 		in = []byte("{}")
 	}
-	cmd := exec.Command(node, filepath.Join(toolsDir, "run.mjs"), "--definition", bundle, "--runner", runner,
-		"--datastore", root, "--s3-root", e2eRoot, "--execution", runID, "--input", string(in))
+	args := append([]string{filepath.Join(toolsDir, "run.mjs"), "--definition", bundle, "--runner", runner,
+		"--execution", runID, "--input", string(in)}, st.args()...)
+	cmd := exec.Command(node, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -246,9 +275,26 @@ func TestGeneratedExecute(t *testing.T) {
 // client. It returns the Step Functions run.
 func sameOnBothEngines(t *testing.T, node, dir, runID string, params e2eParams, skip []string) *client.Run {
 	t.Helper()
+	return sameOnBothEnginesOn(t, node, dir, runID, params, skip, nil)
+}
+
+// sameOnBothEnginesOn is sameOnBothEngines with the Step Functions run's
+// datastore on s3rver (srv not nil): the flow is compiled for the root
+// srv.Root("sfn/"+runID), which the runners and getObject states use as it
+// is, and the run is read back from there. flowc run writes to a local
+// directory either way.
+func sameOnBothEnginesOn(t *testing.T, node, dir, runID string, params e2eParams, skip []string, srv *s3test.Server) *client.Run {
+	t.Helper()
 	ctx := context.Background()
 	f, pkgDir := loadDir(t, dir)
-	bundle := compileBundle(t, f, pkgDir, e2eOptions)
+	opts, sfnStore := e2eOptions, e2eStore{dir: t.TempDir()}
+	sfnRoot := sfnStore.dir
+	if srv != nil {
+		sfnStore = e2eStore{s3: srv}
+		sfnRoot = srv.Root("sfn/" + runID)
+		opts.DatastoreRoot = sfnRoot
+	}
+	bundle := compileBundle(t, f, pkgDir, opts)
 	r, err := build.Build(ctx, pkgDir, f, build.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -260,8 +306,7 @@ func sameOnBothEngines(t *testing.T, node, dir, runID string, params e2eParams, 
 		t.Fatalf("flowc run: %v %+v\n%s", err, res, out.String())
 	}
 
-	sfnRoot := t.TempDir()
-	ex := execute(t, node, bundle, r.Path, sfnRoot, runID, params.input)
+	ex := executeOn(t, node, bundle, r.Path, sfnStore, runID, params.input)
 	if ex.Status != "SUCCEEDED" {
 		t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
 	}
@@ -284,10 +329,14 @@ func sameOnBothEngines(t *testing.T, node, dir, runID string, params e2eParams, 
 	if !slices.Contains(run.SystemTags(), "runtime:step-functions") {
 		t.Errorf("run tags %v, want runtime:step-functions (FLOWC_ENGINE from the job definition)", run.SystemTags())
 	}
-	// Every job ran the runner with an argument array, no shell.
+	// Every job ran the runner with an argument array, no shell, for the
+	// compiled datastore root.
 	for _, tk := range ex.Tasks {
 		if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
 			t.Errorf("%s ran %v", tk.State, tk.Command)
+		}
+		if i := slices.Index(tk.Command, "--datastore-root"); i < 0 || i+1 == len(tk.Command) || tk.Command[i+1] != opts.DatastoreRoot {
+			t.Errorf("%s ran %v, want --datastore-root %s", tk.State, tk.Command, opts.DatastoreRoot)
 		}
 	}
 	return run

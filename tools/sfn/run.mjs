@@ -13,11 +13,25 @@
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
 //
-// Usage: node run.mjs --definition FILE --runner PATH --datastore DIR
-//          --s3-root s3://BUCKET/PREFIX --execution NAME [--input JSON]
+// With --s3-endpoint URL instead of --datastore and --s3-root, the
+// datastore is a real S3-compatible server (the tests start s3rver): a
+// job's command keeps its s3:// root unchanged, and the job gets
+// AWS_ENDPOINT_URL_S3=URL on top of this process's environment, where the
+// credentials and region are expected (AWS_ACCESS_KEY_ID, ...); an
+// s3:getObject state fetches the object from URL/BUCKET/KEY (path-style)
+// and returns its text as Body, as the real integration does. The request
+// is not signed: s3rver serves unsigned requests, a server that insists on
+// a signature answers 403, which fails the state.
+//
+// A missing key fails a getObject state with S3.NoSuchKeyException, and a
+// missing bucket with S3.NoSuchBucketException, in either mode.
+//
+// Usage: node run.mjs --definition FILE --runner PATH --execution NAME
+//          (--datastore DIR --s3-root s3://BUCKET/PREFIX | --s3-endpoint URL)
+//          [--input JSON]
 // FILE is a golden file of the step-functions target (the machine and its
 // job definitions, each under a "# ---- NAME ----" line). Prints
-// one JSON line: {"status", "error", "cause", "tasks": [{"state", "command", "exit"}], "events": [...]}.
+// one JSON line: {"status", "error", "cause", "output", "tasks": [{"state", "command", "exit"}], "events": [...]}.
 // Exit status: 0 when the execution succeeded, 2 when it failed, 1 on a
 // usage error.
 import './polyfill.mjs';
@@ -31,11 +45,16 @@ import { StateMachine } from 'aws-local-stepfunctions';
 const { values: opt } = parseArgs({
   options: {
     definition: { type: 'string' }, runner: { type: 'string' }, datastore: { type: 'string' },
-    's3-root': { type: 'string' }, execution: { type: 'string' }, input: { type: 'string', default: '{}' },
+    's3-root': { type: 'string' }, 's3-endpoint': { type: 'string' }, execution: { type: 'string' }, input: { type: 'string', default: '{}' },
   },
 });
-for (const k of ['definition', 'runner', 'datastore', 's3-root', 'execution']) {
+const endpoint = opt['s3-endpoint']?.replace(/\/+$/, '');
+for (const k of ['definition', 'runner', 'execution', ...(endpoint ? [] : ['datastore', 's3-root'])]) {
   if (!opt[k]) { console.error(`run.mjs: --${k} is required`); process.exit(1); }
+}
+if (endpoint && (opt.datastore || opt['s3-root'])) {
+  console.error('run.mjs: --s3-endpoint serves the datastore from the server: no --datastore or --s3-root');
+  process.exit(1);
 }
 
 // load reads an ASL file, or the sections of a golden file: the machine
@@ -66,7 +85,7 @@ function taskStates(machine, out = []) {
   return out;
 }
 
-const s3Root = opt['s3-root'].replace(/\/+$/, '');
+const s3Root = (opt['s3-root'] ?? 's3://').replace(/\/+$/, '');
 const [bucket, ...prefixParts] = s3Root.slice('s3://'.length).split('/');
 const prefix = prefixParts.join('/');
 const tasks = [];
@@ -103,9 +122,10 @@ function submitJob(state) {
       reject(taskFailed(`${state}: the command is not an array of strings: ${JSON.stringify(cmd)}`, 'Batch.ClientException'));
       return;
     }
-    const args = cmd.slice(1).map((a) => (a === s3Root ? opt.datastore : a));
+    const args = endpoint ? cmd.slice(1) : cmd.slice(1).map((a) => (a === s3Root ? opt.datastore : a));
     const env = { ...process.env };
     for (const kv of jd?.containerProperties?.environment ?? []) env[kv.name] = kv.value;
+    if (endpoint) env.AWS_ENDPOINT_URL_S3 = endpoint;
     execFile(opt.runner, args, { maxBuffer: 64 << 20, env }, (err, stdout, stderr) => {
       const exit = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       tasks.push({ state, command: cmd, exit });
@@ -118,8 +138,10 @@ function submitJob(state) {
   });
 }
 
-// getObject serves a key of the datastore bucket from the local directory.
+// getObject serves a key of the datastore bucket from the local directory,
+// or from the server with --s3-endpoint.
 async function getObject(input) {
+  if (endpoint) return fetchObject(input);
   if (input.Bucket !== bucket) throw taskFailed(`getObject: bucket ${input.Bucket}, want ${bucket}`, 'S3.NoSuchBucketException');
   let key = input.Key;
   if (prefix) {
@@ -131,6 +153,23 @@ async function getObject(input) {
   } catch (e) {
     throw taskFailed(`getObject ${input.Key}: ${e.message}`, 'S3.NoSuchKeyException');
   }
+}
+
+// fetchObject gets an object from the S3-compatible server, path-style.
+async function fetchObject(input) {
+  const url = `${endpoint}/${encodeURIComponent(input.Bucket)}/${input.Key.split('/').map(encodeURIComponent).join('/')}`;
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw taskFailed(`getObject ${url}: ${e.message}`, 'S3.SdkClientException');
+  }
+  const text = await res.text();
+  if (res.ok) return { Body: text, ContentType: res.headers.get('content-type') ?? undefined };
+  // S3 names the error in the body: <Error><Code>NoSuchKey</Code>...
+  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP${res.status}`;
+  const name = { NoSuchKey: 'S3.NoSuchKeyException', NoSuchBucket: 'S3.NoSuchBucketException' }[code] ?? 'S3.S3Exception';
+  throw taskFailed(`getObject ${input.Key}: ${res.status} ${code}`, name);
 }
 
 const { machine, jobs } = load(opt.definition);
@@ -154,9 +193,9 @@ const events = [];
     events.push(ev.type + (ev.state?.name ? ':' + ev.state.name : '') + (ev.type === 'StateRetried' ? '#' + ev.retry?.retryAttempt : ''));
   }
 })();
-let status = 'SUCCEEDED', error, cause;
+let status = 'SUCCEEDED', error, cause, output;
 try {
-  await exec.result;
+  output = await exec.result;
 } catch (e) {
   status = 'FAILED';
   error = e.name;
@@ -165,4 +204,4 @@ try {
 await new Promise((r) => setTimeout(r, 10));
 // Exit only once the report is written: stdout to a pipe is asynchronous,
 // and process.exit would cut a long report short.
-process.stdout.write(JSON.stringify({ status, error, cause, tasks, events }) + '\n', () => process.exit(status === 'SUCCEEDED' ? 0 : 2));
+process.stdout.write(JSON.stringify({ status, error, cause, output, tasks, events }) + '\n', () => process.exit(status === 'SUCCEEDED' ? 0 : 2));
