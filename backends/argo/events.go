@@ -109,7 +109,7 @@ func (c *compiler) sensor() *Sensor {
 			src := TriggerParameterSource{DependencyName: dep, DataKey: "body.payload." + e.Parameters[param]}
 			if p.Default != nil {
 				// An event without the field starts the run with the default.
-				src.Value = ptr(defaultText(*p))
+				src.Value = ptr(p.DefaultText())
 			}
 			tparams = append(tparams, TriggerParameter{
 				Src:  src,

@@ -1,12 +1,7 @@
 package argo
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
-	"strings"
-
-	"github.com/flowc-dev/flowc/ir"
 )
 
 // arguments makes the flow's parameters workflow arguments. An argument's
@@ -26,38 +21,13 @@ func (c *compiler) arguments() *Arguments {
 		arg := Parameter{Name: p.Name, Description: p.Help}
 		switch {
 		case p.Default != nil:
-			arg.Value = ptr(defaultText(p))
+			arg.Value = ptr(p.DefaultText())
 		case !p.Required:
 			arg.Value = ptr("")
 		}
 		a.Parameters = append(a.Parameters, arg)
 	}
 	return a
-}
-
-// defaultText writes a parameter's default as the text its flag takes.
-func defaultText(p ir.Param) string {
-	switch p.Type {
-	case ir.String, ir.Duration:
-		var s string
-		if json.Unmarshal(p.Default, &s) == nil {
-			return s
-		}
-	case ir.Strings:
-		var l []string
-		if json.Unmarshal(p.Default, &l) == nil {
-			sep := p.Separator
-			if sep == "" {
-				sep = ","
-			}
-			return strings.Join(l, sep)
-		}
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, p.Default) == nil {
-		return b.String()
-	}
-	return string(p.Default)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

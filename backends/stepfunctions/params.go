@@ -1,11 +1,7 @@
 package stepfunctions
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -40,7 +36,7 @@ func (c *compiler) initStates(top *scope) string {
 			required = append(required, p)
 			continue
 		}
-		defaults[p.Name] = defaultText(p)
+		defaults[p.Name] = p.DefaultText()
 	}
 	top.states[stateParams] = State{Type: "Pass", Parameters: map[string]any{"defaults": defaults, "input.$": "$"}, Next: stateInit}
 	init := State{Type: "Pass", Parameters: map[string]any{
@@ -59,34 +55,4 @@ func (c *compiler) initStates(top *scope) string {
 	}
 	top.states[stateInit] = init
 	return stateParams
-}
-
-// defaultText is a parameter's default as the text --NAME takes.
-func defaultText(p ir.Param) string {
-	switch p.Type {
-	case ir.String, ir.Duration:
-		var s string
-		if json.Unmarshal(p.Default, &s) == nil {
-			return s
-		}
-	case ir.Strings:
-		var ss []string
-		if json.Unmarshal(p.Default, &ss) == nil {
-			sep := p.Separator
-			if sep == "" {
-				sep = ","
-			}
-			return strings.Join(ss, sep)
-		}
-	case ir.Bool:
-		var b bool
-		if json.Unmarshal(p.Default, &b) == nil {
-			return strconv.FormatBool(b)
-		}
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, p.Default) == nil {
-		return b.String()
-	}
-	return string(p.Default)
 }

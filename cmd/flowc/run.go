@@ -96,7 +96,7 @@ func runCmd(cmd *cobra.Command, args []string) error {
 		if p.Required {
 			help += " (required)"
 		}
-		values[p.Field] = fs.String(p.Name, defaultText(p), strings.TrimSpace(help))
+		values[p.Field] = fs.String(p.Name, p.DefaultText(), strings.TrimSpace(help))
 	}
 	if err := fs.Parse(args); err != nil {
 		return usageError{paramHint(err, f)}
@@ -191,22 +191,6 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 
 func buildOptions() exec.BuildOptions {
 	return exec.BuildOptions{Version: versionString()}
-}
-
-// defaultText shows a parameter's default as a user would type it.
-func defaultText(p ir.Param) string {
-	if p.Default == nil {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(p.Default, &s) == nil {
-		return s
-	}
-	var list []string
-	if p.Type == ir.Strings && json.Unmarshal(p.Default, &list) == nil {
-		return strings.Join(list, p.Separator)
-	}
-	return string(p.Default)
 }
 
 // paramHint adds the flow's parameters to an unknown-flag error.
