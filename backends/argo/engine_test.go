@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
+	"github.com/flowc-dev/flowc/internal/runsnap"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
@@ -393,45 +393,11 @@ func TestEngineArgo(t *testing.T) {
 
 // snapshot lists every finished task of a run with the content hash of
 // each artifact (those in skip by name only).
-func snapshot(t *testing.T, root, flow, run string, skip []string) []string {
+func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := datastore.OpenLocal(root)
+	out, err := runsnap.Of(root, flow, runID, skip)
 	if err != nil {
 		t.Fatal(err)
-	}
-	steps, err := st.ListSteps(ctx, flow, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, step := range steps {
-		tasks, err := st.ListTasks(ctx, flow, run, step)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, task := range tasks {
-			p := datastore.TaskPath{Flow: flow, Run: run, Step: step, Task: task}
-			d, err := st.ReadDone(ctx, p)
-			if err != nil {
-				out = append(out, p.Step+"/"+p.Task+" not done")
-				continue
-			}
-			arts, err := st.ReadArtifacts(ctx, p, d.Attempt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for n, a := range arts {
-				if slices.Contains(skip, n) {
-					names = append(names, n)
-					continue
-				}
-				names = append(names, n+"="+a.SHA[:12])
-			}
-			slices.Sort(names)
-			out = append(out, fmt.Sprintf("%s/%s %v", step, task, names))
-		}
 	}
 	return out
 }

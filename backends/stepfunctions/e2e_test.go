@@ -16,6 +16,7 @@ import (
 	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/internal/runsnap"
 	"github.com/flowc-dev/flowc/internal/s3test"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
@@ -169,41 +170,9 @@ func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID str
 // each artifact (skip: artifacts named but not compared).
 func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 	t.Helper()
-	c, err := client.Open(root)
+	out, err := runsnap.Of(root, flow, runID, skip)
 	if err != nil {
 		t.Fatal(err)
-	}
-	run, err := c.Namespace(client.Global).Flow(flow).Run(runID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	params, err := run.Parameters()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pj, _ := json.Marshal(params)
-	out := []string{fmt.Sprintf("run %s %s", run.Status(), pj)}
-	steps, err := run.Steps()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range steps {
-		tasks, err := st.Tasks()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, tk := range tasks {
-			var arts []string
-			for _, name := range tk.Artifacts() {
-				a, _ := tk.ArtifactInfo(name)
-				if slices.Contains(skip, name) {
-					arts = append(arts, name)
-					continue
-				}
-				arts = append(arts, name+"="+a.SHA[:12])
-			}
-			out = append(out, fmt.Sprintf("%s attempt %d %s %v", tk.Pathspec(), tk.Attempt(), tk.Status(), arts))
-		}
 	}
 	return out
 }

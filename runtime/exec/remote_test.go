@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	osexec "os/exec"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/internal/runsnap"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
@@ -261,52 +261,11 @@ func lastAttempt(t *testing.T, st *datastore.Store, flow, run, step, task string
 // no two runs share.
 var timed = map[string][]string{"branch": {"Elapsed", "Timings"}}
 
-func snapshot(t *testing.T, root, flow, run string, skip []string) []string {
+func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := datastore.OpenLocal(root)
+	out, err := runsnap.Of(root, flow, runID, skip)
 	if err != nil {
 		t.Fatal(err)
-	}
-	steps, err := st.ListSteps(ctx, flow, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, step := range steps {
-		tasks, err := st.ListTasks(ctx, flow, run, step)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, task := range tasks {
-			p := datastore.TaskPath{Flow: flow, Run: run, Step: step, Task: task}
-			d, err := st.ReadDone(ctx, p)
-			if err != nil {
-				out = append(out, p.Step+"/"+p.Task+" not done")
-				continue
-			}
-			arts, err := st.ReadArtifacts(ctx, p, d.Attempt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for n, a := range arts {
-				if slices.Contains(skip, n) {
-					names = append(names, n)
-					continue
-				}
-				names = append(names, n+"="+a.SHA[:12])
-			}
-			slices.Sort(names)
-			tr := ""
-			if d.Transition != nil {
-				tr = fmt.Sprint(d.Transition.Next)
-				if d.Transition.Foreach != nil {
-					tr += fmt.Sprintf("x%d", d.Transition.Foreach.Splits)
-				}
-			}
-			out = append(out, fmt.Sprintf("%s/%s %s %s %s", step, task, d.Status, tr, strings.Join(names, " ")))
-		}
 	}
 	return out
 }
