@@ -266,35 +266,19 @@ func (tf *triggerFlags) register(fs *pflag.FlagSet) {
 
 func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 	var tf triggerFlags
-	// First pass finds the flow; the second knows its parameters.
-	pre := pflag.NewFlagSet("trigger argo", pflag.ContinueOnError)
-	pre.ParseErrorsAllowlist.UnknownFlags = true
-	pre.SetOutput(discard{})
-	tf.register(pre)
-	help := pre.BoolP("help", "h", false, "")
-	if err := pre.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *help {
-		return cmd.Help()
-	}
-	if pre.NArg() > 1 {
-		return usagef("trigger argo takes one package directory, got %v", pre.Args())
-	}
-	f, _, err := tf.front.loadFlow(pre.Args(), cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	fs := pflag.NewFlagSet("trigger argo", pflag.ContinueOnError)
-	fs.SetOutput(discard{})
-	tf = triggerFlags{}
-	tf.register(fs)
 	values := map[string]*string{}
-	for _, p := range f.Params {
-		values[p.Name] = fs.String(p.Name, "", p.Help)
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{paramHint(err, f)}
+	f, _, fs, err := flowArgs(cmd, args, func(fs *pflag.FlagSet) *frontFlags {
+		tf = triggerFlags{}
+		tf.register(fs)
+		return &tf.front
+	}, func(fs *pflag.FlagSet, f *ir.Flow) error {
+		for _, p := range f.Params {
+			values[p.Name] = fs.String(p.Name, "", p.Help)
+		}
+		return nil
+	})
+	if err != nil || f == nil {
+		return err
 	}
 	wf, err := argoWorkflow(f, fs, values)
 	if err != nil {

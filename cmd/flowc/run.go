@@ -65,48 +65,30 @@ FLOWC_PARAM_NAME (upper case, - as _). Exit status 0 when the run succeeds,
 
 func runCmd(cmd *cobra.Command, args []string) error {
 	var rf runFlags
-	// First pass: find the package and the flags that choose the flow,
-	// skipping the parameters, which are known only once the flow is.
-	pre := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	pre.ParseErrorsAllowlist.UnknownFlags = true
-	pre.SetOutput(discard{})
-	rf.register(pre)
-	help := pre.BoolP("help", "h", false, "")
-	if err := pre.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *help {
-		return cmd.Help()
-	}
-	if pre.NArg() > 1 {
-		return usagef("run takes one package directory, got %v", pre.Args())
-	}
-	f, dir, err := rf.front.loadFlow(pre.Args(), cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	// Second pass: every flag, the flow's parameters included.
-	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fs.SetOutput(discard{})
-	rf = runFlags{}
-	rf.register(fs)
 	values := map[string]*string{}
-	for _, p := range f.Params {
-		help := p.Help
-		if p.Required {
-			help += " (required)"
+	f, dir, fs, err := flowArgs(cmd, args, func(fs *pflag.FlagSet) *frontFlags {
+		rf = runFlags{}
+		rf.register(fs)
+		return &rf.front
+	}, func(fs *pflag.FlagSet, f *ir.Flow) error {
+		for _, p := range f.Params {
+			help := p.Help
+			if p.Required {
+				help += " (required)"
+			}
+			values[p.Field] = fs.String(p.Name, p.DefaultText(), strings.TrimSpace(help))
 		}
-		values[p.Field] = fs.String(p.Name, p.DefaultText(), strings.TrimSpace(help))
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{paramHint(err, f)}
+		return nil
+	})
+	if err != nil || f == nil {
+		return err
 	}
 	params, err := paramValues(f, fs, values)
 	if err != nil {
 		return err
 	}
-	if len(pre.Args()) == 1 {
-		rf.pkgArg = pre.Args()[0]
+	if fs.NArg() == 1 {
+		rf.pkgArg = fs.Arg(0)
 	}
 	return executeWith(cmd, f, dir, &rf, params, nil)
 }

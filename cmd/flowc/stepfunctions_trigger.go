@@ -48,36 +48,22 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		fs.StringVar(&name, "run-id", "", "")
 		af.register(fs)
 	}
-	pre := pflag.NewFlagSet("trigger", pflag.ContinueOnError)
-	pre.ParseErrorsAllowlist.UnknownFlags = true
-	pre.SetOutput(discard{})
-	register(pre)
-	help := pre.BoolP("help", "h", false, "")
-	if err := pre.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *help {
-		return cmd.Help()
-	}
-	if pre.NArg() > 1 {
-		return usagef("trigger step-functions takes one package directory, got %v", pre.Args())
-	}
-	f, _, err := ff.loadFlow(pre.Args(), cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	fs := pflag.NewFlagSet("trigger", pflag.ContinueOnError)
-	fs.SetOutput(discard{})
-	register(fs)
 	values := map[string]*string{}
-	for _, p := range f.Params {
-		if fs.Lookup(p.Name) != nil {
-			return usagef("parameter --%s has the name of a flag of flowc trigger step-functions; rename it with flow:\"param,name=...\"", p.Name)
+	f, _, fs, err := flowArgs(cmd, args, func(fs *pflag.FlagSet) *frontFlags {
+		ff, af, name = frontFlags{}, awsFlags{}, ""
+		register(fs)
+		return &ff
+	}, func(fs *pflag.FlagSet, f *ir.Flow) error {
+		for _, p := range f.Params {
+			if fs.Lookup(p.Name) != nil {
+				return usagef("parameter --%s has the name of a flag of flowc trigger step-functions; rename it with flow:\"param,name=...\"", p.Name)
+			}
+			values[p.Name] = fs.String(p.Name, "", p.Help)
 		}
-		values[p.Name] = fs.String(p.Name, "", p.Help)
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{paramHint(err, f)}
+		return nil
+	})
+	if err != nil || f == nil {
+		return err
 	}
 	input, err := triggerInput(f, fs, values)
 	if err != nil {
