@@ -39,13 +39,9 @@ func newCardList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := sf.open()
+			tasks, err := sf.tasks(p)
 			if err != nil {
 				return err
-			}
-			tasks, err := lookupTasks(c, p)
-			if err != nil {
-				return inspectErr(err)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			n := 0
@@ -97,13 +93,9 @@ of a step with several; without it, the card without an id, or the only one.`,
 			if err != nil {
 				return err
 			}
-			c, err := sf.open()
+			tasks, err := sf.tasks(p)
 			if err != nil {
 				return err
-			}
-			tasks, err := lookupTasks(c, p)
-			if err != nil {
-				return inspectErr(err)
 			}
 			page, info, err := pickCard(tasks[0], id, cmd.Flags().Changed("id"))
 			if err != nil {

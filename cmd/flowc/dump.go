@@ -37,13 +37,9 @@ from task pathspec to such objects. NaN and infinities become the strings
 			if err != nil {
 				return err
 			}
-			c, err := sf.open()
+			tasks, err := sf.tasks(p)
 			if err != nil {
 				return err
-			}
-			tasks, err := lookupTasks(c, p)
-			if err != nil {
-				return inspectErr(err)
 			}
 			if asJSON {
 				return dumpJSON(cmd.OutOrStdout(), tasks, p.Depth() == 3)

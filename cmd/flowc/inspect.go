@@ -55,6 +55,20 @@ func inspectErr(err error) error {
 	return err
 }
 
+// tasks opens the datastore and returns the tasks p names (see lookupTasks),
+// with errors worded for the user.
+func (sf *storeFlags) tasks(p client.Pathspec) ([]*client.Task, error) {
+	c, err := sf.open()
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := lookupTasks(c, p)
+	if err != nil {
+		return nil, inspectErr(err)
+	}
+	return tasks, nil
+}
+
 // lookupTasks returns the tasks a pathspec of depth 2 to 4 names: a run's
 // End task, every task of a step, or one task.
 func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {

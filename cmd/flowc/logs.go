@@ -41,13 +41,9 @@ one log has something to print, each starts with a line
 					streams[0] = client.Stderr
 				}
 			}
-			c, err := sf.open()
+			tasks, err := sf.tasks(p)
 			if err != nil {
 				return err
-			}
-			tasks, err := lookupTasks(c, p)
-			if err != nil {
-				return inspectErr(err)
 			}
 			return printLogs(cmd.OutOrStdout(), cmd.ErrOrStderr(), p.String(), tasks, streams, attempt)
 		},
