@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -77,9 +76,7 @@ var newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, stri
 func newDeployArgo() *cobra.Command {
 	var ff frontFlags
 	var kf kubeFlags
-	var opts backends.Options
-	var pf packageFlags
-	var pkgFirst bool
+	var tf targetFlags
 	c := &cobra.Command{
 		Use:   "argo [PKG] --image IMAGE --datastore-root ROOT [--namespace NS]",
 		Short: "Create or update a flow's WorkflowTemplate, CronWorkflow and Sensor on Kubernetes",
@@ -91,25 +88,15 @@ version of the flow, which no longer has //flow:schedule or a trigger, is
 deleted. It prints what it did and the objects' names.`,
 		Args: pkgArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := (argo.Target{}).CheckOptions(opts); err != nil {
-				return usageError{err}
-			}
-			f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
+			f, o, err := tf.load(cmd, argo.Target{}, &ff, args)
 			if err != nil {
 				return err
-			}
-			o := opts
-			o.Dir = dir
-			if pkgFirst {
-				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
-					return err
-				}
 			}
 			objs, err := compileArgo(cmd.ErrOrStderr(), f, o)
 			if err != nil {
 				return err
 			}
-			client, ns, err := newKubeClient(kf, opts.Namespace)
+			client, ns, err := newKubeClient(kf, o.Namespace)
 			if err != nil {
 				return err
 			}
@@ -118,8 +105,7 @@ deleted. It prints what it did and the objects' names.`,
 	}
 	ff.register(c)
 	kf.register(c.Flags())
-	registerTargetFlags(c, &opts)
-	registerPackageFlag(c, &pf, &pkgFirst)
+	tf.register(c)
 	return c
 }
 
@@ -129,12 +115,8 @@ func compileArgo(stderr io.Writer, f *ir.Flow, o backends.Options) (*argo.Object
 	if err != nil {
 		return nil, fmt.Errorf("compile %s for argo: %w", f.Name, err)
 	}
-	if len(diags) > 0 {
-		cwd, _ := os.Getwd()
-		for _, d := range diags.Relative(cwd) {
-			fmt.Fprintln(stderr, d.Error())
-		}
-		return nil, errReported
+	if err := reportDiags(stderr, diags); err != nil {
+		return nil, err
 	}
 	return objs, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,15 +10,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/internal/atomicfile"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 func newCompile() *cobra.Command {
 	var ff frontFlags
+	var tf targetFlags
 	var target, out string
-	var opts backends.Options
-	var pf packageFlags
-	var pkgFirst bool
 	c := &cobra.Command{
 		Use:   "compile [PKG] --target TARGET [-o PATH]",
 		Short: "Compile a flow for a target",
@@ -31,32 +32,13 @@ the directory PATH; without -o the files go to standard output.`,
 			if err != nil {
 				return usageError{err}
 			}
-			if oc, ok := t.(backends.OptionChecker); ok {
-				if err := oc.CheckOptions(opts); err != nil {
-					return usageError{err}
-				}
-			}
-			f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
+			f, o, err := tf.load(cmd, t, &ff, args)
 			if err != nil {
 				return err
 			}
-			o := opts
-			o.Dir = dir
-			if pkgFirst {
-				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
-					return err
-				}
-			}
-			files, diags, err := t.Compile(f, o)
+			files, err := compileFor(cmd.ErrOrStderr(), t, f, o)
 			if err != nil {
-				return fmt.Errorf("compile %s for %s: %w", f.Name, target, err)
-			}
-			if len(diags) > 0 {
-				cwd, _ := os.Getwd()
-				for _, d := range diags.Relative(cwd) {
-					fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
-				}
-				return errReported
+				return err
 			}
 			return writeFiles(cmd, files, out)
 		},
@@ -64,9 +46,70 @@ the directory PATH; without -o the files go to standard output.`,
 	ff.register(c)
 	c.Flags().StringVar(&target, "target", "local", "the target: "+fmt.Sprint(backends.Names()))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this file (one file) or directory (several)")
-	registerTargetFlags(c, &opts)
-	registerPackageFlag(c, &pf, &pkgFirst)
+	tf.register(c)
 	return c
+}
+
+// targetFlags are the settings of compile and deploy: the remote targets'
+// options and --package.
+type targetFlags struct {
+	opts     backends.Options
+	pf       packageFlags
+	pkgFirst bool
+}
+
+func (tf *targetFlags) register(c *cobra.Command) {
+	registerTargetFlags(c, &tf.opts)
+	registerPackageFlag(c, &tf.pf, &tf.pkgFirst)
+}
+
+// load checks the options target t needs, loads the flow, and with
+// --package pushes its runner image first: the flow and the options to
+// compile it with.
+func (tf *targetFlags) load(cmd *cobra.Command, t backends.Target, ff *frontFlags, args []string) (*ir.Flow, backends.Options, error) {
+	o := tf.opts
+	if oc, ok := t.(backends.OptionChecker); ok {
+		if err := oc.CheckOptions(o); err != nil {
+			return nil, o, usageError{err}
+		}
+	}
+	f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
+	if err != nil {
+		return nil, o, err
+	}
+	o.Dir = dir
+	if tf.pkgFirst {
+		if err := packageFirst(cmd, &tf.pf, f, dir, &o); err != nil {
+			return nil, o, err
+		}
+	}
+	return f, o, nil
+}
+
+// compileFor compiles f for t; the target's diagnostics go to stderr,
+// relative to the working directory.
+func compileFor(stderr io.Writer, t backends.Target, f *ir.Flow, o backends.Options) ([]backends.File, error) {
+	files, diags, err := t.Compile(f, o)
+	if err != nil {
+		return nil, fmt.Errorf("compile %s for %s: %w", f.Name, t.Name(), err)
+	}
+	if err := reportDiags(stderr, diags); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// reportDiags prints diagnostics relative to the working directory and
+// returns errReported when there are any.
+func reportDiags(w io.Writer, diags diag.List) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	cwd, _ := os.Getwd()
+	for _, d := range diags.Relative(cwd) {
+		fmt.Fprintln(w, d.Error())
+	}
+	return errReported
 }
 
 // registerTargetFlags adds the settings of the remote targets (see

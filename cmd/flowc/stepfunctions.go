@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strings"
 
@@ -24,7 +23,6 @@ import (
 
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
-	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -66,11 +64,9 @@ func (a *awsFlags) config(ctx context.Context) (aws.Config, error) {
 
 func newDeployStepFunctions() *cobra.Command {
 	var ff frontFlags
-	var opts backends.Options
+	var tf targetFlags
 	var af awsFlags
 	var dry bool
-	var pf packageFlags
-	var pkgFirst bool
 	c := &cobra.Command{
 		Use:   "step-functions [PKG] --image IMAGE --job-queue QUEUE --role ARN --datastore-root s3://BUCKET/PREFIX",
 		Short: "Register the Batch job definitions, create or update the state machine, the schedule and the trigger rules",
@@ -84,29 +80,15 @@ contacts nothing and prints the calls a first deployment makes.`,
 		Args: pkgArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, _ := backends.Lookup("step-functions")
-			if err := t.(backends.OptionChecker).CheckOptions(opts); err != nil {
-				return usageError{err}
-			}
-			f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
+			f, o, err := tf.load(cmd, t, &ff, args)
 			if err != nil {
 				return err
 			}
-			o := opts
-			o.Dir = dir
-			if pkgFirst {
-				if err := packageFirst(cmd, &pf, f, dir, &o); err != nil {
-					return err
-				}
-			}
-			files, diags, err := t.Compile(f, o)
+			files, err := compileFor(cmd.ErrOrStderr(), t, f, o)
 			if err != nil {
-				return fmt.Errorf("compile %s for step-functions: %w", f.Name, err)
+				return err
 			}
-			if len(diags) > 0 {
-				printDiags(cmd.ErrOrStderr(), diags)
-				return errReported
-			}
-			d := &sfnDeployer{out: cmd.OutOrStdout(), dry: dry, role: opts.Role}
+			d := &sfnDeployer{out: cmd.OutOrStdout(), dry: dry, role: o.Role}
 			if !dry {
 				cfg, err := af.config(cmd.Context())
 				if err != nil {
@@ -118,8 +100,7 @@ contacts nothing and prints the calls a first deployment makes.`,
 		},
 	}
 	ff.register(c)
-	registerTargetFlags(c, &opts)
-	registerPackageFlag(c, &pf, &pkgFirst)
+	tf.register(c)
 	af.register(c.Flags())
 	c.Flags().BoolVar(&dry, "dry-run", false, "print the calls, contact nothing")
 	return c
@@ -434,12 +415,4 @@ func sameTarget(a, b ebtypes.Target) bool {
 	}
 	return aws.ToString(a.Id) == aws.ToString(b.Id) && aws.ToString(a.Arn) == aws.ToString(b.Arn) &&
 		aws.ToString(a.RoleArn) == aws.ToString(b.RoleArn) && aws.ToString(a.Input) == aws.ToString(b.Input) && sameIT
-}
-
-// printDiags prints diagnostics relative to the working directory.
-func printDiags(w io.Writer, diags diag.List) {
-	cwd, _ := os.Getwd()
-	for _, d := range diags.Relative(cwd) {
-		fmt.Fprintln(w, d.Error())
-	}
 }
