@@ -205,7 +205,7 @@ func TestCaughtCrashExecute(t *testing.T) {
 	node := needNode(t)
 	// The caught error's message differs: flowc's executor saw the exit
 	// status, the state machine only that the job failed.
-	run := sameOnBothEngines(t, node, filepath.Join("testdata", "crash"), "sfn-crash", e2eParams{}, []string{"Failure"})
+	run := sameOnBothEngines(t, node, filepath.Join("..", "..", "runtime", "exec", "testdata", "crash"), "sfn-crash", e2eParams{}, []string{"Failure"})
 	tasks, err := run.Step("Boom").Tasks()
 	if err != nil || len(tasks) != 1 {
 		t.Fatalf("Boom: %v %v", tasks, err)
