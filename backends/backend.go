@@ -90,9 +90,6 @@ func OptionsFor[T Options](target string, opts Options) (T, error) {
 	return o, nil
 }
 
-// RunnerPath is where a flow's task runner binary is in its container
-// image (flowc package puts it there).
-const RunnerPath = "/flowc/runner"
 
 // Target compiles flows for one orchestrator.
 type Target interface {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Options are the argo target's settings: the common ones and Argo's own.
@@ -31,7 +32,7 @@ func (o *Options) Flags(fs *pflag.FlagSet) {
 // share.
 func (o *Options) Check() error {
 	if o.Image == "" {
-		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + backends.RunnerPath)
+		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + ir.RunnerPath)
 	}
 	if o.DatastoreRoot == "" {
 		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")

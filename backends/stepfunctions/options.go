@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Options are the step-functions target's settings: the common ones and
@@ -36,7 +37,7 @@ func (o *Options) Flags(fs *pflag.FlagSet) {
 func (o *Options) Check() error {
 	switch {
 	case o.Image == "":
-		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", backends.RunnerPath)
+		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", ir.RunnerPath)
 	case o.JobQueue == "":
 		return fmt.Errorf("step-functions needs --job-queue, the AWS Batch job queue (a name or an ARN)")
 	case o.Role == "":
