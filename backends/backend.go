@@ -90,7 +90,6 @@ func OptionsFor[T Options](target string, opts Options) (T, error) {
 	return o, nil
 }
 
-
 // Target compiles flows for one orchestrator.
 type Target interface {
 	// Name is the --target value.
