@@ -89,7 +89,7 @@ func (l *loader) isFlow(f *file, methods map[string]method, doc *ast.CommentGrou
 		return true
 	}
 	for _, m := range methods {
-		if m.file.flowPkg != "" && takesContext(m.file, m.decl) {
+		if l.takesContext(m.decl) {
 			return true
 		}
 	}
