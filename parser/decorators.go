@@ -1,10 +1,10 @@
 package parser
 
 import (
-	"go/types"
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"iter"
 	"maps"
 	"math"
