@@ -78,7 +78,7 @@ func (b *flowBuilder) fieldsOf() {
 					"flow tag %q: the first word must be param or config%s", opts, didYouMean(kind, []string{"param", "config"}))
 				fallthrough
 			default:
-				b.l.checkStorable(b.file, fl.Type, id.Name, false)
+				b.l.checkStorable(fl.Type, id.Name, false)
 				f.Artifacts = append(f.Artifacts, ir.Artifact{Field: id.Name, GoType: exprString(fl.Type), Pos: b.l.irPos(id.Pos())})
 			}
 		}
@@ -142,7 +142,7 @@ func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		p.Separator = ","
 	}
 	if p.Type == ir.JSON {
-		b.l.checkStorable(b.file, fl.Type, fd.name, true)
+		b.l.checkStorable(fl.Type, fd.name, true)
 	}
 	if def, ok := tag.Lookup("default"); ok {
 		if p.Required {
@@ -301,67 +301,6 @@ func validParamName(n string) bool {
 		}
 	}
 	return true
-}
-
-// checkStorable reports a field whose type can hold no saved value: channels
-// and functions, directly or inside a type of this package.
-func (l *loader) checkStorable(f *file, t ast.Expr, name string, param bool) {
-	why := l.unstorable(t, map[string]bool{})
-	switch {
-	case why == "":
-	case param:
-		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
-			"parameter %s cannot be saved: %s; a parameter holds data given on the command line", name, why)
-	default:
-		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
-			"field %s cannot be saved as an artifact: %s; make it unexported to keep it out of the datastore", name, why)
-	}
-}
-
-// unstorable returns why a type cannot be encoded, or "".
-func (l *loader) unstorable(t ast.Expr, seen map[string]bool) string {
-	switch e := t.(type) {
-	case *ast.ChanType:
-		return "it holds a channel"
-	case *ast.FuncType:
-		return "it holds a function"
-	case *ast.StarExpr:
-		return l.unstorable(e.X, seen)
-	case *ast.ArrayType:
-		return l.unstorable(e.Elt, seen)
-	case *ast.MapType:
-		if why := l.unstorable(e.Key, seen); why != "" {
-			return why
-		}
-		return l.unstorable(e.Value, seen)
-	case *ast.SelectorExpr:
-		if x, ok := e.X.(*ast.Ident); ok && x.Name == "unsafe" && e.Sel.Name == "Pointer" {
-			return "it holds an unsafe.Pointer"
-		}
-	case *ast.StructType:
-		for _, fl := range e.Fields.List {
-			exported := len(fl.Names) == 0
-			for _, n := range fl.Names {
-				exported = exported || n.IsExported()
-			}
-			if !exported {
-				continue
-			}
-			if why := l.unstorable(fl.Type, seen); why != "" {
-				return why
-			}
-		}
-	case *ast.Ident:
-		ts, ok := l.types[e.Name]
-		if !ok || seen[e.Name] {
-			return ""
-		}
-		seen[e.Name] = true
-		if why := l.unstorable(ts.Type, seen); why != "" {
-			return fmt.Sprintf("%s (type %s)", why, e.Name)
-		}
-	}
-	return ""
 }
 
 func contains(list []string, s string) bool {

@@ -36,6 +36,7 @@ type Package struct {
 	Flows      []*ir.Flow
 
 	elemTypes, inputTypes map[*ir.Step]types.Type
+	rules                 *storeRules // storable.go
 }
 
 // SameElem reports whether the T of step's flow.Input[T] is the element
@@ -78,6 +79,7 @@ type loader struct {
 	// elemTypes and inputTypes hold the Go types of ForeachElem and
 	// InputType, by step, where go/types could tell.
 	elemTypes, inputTypes map[*ir.Step]types.Type
+	rules                 *storeRules // storable.go
 }
 
 // Load parses the Go package in dir and returns its flows. Positions in the
