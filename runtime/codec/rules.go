@@ -2,7 +2,9 @@ package codec
 
 import (
 	"encoding"
+	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -110,4 +112,70 @@ func customDecoding(t reflect.Type) bool {
 		}
 	}
 	return false
+}
+
+// CheckType returns an error when a value stored from a variable of type t
+// could not be read back into one: t holds, where the encoder looks, a
+// kind RefusedKind refuses, an interface with methods among them (an error
+// field holding errors.New("x") would encode as an empty map, and decoding
+// it into an error fails). Encode, which sees only the dynamic value,
+// cannot tell; the task runner asks before saving a field, so that the
+// failure is the saving step's, with this reason, not the next step's.
+func CheckType(t reflect.Type) error {
+	if v, ok := checkTypeCache.Load(t); ok {
+		err, _ := v.(error)
+		return err
+	}
+	var err error
+	if bad, where := refusedIn(t, map[reflect.Type]bool{}); bad != nil {
+		if where != "" {
+			where = " in " + where
+		}
+		err = fmt.Errorf("codec: cannot save a value of type %s: it holds a %s%s, and %s", t, bad, where, unsupportedWhy(bad))
+		if bad == t {
+			err = fmt.Errorf("codec: cannot save a value of type %s: %s", t, unsupportedWhy(bad))
+		}
+	}
+	checkTypeCache.Store(t, err)
+	return err
+}
+
+var checkTypeCache sync.Map
+
+// refusedIn is unsupportedIn that also refuses interfaces with methods.
+func refusedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, string) {
+	if t.Kind() == reflect.Interface && t.NumMethod() > 0 {
+		return t, ""
+	}
+	if seen[t] || customEncoding(t) {
+		return nil, ""
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return refusedIn(t.Elem(), seen)
+	case reflect.Map:
+		if bad, p := refusedIn(t.Key(), seen); bad != nil {
+			return bad, p
+		}
+		return refusedIn(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !encodedField(f) {
+				continue
+			}
+			if bad, p := refusedIn(f.Type, seen); bad != nil {
+				path := t.Name() + "." + f.Name
+				if p != "" {
+					path = p + " (" + path + ")"
+				}
+				return bad, path
+			}
+		}
+	}
+	if RefusedKind(t.Kind(), true) != "" {
+		return t, ""
+	}
+	return nil, ""
 }

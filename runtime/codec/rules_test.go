@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -183,4 +184,31 @@ func TestRulesEverySpecialType(t *testing.T) {
 func ExampleRefusedKind() {
 	fmt.Println(codec.RefusedKind(reflect.Complex128, false))
 	// Output: complex numbers cannot be saved as artifacts (store the real and imaginary parts)
+}
+
+func TestCheckType(t *testing.T) {
+	type deep struct{ Errs map[string][]error }
+	type hidden struct{ err error }
+	for _, c := range []struct {
+		t    reflect.Type
+		want string // "" for accepted
+	}{
+		{reflect.TypeFor[error](), "cannot save a value of type error: an interface with methods"},
+		{reflect.TypeFor[withError](), "it holds a error in withError.Err"},
+		{reflect.TypeFor[*deep](), "in deep.Errs"},
+		{reflect.TypeFor[hidden](), ""},
+		{reflect.TypeFor[any](), ""},
+		{reflect.TypeFor[map[string]any](), ""},
+		{reflect.TypeFor[[]complex64](), "complex numbers"},
+		{reflect.TypeFor[textState](), ""},
+		{reflect.TypeFor[Model](), ""},
+	} {
+		err := codec.CheckType(c.t)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("CheckType(%s) = %v, want nil", c.t, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("CheckType(%s) = %v, want an error containing %q", c.t, err, c.want)
+		}
+	}
 }
