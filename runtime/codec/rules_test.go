@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/netip"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,6 +211,34 @@ func TestCheckType(t *testing.T) {
 			t.Errorf("CheckType(%s) = %v, want nil", c.t, err)
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("CheckType(%s) = %v, want an error containing %q", c.t, err, c.want)
+		}
+	}
+}
+
+// TestRulesLibraryTypes round-trips library types the front end accepts
+// through a method pair (golden/testdata/bad/artifactstate holds them).
+func TestRulesLibraryTypes(t *testing.T) {
+	f, _ := new(big.Float).SetString("3.14159265358979323846264338327950288")
+	cases := map[string]struct {
+		v     any
+		equal func(a, b any) bool
+	}{
+		"big.Float":  {f, func(a, b any) bool { return a.(*big.Float).Cmp(b.(*big.Float)) == 0 }},
+		"big.Rat":    {big.NewRat(22, 7), func(a, b any) bool { return a.(*big.Rat).Cmp(b.(*big.Rat)) == 0 }},
+		"netip.Addr": {netip.MustParseAddr("2001:db8::1"), func(a, b any) bool { return a == b }},
+		"regexp":     {regexp.MustCompile(`^a+b$`), func(a, b any) bool { return a.(*regexp.Regexp).String() == b.(*regexp.Regexp).String() }},
+	}
+	for name, c := range cases {
+		data, err := codec.Encode(c.v)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := reflect.New(reflect.TypeOf(c.v))
+		if err := codec.Decode(data, got.Interface()); err != nil {
+			t.Fatalf("%s: decode: %v", name, err)
+		}
+		if !c.equal(got.Elem().Interface(), c.v) {
+			t.Errorf("%s: round trip gave %v, want %v", name, got.Elem().Interface(), c.v)
 		}
 	}
 }
