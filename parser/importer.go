@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/flowc-dev/flowc"
 )
@@ -39,6 +40,9 @@ import (
 // set of imports: a test suite or fuzz target that loads many flows runs go
 // list once per kind of flow, not once per flow.
 
+// goListRuns counts go list processes, for tests.
+var goListRuns atomic.Int64
+
 // importers caches one importer per go list invocation.
 var importers struct {
 	sync.Mutex
@@ -54,6 +58,9 @@ type exportImporter struct {
 	errs    map[string]string // import path to go list's error
 	gc      types.ImporterFrom
 	flow    *types.Package // the fallback flow package, once checked
+	// entry is go list's answer with what it depends on; nil when the
+	// answer may not be kept (listcache.go).
+	entry *listEntry
 }
 
 // importerFor returns the importer for a package in dir that imports
@@ -70,7 +77,7 @@ func importerFor(dir string, imports []string) *exportImporter {
 	key := moduleRoot(runDir) + "\x00" + strings.Join(want, "\x00")
 	importers.Lock()
 	defer importers.Unlock()
-	if imp, ok := importers.m[key]; ok {
+	if imp, ok := importers.m[key]; ok && imp.entry.unchanged() {
 		return imp
 	}
 	imp := &exportImporter{fset: token.NewFileSet(), exports: map[string]string{}, errs: map[string]string{}}
@@ -79,7 +86,11 @@ func importerFor(dir string, imports []string) *exportImporter {
 	if importers.m == nil {
 		importers.m = map[string]*exportImporter{}
 	}
-	importers.m[key] = imp
+	if imp.entry != nil {
+		importers.m[key] = imp
+	} else {
+		delete(importers.m, key)
+	}
 	return imp
 }
 
@@ -95,7 +106,15 @@ func (imp *exportImporter) list(dir string, paths []string) {
 	if len(real) == 0 {
 		return
 	}
-	args := append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Error", "--"}, real...)
+	cache := listCacheFile(dir, real)
+	if e, ok := loadList(cache); ok {
+		imp.exports, imp.errs, imp.entry = e.Exports, e.Errs, e
+		return
+	}
+
+	args := append([]string{"list", "-e", "-export", "-deps",
+		"-json=ImportPath,Export,Error,Dir,Standard,GoFiles,CgoFiles,EmbedFiles,Module", "--"}, real...)
+	goListRuns.Add(1)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
@@ -110,24 +129,28 @@ func (imp *exportImporter) list(dir string, paths []string) {
 		}
 		return
 	}
+	var pkgs []listPackage
 	dec := json.NewDecoder(&stdout)
 	for {
-		var p struct {
-			ImportPath, Export string
-			Error              *struct{ Err string }
-		}
+		var p listPackage
 		if err := dec.Decode(&p); err != nil {
 			if !errors.Is(err, io.EOF) {
 				imp.errs["go list"] = err.Error()
 			}
-			return
+			break
 		}
+		pkgs = append(pkgs, p)
 		switch {
 		case p.Export != "":
 			imp.exports[p.ImportPath] = p.Export
 		case p.Error != nil:
 			imp.errs[p.ImportPath] = p.Error.Err
 		}
+	}
+	e := &listEntry{Exports: imp.exports, Errs: imp.errs}
+	if stampInputs(dir, e, pkgs) {
+		imp.entry = e
+		saveList(cache, e)
 	}
 }
 
