@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/ast"
+	"go/types"
 	"reflect"
 	"strconv"
 	"strings"
@@ -181,8 +182,43 @@ func (b *flowBuilder) checkParamNames() {
 	}
 }
 
-// paramType classifies a parameter's Go type.
+// paramType classifies a parameter's Go type, through any alias: the
+// predeclared string, int, int64, float64 and bool, time.Duration and
+// []string have their own command-line syntax; anything else (a defined
+// type such as type Mode string included) is JSON.
 func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
+	tt := l.typeOf(t)
+	if tt == nil {
+		return l.paramTypeAsWritten(f, t)
+	}
+	tt = types.Unalias(tt)
+	switch tt {
+	case types.Typ[types.String]:
+		return ir.String
+	case types.Typ[types.Int]:
+		return ir.Int
+	case types.Typ[types.Int64]:
+		return ir.Int64
+	case types.Typ[types.Float64]:
+		return ir.Float64
+	case types.Typ[types.Bool]:
+		return ir.Bool
+	}
+	switch x := tt.(type) {
+	case *types.Named:
+		if o := x.Obj(); o.Pkg() != nil && o.Pkg().Path() == "time" && o.Name() == "Duration" {
+			return ir.Duration
+		}
+	case *types.Slice:
+		if types.Unalias(x.Elem()) == types.Typ[types.String] {
+			return ir.Strings
+		}
+	}
+	return ir.JSON
+}
+
+// paramTypeAsWritten is paramType for a type go/types could not tell.
+func (l *loader) paramTypeAsWritten(f *file, t ast.Expr) ir.Type {
 	switch e := t.(type) {
 	case *ast.Ident:
 		switch e.Name {
