@@ -114,3 +114,25 @@ func TestImportsFollowSourceChanges(t *testing.T) {
 		t.Errorf("go list answers on disk: %v, want one", cached)
 	}
 }
+
+// TestNoGoCommand: without the go command, package flow cannot be loaded;
+// that is the one diagnostic, at the import, not "no flow" or a wrong
+// signature on every step.
+func TestNoGoCommand(t *testing.T) {
+	dir := t.TempDir()
+	writeModule(t, dir, "Weights []float64")
+	t.Setenv("PATH", "")
+	importers.Lock()
+	importers.m = nil
+	importers.Unlock()
+	t.Cleanup(func() {
+		importers.Lock()
+		importers.m = nil
+		importers.Unlock()
+	})
+	pkg, diags := Load(dir, Options{})
+	if pkg != nil || len(diags) != 1 || diags[0].Code != diag.NoFlow || diags[0].Pos.Line != 6 ||
+		!strings.Contains(diags[0].Message, "needs the go command") {
+		t.Errorf("Load without go: package %v, diagnostics %v", pkg, diags)
+	}
+}

@@ -127,7 +127,9 @@ func LoadFiles(dir string, files map[string][]byte, opts Options) (*Package, dia
 			return nil, l.diags.Sorted()
 		}
 	}
-	l.typecheck(pkg.ImportPath)
+	if !l.typecheck(pkg.ImportPath) {
+		return nil, l.diags.Sorted()
+	}
 	pkg.Flows = l.flows(pkg.ImportPath)
 	pkg.elemTypes, pkg.inputTypes = l.elemTypes, l.inputTypes
 	l.strayDirectives()

@@ -2,25 +2,43 @@ package parser
 
 import (
 	"go/ast"
+
+	"github.com/flowc-dev/flowc/diag"
 	"go/types"
 	"strings"
 )
 
-// typecheck runs go/types over the package's files. Type errors are not
+// typecheck runs go/types over the package's files. It reports false when
+// the files import package flow and it could not be loaded: nothing can be
+// a step then, and the reason has been reported. Type errors are not
 // reported (the Go compiler reports them when the runner is built, and most
 // mistakes in a flow have a diagnostic of their own): where the checker
 // could not type an expression, the front end has no type for it and says
 // nothing about it.
-func (l *loader) typecheck(importPath string) {
+func (l *loader) typecheck(importPath string) bool {
 	var imports []string
 	var files []*ast.File
+	var flowImport *ast.ImportSpec
 	for _, f := range l.files {
 		files = append(files, f.ast)
 		for _, i := range f.ast.Imports {
-			imports = append(imports, strings.Trim(i.Path.Value, `"`))
+			p := strings.Trim(i.Path.Value, `"`)
+			imports = append(imports, p)
+			if p == FlowImportPath && flowImport == nil {
+				flowImport = i
+			}
 		}
 	}
 	imp := importerFor(l.dir, imports)
+	if flowImport != nil {
+		// Without package flow nothing is a step: say why, once, rather
+		// than that the package has no flow.
+		if _, err := imp.Import(FlowImportPath); err != nil {
+			l.diags.Add(l.pos(flowImport.Pos()), diag.NoFlow,
+				"cannot load package flow to type-check the flow (flowc check needs the go command, which finds the imports): %v", err)
+			return false
+		}
+	}
 	l.info = &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Defs:  map[*ast.Ident]types.Object{},
@@ -33,6 +51,7 @@ func (l *loader) typecheck(importPath string) {
 			l.flowAPI = p
 		}
 	}
+	return true
 }
 
 // flowObj returns the object named name of package flow, or nil when the
