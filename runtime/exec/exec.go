@@ -185,9 +185,13 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
 	}
+	if err := e.store.WriteHeartbeat(ctx, e.plan.Name, e.runID); err != nil {
+		return nil, err
+	}
 	if err := e.store.WriteRun(ctx, rec); err != nil {
 		return nil, err
 	}
+	stopBeat := e.heartbeat(ctx)
 	if e.originRun == nil { // as in Metaflow, a resume does not become the latest run
 		if err := e.store.SetLatestRun(ctx, e.plan.Name, e.runID); err != nil {
 			return nil, err
@@ -208,6 +212,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if err == nil {
 		err = e.loop(ctx, res)
 	}
+	stopBeat()
 	rec.End = time.Now()
 	rec.Status = datastore.RunSucceeded
 	if err != nil {
@@ -220,10 +225,39 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		rec.Tags = cur.Tags
 	}
 	res.Cloned = int(e.cloned.Load())
-	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil && err == nil {
-		return res, werr
+	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil {
+		// The run would show as running until it goes stale: say so.
+		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
 	return res, nil
+}
+
+// heartbeatEvery is how often the executor rewrites the run's heartbeat.
+var heartbeatEvery = datastore.HeartbeatInterval
+
+// heartbeat rewrites the run's heartbeat until the returned function is
+// called, so that a run whose executor died is seen to be stale.
+func (e *executor) heartbeat(ctx context.Context) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				if err := e.store.WriteHeartbeat(context.WithoutCancel(ctx), e.plan.Name, e.runID); err != nil {
+					e.out.printf("flowc: run %s/%s: heartbeat: %v", e.plan.Name, e.runID, err)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
 }
 
 // initRun has the runner record the parameters.

@@ -4,6 +4,7 @@ package exec_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/exec"
 )
 
 // The tests in this file want a task's processes (the runner and what its
@@ -221,5 +223,17 @@ func TestStopKeepsFinished(t *testing.T) {
 	late := fr.task(t, "Late")
 	if !late.Finished() || late.Status() != datastore.AttemptOK {
 		t.Errorf("Late: finished %v, status %s %q; want finished, ok", late.Finished(), late.Status(), errorText(late))
+	}
+}
+
+// TestRunEndNotRecorded: when the run's end cannot be recorded (a full
+// disk), Run says so instead of returning as if all were well.
+func TestRunEndNotRecorded(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("FLOWC_TEST_BREAK_ROOT", root)
+	f := mustPlan(t, "testdata/breakrun")
+	res, err := exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: "testdata/breakrun", Root: root})
+	if err == nil || !strings.Contains(err.Error(), "failed, but recording that failed") {
+		t.Fatalf("Run: %v, %+v; want an error saying the run's end was not recorded", err, res)
 	}
 }

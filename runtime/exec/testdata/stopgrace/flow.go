@@ -35,7 +35,9 @@ func (f *StopGrace) Late(c *flow.Context) flow.Next {
 }
 
 // Join would merge the branches.
-func (f *StopGrace) Join(c *flow.Context, in flow.Inputs[StopGrace]) flow.Next { return flow.Goto(f.End) }
+func (f *StopGrace) Join(c *flow.Context, in flow.Inputs[StopGrace]) flow.Next {
+	return flow.Goto(f.End)
+}
 
 // End ends.
 func (f *StopGrace) End(c *flow.Context) {}
