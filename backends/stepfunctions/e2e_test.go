@@ -40,20 +40,22 @@ var e2eOptions = backends.Options{
 // them (typed JSON by field) and as the execution's input (text by name).
 type e2eParams struct {
 	local map[string]json.RawMessage
-	input map[string]string
+	input map[string]any
 }
 
 var e2eCases = map[string]e2eParams{
 	"production": {
 		local: map[string]json.RawMessage{"Owner": json.RawMessage(`"ops@example.com"`),
 			"Countries": json.RawMessage(`["NL","FR"]`), "Weights": json.RawMessage(`{"amount":1,"foreign":0,"night":0}`)},
-		input: map[string]string{"owner": "ops@example.com", "countries": "NL,FR", "weights": `{"amount": 1, "foreign": 0, "night": 0}`},
+		// weights as a JSON object, as the console and an EventBridge
+		// InputTransformer give it.
+		input: map[string]any{"owner": "ops@example.com", "countries": "NL,FR", "weights": map[string]any{"amount": 1, "foreign": 0, "night": 0}},
 	},
 	// A value no shell would pass unchanged, and braces and quotes that
 	// the intrinsic functions must carry as they are.
 	"hello": {
 		local: map[string]json.RawMessage{"Name": json.RawMessage(`"O'Brien \"$(rm -rf /)\" ${HOME} {}"`)},
-		input: map[string]string{"name": `O'Brien "$(rm -rf /)" ${HOME} {}`},
+		input: map[string]any{"name": `O'Brien "$(rm -rf /)" ${HOME} {}`},
 	},
 }
 
@@ -137,7 +139,7 @@ func (st e2eStore) args() []string {
 
 // execute runs a compiled state machine in aws-local-stepfunctions, its
 // Batch jobs as processes of runner against the datastore directory root.
-func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]string) execution {
+func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]any) execution {
 	t.Helper()
 	return executeOn(t, node, bundle, runner, e2eStore{dir: root}, runID, input)
 }
@@ -146,7 +148,7 @@ func execute(t *testing.T, node, bundle, runner, root, runID string, input map[s
 // Batch jobs as processes of runner against the datastore st. With
 // s3rver, this process's environment (s3test's Setenv) gives run.mjs and
 // the runners their credentials.
-func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID string, input map[string]string) execution {
+func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID string, input map[string]any) execution {
 	t.Helper()
 	in, _ := json.Marshal(input)
 	if input == nil {
@@ -225,6 +227,41 @@ func TestCaughtCrashExecute(t *testing.T) {
 	if err := end.Artifact("Reached", &reached); err != nil || !reached {
 		t.Errorf("End: Reached %v %v", reached, err)
 	}
+}
+
+// TestParamsExecute executes a flow whose optional parameters without a
+// default are left out (as a schedule, an event rule or a trigger leaves
+// them), with a JSON parameter given as a JSON object and another as a
+// number where a string is expected, the same as flowc run with the same
+// values: the parameters a run records and the artifacts match.
+func TestParamsExecute(t *testing.T) {
+	node := needNode(t)
+	dir := filepath.Join("testdata", "params")
+	t.Run("omitted", func(t *testing.T) {
+		sameOnBothEngines(t, node, dir, "sfn-params-omitted", e2eParams{
+			local: map[string]json.RawMessage{"Owner": json.RawMessage(`"ops"`)},
+			input: map[string]any{"owner": "ops"},
+		}, nil)
+	})
+	t.Run("json", func(t *testing.T) {
+		sameOnBothEngines(t, node, dir, "sfn-params-json", e2eParams{
+			local: map[string]json.RawMessage{"Owner": json.RawMessage(`"7"`), "Note": json.RawMessage(`"n"`), "Limit": json.RawMessage(`3`),
+				"Weights": json.RawMessage(`{"amount":1,"foreign":0}`), "Extra": json.RawMessage(`{"amount":2,"foreign":1}`),
+				"Labels": json.RawMessage(`["a","b"]`)},
+			input: map[string]any{"owner": 7, "note": "n", "limit": 3, "labels": "a,b",
+				"weights": map[string]any{"amount": 1, "foreign": 0}, "extra": `{"amount": 2, "foreign": 1}`},
+		}, nil)
+	})
+	t.Run("required", func(t *testing.T) {
+		f, pkgDir := loadDir(t, dir)
+		bundle := compileBundle(t, f, pkgDir, e2eOptions)
+		ex := execute(t, node, bundle, "/nonexistent/runner", t.TempDir(), "sfn-params-required", map[string]any{"note": "n"})
+		// aws-local-stepfunctions reports a Fail state's Cause as the
+		// execution's error message.
+		if ex.Status != "FAILED" || !strings.Contains(ex.Cause, "parameter owner is required") || !slices.Contains(ex.Events, "StateEntered:flowc.missing.owner") {
+			t.Errorf("execution %s %s: %s; events %v; want flowc.missing.owner", ex.Status, ex.Error, ex.Cause, ex.Events)
+		}
+	})
 }
 
 // TestGeneratedExecute executes a flow of 30 steps from internal/flowgen
@@ -325,7 +362,7 @@ func TestExecutionFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	ex := execute(t, node, bundle, r.Path, root, "sfn-fails", map[string]string{"fail-attempts": "9"})
+	ex := execute(t, node, bundle, r.Path, root, "sfn-fails", map[string]any{"fail-attempts": "9"})
 	// aws-local-stepfunctions reports a Fail state's Cause as the
 	// execution's error message.
 	if ex.Status != "FAILED" || !strings.Contains(ex.Cause, "a task of the run failed for good") {

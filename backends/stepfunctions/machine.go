@@ -208,9 +208,7 @@ func (c *compiler) taskState(s *ir.Step) State {
 		for _, a := range c.commandTail() {
 			args = append(args, lit(a))
 		}
-		for _, p := range c.f.Params {
-			args = append(args, lit("--param"), fmt.Sprintf("States.Format(%s, %s)", format(p.Name+"=", ""), paramPath(p.Name)))
-		}
+		args = append(args, c.startParamArgs()...)
 		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"}
 	} else {
 		params["Parameters"] = map[string]any{"step": s.Name, "run.$": "$.run", "task.$": taskID(s)}
