@@ -252,6 +252,30 @@ func (c *compiler) retry(s *ir.Step) []Retrier {
 	return out
 }
 
+// stateUnexpected is the Fail state of a Parallel branch or Map body that
+// a Choice goes to when the task recorded a transition it does not know:
+// the branch or iteration fails, and the Catch of the top-level state that
+// holds it records the run as failed.
+const stateUnexpected = "flowc.unexpected"
+
+// unexpected is where a Choice of sc goes when no rule matches: at the
+// top, straight to flowc.failed; in a body, a Fail state of the body.
+func (c *compiler) unexpected(sc *scope) string {
+	if sc.stop == "" && !sc.distributed {
+		return stateFailed
+	}
+	name := stateUnexpected + sc.suffix
+	sc.states[name] = State{Type: "Fail", Error: "flowc.UnexpectedTransition",
+		Cause: "a conditional task recorded a transition its step does not have; its DONE.json names it"}
+	return name
+}
+
+// readRetry retries a datastore read: S3 can throttle (SlowDown) or fail
+// for a moment. A read of a missing object fails after the same retries.
+func readRetry() []Retrier {
+	return []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 20, JitterStrategy: "FULL"}}
+}
+
 // readDoc is a state that reads a JSON document of a task of s (DONE.json,
 // foreach.json) from the datastore into the payload at path, as path.doc.
 func (c *compiler) readDoc(s *ir.Step, file, path, next string) State {
@@ -261,6 +285,7 @@ func (c *compiler) readDoc(s *ir.Step, file, path, next string) State {
 		Parameters:     map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, file)},
 		ResultSelector: map[string]any{"doc.$": "States.StringToJson($.Body)"},
 		ResultPath:     at(path),
+		Retry:          readRetry(),
 		Next:           next,
 	}
 }
@@ -289,6 +314,11 @@ func (c *compiler) conditional(sc *scope, s *ir.Step, task *State) {
 		v := n
 		choice.Choices = append(choice.Choices, Choice{Variable: "$.done.doc.transition.next[0]", StringEquals: &v, Next: target})
 	}
+	// A transition the plan does not have (the runner refuses one, so
+	// only a datastore written by something else) fails the run through
+	// flowc.failed rather than with States.NoChoiceMatched, which no Catch
+	// sees.
+	choice.Default = c.unexpected(sc)
 	sc.states[name+sfxChoose] = choice
 	sc.states[name] = *task
 	for _, n := range s.Next {
