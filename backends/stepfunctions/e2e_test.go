@@ -264,6 +264,33 @@ func TestParamsExecute(t *testing.T) {
 	})
 }
 
+// TestWideNestedForeachExecute executes a foreach holding a foreach of 41
+// items, wider than an inline Map takes, and a top-level foreach after it,
+// the same as flowc run. The outer foreach runs as a Distributed Map (each
+// item a child execution with its own history), the inner one, as wide,
+// as a Distributed Map in it, and the top-level one of 3 items inline;
+// after the inline Map its item list has left the payload.
+// (run.mjs runs a Distributed Map's iterations in the one execution.)
+func TestWideNestedForeachExecute(t *testing.T) {
+	node := needNode(t)
+	sameOnBothEngines(t, node, filepath.Join("testdata", "wide"), "sfn-wide", e2eParams{}, nil)
+	ex := lastExecution
+	for _, want := range []string{"StateEntered:Start.distributed", "StateEntered:Group.d.distributed", "StateEntered:Fan.map"} {
+		if !slices.Contains(ex.Events, want) {
+			t.Errorf("events lack %s: %v", want, ex.Events)
+		}
+	}
+	if slices.Contains(ex.Events, "StateEntered:Group.map") || slices.Contains(ex.Events, "StateEntered:Group.d.map") {
+		t.Errorf("the inner foreach of 41 items ran as an inline Map")
+	}
+	var out struct {
+		Items json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(ex.Output, &out); err != nil || string(out.Items) != `{"count":3}` {
+		t.Errorf("the execution's output holds items %s (%v), want {\"count\":3}: the list leaves the payload with its Map", out.Items, err)
+	}
+}
+
 // TestGeneratedExecute executes a flow of 30 steps from internal/flowgen
 // (testdata/generated, -steps 30 -seed 3: a branch inside a branch, a
 // self-loop in a branch, a foreach in a branch with a foreach inside it, a
@@ -272,6 +299,10 @@ func TestGeneratedExecute(t *testing.T) {
 	node := needNode(t)
 	sameOnBothEngines(t, node, filepath.Join("testdata", "generated"), "sfn-generated", e2eParams{}, nil)
 }
+
+// lastExecution is the execution sameOnBothEngines ran last (the tests
+// of this package run one at a time).
+var lastExecution execution
 
 // sameOnBothEngines compiles the flow in dir for step-functions, executes
 // the state machine in aws-local-stepfunctions with its Batch jobs run as
@@ -313,6 +344,7 @@ func sameOnBothEnginesOn(t *testing.T, node, dir, runID string, params e2eParams
 	}
 
 	ex := executeOn(t, node, bundle, r.Path, sfnStore, runID, params.input)
+	lastExecution = ex
 	if ex.Status != "SUCCEEDED" {
 		t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
 	}

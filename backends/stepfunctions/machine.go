@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flowc-dev/flowc/backends"
@@ -348,53 +349,83 @@ func (c *compiler) body(sc *scope, first, stop, suffix string, distributed bool,
 }
 
 // foreach runs the body once per item of the foreach.json the task wrote:
-// an inline Map, or a Distributed Map above distributedThreshold items.
+// an inline Map up to distributedThreshold items, else a Distributed Map,
+// chosen at run time from the width the task recorded. A foreach whose
+// body holds another foreach always runs as a Distributed Map, so that
+// each of its items is a child execution with its own history and the
+// inner foreach may be a Distributed Map itself when it is wide (a
+// Distributed Map cannot sit in an inline one). So no foreach is ever
+// held to an inline Map's limits: an inline Map's items are at most
+// distributedThreshold, and its body holds no foreach.
 func (c *compiler) foreach(sc *scope, s *ir.Step, task *State) {
 	name := sc.name(s.Name)
 	body, join := s.Next[0], s.MatchingJoin
 	selector := map[string]any{"run.$": "$.run", "task.$": "$$.Map.Item.Value.task"}
-	var conc *int
-	if c.opts.MaxWorkers > 0 {
-		n := c.opts.MaxWorkers
-		conc = &n
+	conc := c.maxConcurrency()
+	dist := State{
+		Type: "Map",
+		ItemReader: &ItemReader{
+			Resource:     c.arn("s3:getObject"),
+			ReaderConfig: map[string]any{"InputType": "JSON"},
+			Parameters:   map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, "foreach.json")},
+		},
+		ItemSelector: selector, MaxConcurrency: conc,
+		ItemProcessor: ptr(c.body(sc, body, join, sc.suffix+distribCopy, true, &ProcessorConfig{Mode: "DISTRIBUTED", ExecutionType: "STANDARD"})),
+		ResultWriter: &ResultWriter{
+			Resource:   c.arn("s3:putObject"),
+			Parameters: map[string]any{"Bucket": c.bucket, "Prefix": strings.TrimPrefix(c.prefix+"/"+c.f.Name+"/_sfn/"+s.Name, "/")},
+		},
+		ResultPath: discard(),
 	}
-	inline := State{
-		Type: "Map", ItemsPath: "$.items.doc", ItemSelector: selector, MaxConcurrency: conc,
-		ItemProcessor: ptr(c.body(sc, body, join, sc.suffix, sc.distributed, &ProcessorConfig{Mode: "INLINE"})),
-		ResultPath:    discard(),
-	}
-	task.Next = name + sfxItems
-	sc.states[name+sfxItems] = c.readDoc(s, "foreach.json", "$.items", name+sfxMap)
-	if len(s.Foreach) == 0 && !sc.distributed {
-		task.Next = name + sfxWidth
-		sc.states[name+sfxWidth] = c.readDoc(s, "DONE.json", "$.done", name+sfxFanout)
-		wide := distributedThreshold
-		sc.states[name+sfxFanout] = State{Type: "Choice", Choices: []Choice{{
-			Variable: "$.done.doc.transition.foreach.splits", NumericGreaterThan: &wide, Next: name + sfxDistrib,
-		}}, Default: name + sfxItems}
-		dist := State{
-			Type: "Map",
-			ItemReader: &ItemReader{
-				Resource:     c.arn("s3:getObject"),
-				ReaderConfig: map[string]any{"InputType": "JSON"},
-				Parameters:   map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, "foreach.json")},
-			},
-			ItemSelector: selector, MaxConcurrency: conc,
-			ItemProcessor: ptr(c.body(sc, body, join, sc.suffix+distribCopy, true, &ProcessorConfig{Mode: "DISTRIBUTED", ExecutionType: "STANDARD"})),
-			ResultWriter: &ResultWriter{
-				Resource:   c.arn("s3:putObject"),
-				Parameters: map[string]any{"Bucket": c.bucket, "Prefix": strings.TrimPrefix(c.prefix+"/"+c.f.Name+"/_sfn/"+s.Name, "/")},
-			},
-			ResultPath: discard(),
-		}
+	if c.holdsForeach(s) {
+		task.Next = name + sfxDistrib
 		sc.states[name] = *task
+		sc.states[name+sfxDistrib] = State{}
 		c.goTo(sc, &dist, join)
 		sc.states[name+sfxDistrib] = dist
+		return
 	}
+	// The Map's result (one small payload per item) replaces the item
+	// list it read, so the list leaves the payload with the Map.
+	inline := State{
+		Type: "Map", ItemsPath: "$.items.doc", ItemSelector: selector, MaxConcurrency: conc,
+		ItemProcessor:  ptr(c.body(sc, body, join, sc.suffix, sc.distributed, &ProcessorConfig{Mode: "INLINE"})),
+		ResultSelector: map[string]any{"count.$": "States.ArrayLength($)"},
+		ResultPath:     at("$.items"),
+	}
+	task.Next = name + sfxWidth
+	sc.states[name+sfxWidth] = c.readDoc(s, "DONE.json", "$.done", name+sfxFanout)
+	wide := distributedThreshold
+	sc.states[name+sfxFanout] = State{Type: "Choice", Choices: []Choice{{
+		Variable: "$.done.doc.transition.foreach.splits", NumericGreaterThan: &wide, Next: name + sfxDistrib,
+	}}, Default: name + sfxItems}
+	sc.states[name+sfxItems] = c.readDoc(s, "foreach.json", "$.items", name+sfxMap)
 	sc.states[name] = *task
+	sc.states[name+sfxDistrib] = State{}
 	sc.states[name+sfxMap] = State{}
+	c.goTo(sc, &dist, join)
+	sc.states[name+sfxDistrib] = dist
 	c.goTo(sc, &inline, join)
 	sc.states[name+sfxMap] = inline
+}
+
+// holdsForeach says whether a foreach step's body holds another foreach.
+func (c *compiler) holdsForeach(s *ir.Step) bool {
+	for _, t := range c.f.Steps {
+		if t.Kind == ir.KindForeach && slices.Contains(t.Foreach, s.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxConcurrency is a Map's MaxConcurrency: --max-workers, or nil.
+func (c *compiler) maxConcurrency() *int {
+	if c.opts.MaxWorkers > 0 {
+		n := c.opts.MaxWorkers
+		return &n
+	}
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }
