@@ -419,13 +419,19 @@ func (c *compiler) holdsForeach(s *ir.Step) bool {
 	return false
 }
 
-// maxConcurrency is a Map's MaxConcurrency: --max-workers, or nil.
+// DefaultMaxWorkers is a Map's MaxConcurrency when --max-workers is not
+// given: Metaflow's default max-workers, and what keeps a Distributed Map
+// of 10,000 items from submitting 10,000 Batch jobs at once.
+const DefaultMaxWorkers = 100
+
+// maxConcurrency is a Map's MaxConcurrency: --max-workers, or
+// DefaultMaxWorkers.
 func (c *compiler) maxConcurrency() *int {
+	n := DefaultMaxWorkers
 	if c.opts.MaxWorkers > 0 {
-		n := c.opts.MaxWorkers
-		return &n
+		n = c.opts.MaxWorkers
 	}
-	return nil
+	return &n
 }
 
 func ptr[T any](v T) *T { return &v }
