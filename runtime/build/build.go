@@ -32,7 +32,9 @@ type Options struct {
 	// Version is flowc's version, part of the cache key.
 	Version string
 	// Env is extra environment for go build (GOOS, GOARCH, CGO_ENABLED ...),
-	// also part of the cache key.
+	// also part of the cache key. A build with Env (CrossEnv's, for an
+	// image) is also -trimpath; one without uses go's defaults, sharing the
+	// build cache with `go install ./cmd/flowc`.
 	Env []string
 }
 
@@ -76,7 +78,7 @@ func Build(ctx context.Context, pkgDir string, f *ir.Flow, opts Options) (*Runne
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := goBuild(ctx, pkgDir, dir, bin, src, opts); err != nil {
+	if err := goBuild(ctx, modRoot, pkgDir, dir, bin, src, opts); err != nil {
 		return nil, fmt.Errorf("build runner for %s: %w", f.Name, err)
 	}
 	return &Runner{Path: bin, Key: key}, nil
@@ -103,7 +105,7 @@ func (o *Options) defaults() error {
 
 // goBuild writes the generated main into the cache and builds it as if it
 // stood in a directory beside the flow's package.
-func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Options) error {
+func goBuild(ctx context.Context, modRoot, pkgDir, dir, bin string, src []byte, opts Options) error {
 	// Two flowc processes may build the same runner at once: every file is
 	// written whole under a temporary name and renamed, so neither compiler
 	// ever reads a file the other is writing.
@@ -120,8 +122,22 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 	if err := atomicfile.Write(overlayFile, overlay); err != nil {
 		return err
 	}
+	modArgs, err := modFlags(ctx, opts.Go, modRoot, pkgDir, dir, opts.Env)
+	if err != nil {
+		return err
+	}
 	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
-	cmd := exec.CommandContext(ctx, opts.Go, "build", "-overlay", overlayFile, "-trimpath", "-o", tmp, "./zz_flowc_runner")
+	args := append([]string{"build", "-overlay", overlayFile}, modArgs...)
+	// A runner for this machine is built with go's default flags, as
+	// `go install ./cmd/flowc` builds flowc, so that the packages they
+	// share (runtime/task and everything under it) are compiled once, into
+	// the same build cache entries. A runner for an image is built
+	// -trimpath: its bytes do not depend on where the sources are.
+	if len(opts.Env) > 0 {
+		args = append(args, "-trimpath")
+	}
+	args = append(args, "-o", tmp, "./zz_flowc_runner")
+	cmd := exec.CommandContext(ctx, opts.Go, args...)
 	cmd.Dir = pkgDir
 	cmd.Env = append(os.Environ(), opts.Env...)
 	var out bytes.Buffer
