@@ -132,11 +132,15 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	defer stop()
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
+	// The run's time counts from its start, once the runner is built.
 	start := time.Now()
+	bopts := buildOptions()
+	bopts.Progress = prog.Build
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
+		Build: bopts, Resume: resume, OnStart: func(runID string) error {
+			start = time.Now()
 			if rf.runIDFile == "" {
 				return nil
 			}

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -31,6 +30,10 @@ type Options struct {
 	Go string
 	// Version is flowc's version, part of the cache key.
 	Version string
+	// Progress, when set, hears how a build goes (not called when the
+	// runner is found in the cache): when it starts, as packages compile,
+	// and when it ends. Calls come from one goroutine at a time.
+	Progress func(Progress)
 	// Env is extra environment for go build (GOOS, GOARCH, CGO_ENABLED ...),
 	// also part of the cache key. A build with Env (CrossEnv's, for an
 	// image) is also -trimpath; one without uses go's defaults, sharing the
@@ -127,24 +130,19 @@ func goBuild(ctx context.Context, modRoot, pkgDir, dir, bin string, src []byte, 
 		return err
 	}
 	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
-	args := append([]string{"build", "-overlay", overlayFile}, modArgs...)
+	flags := append([]string{"-overlay", overlayFile}, modArgs...)
 	// A runner for this machine is built with go's default flags, as
 	// `go install ./cmd/flowc` builds flowc, so that the packages they
 	// share (runtime/task and everything under it) are compiled once, into
 	// the same build cache entries. A runner for an image is built
 	// -trimpath: its bytes do not depend on where the sources are.
 	if len(opts.Env) > 0 {
-		args = append(args, "-trimpath")
+		flags = append(flags, "-trimpath")
 	}
-	args = append(args, "-o", tmp, "./zz_flowc_runner")
-	cmd := exec.CommandContext(ctx, opts.Go, args...)
-	cmd.Dir = pkgDir
-	cmd.Env = append(os.Environ(), opts.Env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	out, err := runBuild(ctx, pkgDir, flags, tmp, opts)
+	if err != nil {
 		os.Remove(tmp)
-		msg := relativize(strings.TrimSpace(out.String()), pkgDir)
+		msg := relativize(strings.TrimSpace(out), pkgDir)
 		if msg == "" {
 			msg = err.Error()
 		}

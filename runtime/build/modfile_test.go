@@ -70,9 +70,25 @@ func TestBuildLeavesUserModuleAlone(t *testing.T) {
 			if len(diags) > 0 {
 				t.Fatal(diags)
 			}
-			r, err := Build(context.Background(), pkg.Dir, pkg.Flows[0], Options{CacheDir: t.TempDir(), Version: "test"})
+			var seen []Progress
+			progress := func(p Progress) { seen = append(seen, p) }
+			r, err := Build(context.Background(), pkg.Dir, pkg.Flows[0], Options{CacheDir: t.TempDir(), Version: "test", Progress: progress})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The build reported its start, the packages it compiled (the
+			// flow's own at least, new in this module) and its end, once.
+			if len(seen) < 2 || seen[0].Done || seen[0].Compiled != 0 {
+				t.Fatalf("progress calls %+v", seen)
+			}
+			last := seen[len(seen)-1]
+			if !last.Done || last.Compiled < 1 || last.Total != 0 && last.Total < last.Compiled {
+				t.Errorf("last progress %+v", last)
+			}
+			for _, p := range seen[:len(seen)-1] {
+				if p.Done {
+					t.Errorf("Done before the end: %+v", seen)
+				}
 			}
 			out, err := exec.Command(r.Path, "--help").CombinedOutput()
 			if len(out) == 0 {
