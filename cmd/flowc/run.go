@@ -30,7 +30,6 @@ type runFlags struct {
 	maxLogSize   int
 	tags         []string
 	runIDFile    string
-	local        bool
 	pkgArg       string // the package as the user wrote it, for hints
 }
 
@@ -43,7 +42,6 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
-	fs.BoolVar(&rf.local, "local", true, "run on this machine (the default)")
 }
 
 func newRun() *cobra.Command {
