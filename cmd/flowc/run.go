@@ -170,6 +170,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		pkg = rf.pkgArg + " "
 	}
 	fmt.Fprintf(w, "Resume it with: flowc resume %s--origin-run-id %s\n", pkg, res.RunID)
+	if resume != nil {
+		fmt.Fprintf(w, "(a plain flowc resume resumes %s/%s, the latest run, again)\n", f.Name, resume.OriginRunID)
+	}
 	return errReported
 }
 
