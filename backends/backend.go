@@ -43,10 +43,6 @@ type Options struct {
 	JobQueue, Role string
 }
 
-// RunnerPath is where a flow's task runner binary is in its container
-// image (flowc package puts it there).
-const RunnerPath = "/flowc/runner"
-
 // OptionChecker is implemented by a target that needs some Options set:
 // CheckOptions names the missing or invalid flag, and flowc compile
 // reports it as a usage error.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Run is one run of a flow, as its run document said when it was read.
@@ -126,7 +125,7 @@ func (r *Run) EndTask() (*Task, error) {
 // another flowc version), and then the client falls back on defaults.
 func (r *Run) readPlan() *ir.Flow {
 	r.planOnce.Do(func() {
-		data, err := r.c.store.Backend().Get(r.c.ctx, task.PlanKey(r.doc.Flow, r.doc.RunID))
+		data, err := r.c.store.Backend().Get(r.c.ctx, datastore.PlanKey(r.doc.Flow, r.doc.RunID))
 		if err != nil {
 			return
 		}
@@ -138,7 +137,7 @@ func (r *Run) readPlan() *ir.Flow {
 // paramsTask returns the _parameters pseudo task, which holds the run's
 // parameters and configs as artifacts.
 func (r *Run) paramsTask() (*Task, error) {
-	return r.Step(task.ParamsStep).Task(task.ParamsTask)
+	return r.Step(datastore.ParamsStep).Task(datastore.ParamsTask)
 }
 
 // values decodes, without Go types, the artifacts of the parameters task

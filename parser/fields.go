@@ -1,14 +1,11 @@
 package parser
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/flowc-dev/flowc/diag"
@@ -148,7 +145,7 @@ func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		if p.Required {
 			b.l.diags.Add(pos, diag.ParamOption, "parameter %s is required and has a default; drop one of them", p.Name)
 		}
-		v, err := ParseValue(p.Type, p.Separator, def)
+		v, err := ir.ParseValue(p.Type, p.Separator, def)
 		if err != nil {
 			b.l.diags.Add(b.l.pos(fl.Tag.Pos()), diag.ParamDefault, "default of parameter %s: %v", p.Name, err)
 		} else {
@@ -207,66 +204,6 @@ func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
 		}
 	}
 	return ir.JSON
-}
-
-// ParseValue parses a parameter value written on the command line or as a
-// default, and returns it as canonical JSON.
-func ParseValue(t ir.Type, sep, s string) (json.RawMessage, error) {
-	var v any
-	var err error
-	switch t {
-	case ir.String:
-		v = s
-	case ir.Int, ir.Int64:
-		v, err = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			err = fmt.Errorf("%q is not an integer", s)
-		}
-	case ir.Float64:
-		v, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || strings.ContainsAny(s, "nN") && !strings.ContainsAny(s, "eE") {
-			err = fmt.Errorf("%q is not a number", s)
-		}
-	case ir.Bool:
-		v, err = strconv.ParseBool(strings.TrimSpace(s))
-		if err != nil {
-			err = fmt.Errorf("%q is not a boolean (true or false)", s)
-		}
-	case ir.Duration:
-		var d time.Duration
-		d, err = time.ParseDuration(strings.TrimSpace(s))
-		if err != nil {
-			err = fmt.Errorf("%q is not a duration such as 90s or 1h30m", s)
-		}
-		v = d.String()
-	case ir.Strings:
-		parts := []string{}
-		if s != "" {
-			parts = strings.Split(s, sep)
-		}
-		v = parts
-	case ir.JSON:
-		if !json.Valid([]byte(s)) {
-			return nil, fmt.Errorf("%q is not valid JSON", s)
-		}
-		var x any
-		_ = json.Unmarshal([]byte(s), &x)
-		v = x
-	default:
-		return nil, fmt.Errorf("unknown parameter type %s", t)
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Encode without HTML escaping, so that a default such as "a && b"
-	// reaches the plan and the CLI as written, not as "a \u0026\u0026 b".
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // kebab turns a Go field name into a flag name: TestSize → test-size,

@@ -11,7 +11,6 @@ import (
 	"github.com/flowc-dev/flowc/card"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // taskSum is what a run page shows of one task.
@@ -118,7 +117,7 @@ func (s *summaries) plan(ctx context.Context, flow, run string) *ir.Flow {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.plan == nil {
-		if data, err := s.store.Backend().Get(ctx, task.PlanKey(flow, run)); err == nil {
+		if data, err := s.store.Backend().Get(ctx, datastore.PlanKey(flow, run)); err == nil {
 			rc.plan, _ = ir.Decode(data)
 		}
 	}

@@ -32,7 +32,7 @@ const (
 // pods share.
 func (Target) CheckOptions(o backends.Options) error {
 	if o.Image == "" {
-		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + backends.RunnerPath)
+		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + ir.RunnerPath)
 	}
 	if o.DatastoreRoot == "" {
 		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")

@@ -224,7 +224,7 @@ func TestContainer(t *testing.T) {
 	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
 		t.Errorf("start args (-want +got):\n%s", diff)
 	}
-	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{backends.RunnerPath}) {
+	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{ir.RunnerPath}) {
 		t.Errorf("command = %v", got)
 	}
 	if got := get(t, start, "container", "image"); got != "registry.example.com/other:2" {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -36,7 +35,7 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 		Container: &Container{
 			Name:         "main",
 			Image:        c.opts.Image,
-			Command:      []string{backends.RunnerPath},
+			Command:      []string{ir.RunnerPath},
 			Args:         c.args(s),
 			Env:          env(d.Environment),
 			Resources:    c.resources(s),
@@ -81,7 +80,7 @@ func (c *compiler) exitTemplate() {
 		Container: &Container{
 			Name:    "main",
 			Image:   c.opts.Image,
-			Command: []string{backends.RunnerPath},
+			Command: []string{ir.RunnerPath},
 			Args: []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
 				"--datastore-root", c.opts.DatastoreRoot},
 			Env:       []EnvVar{engineEnv},

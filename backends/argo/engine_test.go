@@ -18,6 +18,7 @@ import (
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/internal/runsnap"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
@@ -124,7 +125,7 @@ func (a *argoSim) container(tm argo.Template, scope map[string]string) node {
 			}
 			args = append(args, a.subst(arg, sc))
 		}
-		if tm.Container.Command[0] != backends.RunnerPath {
+		if tm.Container.Command[0] != ir.RunnerPath {
 			a.t.Fatalf("command %v", tm.Container.Command)
 		}
 		if len(args) > 1 && args[0] == "step" {

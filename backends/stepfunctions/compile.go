@@ -27,7 +27,7 @@ func (Target) Name() string { return "step-functions" }
 func (Target) CheckOptions(o backends.Options) error {
 	switch {
 	case o.Image == "":
-		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", backends.RunnerPath)
+		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", ir.RunnerPath)
 	case o.JobQueue == "":
 		return fmt.Errorf("step-functions needs --job-queue, the AWS Batch job queue (a name or an ARN)")
 	case o.Role == "":

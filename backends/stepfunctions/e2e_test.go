@@ -301,7 +301,7 @@ func sameOnBothEnginesOn(t *testing.T, node, dir, runID string, params e2eParams
 	// Every job ran the runner with an argument array, no shell, for the
 	// compiled datastore root.
 	for _, tk := range ex.Tasks {
-		if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
+		if tk.Command[0] != ir.RunnerPath || tk.Command[1] != "step" {
 			t.Errorf("%s ran %v", tk.State, tk.Command)
 		}
 		if i := slices.Index(tk.Command, "--datastore-root"); i < 0 || i+1 == len(tk.Command) || tk.Command[i+1] != opts.DatastoreRoot {

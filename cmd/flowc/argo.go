@@ -19,7 +19,6 @@ import (
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/parser"
 )
 
 func init() {
@@ -295,7 +294,7 @@ func argoWorkflow(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (*ar
 			continue
 		}
 		raw := *values[p.Name]
-		if _, err := parser.ParseValue(p.Type, p.Separator, raw); err != nil {
+		if _, err := ir.ParseValue(p.Type, p.Separator, raw); err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
 		}
 		if wf.Spec.Arguments == nil {

@@ -108,7 +108,7 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 			}
 			continue
 		}
-		v, err := parser.ParseValue(p.Type, p.Separator, raw)
+		v, err := ir.ParseValue(p.Type, p.Separator, raw)
 		if err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Resume describes the run a new run resumes, as Metaflow's resume: every
@@ -100,7 +99,7 @@ func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*
 // parameters and configs of the run it resumes.
 func (e *executor) cloneParams(ctx context.Context) error {
 	p := func(run string) datastore.TaskPath {
-		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: task.ParamsStep, Task: task.ParamsTask}
+		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: datastore.ParamsStep, Task: datastore.ParamsTask}
 	}
 	a, err := e.copyTask(ctx, p(e.originRun.RunID), p(e.runID))
 	if err == nil && a == nil {
