@@ -5,11 +5,16 @@
 # cache; then the same for a second new flow, with both caches warm from
 # the first. Modules are taken from the module cache (downloading them is
 # not measured: see docs/install in README.md for its size).
+# It measures the committed tree (HEAD), copied aside, so edits made while
+# it runs do not disturb it.
 # Usage: scripts/first-run.sh   (from the repository root)
 set -eu
-root=$(pwd)
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+mkdir "$tmp/src"
+git archive HEAD | tar -x -C "$tmp/src"
+root="$tmp/src"
+cd "$root"
 export GOCACHE="$tmp/gocache" GOBIN="$tmp/bin" XDG_CACHE_HOME="$tmp/xdg"
 secs() { echo "$(( $2 - $1 ))" | awk '{printf "%.1f", $1/1000}'; }
 now() { date +%s%3N; }
