@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -108,9 +107,7 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 	if _, err := st.s.ReadRun(ctx, st.flow, st.run); errors.Is(err, datastore.ErrNotFound) {
 		name := os.Getenv("FLOWC_USER")
 		if name == "" {
-			if u, err := user.Current(); err == nil {
-				name = u.Username
-			}
+			name = currentUser()
 		}
 		rec := datastore.Run{Flow: st.flow, RunID: st.run, User: name, Start: time.Now(), Status: datastore.RunRunning,
 			SystemTags: []string{"user:" + name, "runtime:" + engineName()}, Parameters: map[string]json.RawMessage{}}
