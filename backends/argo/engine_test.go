@@ -342,7 +342,7 @@ func TestEngineArgo(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := t.TempDir()
-			data := compile(t, f, backends.Options{Image: "img", DatastoreRoot: root})
+			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
 			var wt argo.WorkflowTemplate
 			if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
 				t.Fatal(err)
