@@ -52,7 +52,11 @@ printf 'module hello\n\ngo 1.26\n' > "$tmp/hello/go.mod"
 go build -o "$tmp/startbench" ./scripts/startbench
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-wall() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=3; ($e-$s)/1000000000" | bc; }
+# timed CMD...: "WALL CPU" in seconds, CPU being user+sys of the command and
+# its children (the tasks); its output discarded.
+timed() { local TIMEFORMAT='%R %U %S' t; t=$( { time "$@" >/dev/null 2>&1; } 2>&1 ); awk '{printf "%.3f %.3f\n", $1, $2+$3}' <<<"$t"; }
+# medians of RUNS timed runs: "WALL CPU"
+medians() { local out; out=$(for _ in $(seq "$runs"); do timed "$@"; done); echo "$(cut -d' ' -f1 <<<"$out" | median) $(cut -d' ' -f2 <<<"$out" | median)"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -75,12 +79,13 @@ done
 "$tmp/startbench" -n 40 -- hello-world="$tmp/hello/hello" ";" "${args[@]}"
 
 for v in "${variants[@]}"; do
-  t=$(for _ in $(seq "$runs"); do wall flowc "$v" run ./linear; done | median)
-  echo "$v: 50-step linear flow: ${t} s wall (median of $runs)"
+  read -r w c < <(medians flowc "$v" run ./linear)
+  echo "$v: 50-step linear flow: ${w} s wall, ${c} s CPU (flowc and its tasks; medians of $runs)"
 done
 for v in "${variants[@]}"; do
-  t=$(for _ in $(seq "$runs"); do wall flowc "$v" run ./wide --max-num-splits 1000; done | median)
-  echo "$v: foreach of 1,000 trivial tasks (1,003 tasks): ${t} s wall, $(echo "scale=2; $t*1000/1003" | bc) ms per task"
+  read -r w c < <(medians flowc "$v" run ./wide --max-num-splits 1000)
+  echo "$v: foreach of 1,000 trivial tasks (1,003 tasks): ${w} s wall, $(echo "scale=2; $w*1000/1003" | bc) ms per task;" \
+    "CPU $(echo "scale=2; $c*1000/1003" | bc) ms per task"
 done
 for v in "${variants[@]}"; do
   [ -n "${SKIP_10K:-}" ] && break

@@ -1,6 +1,7 @@
 // Command startbench times commands side by side: it runs each of them in
 // turn, round after round, so that every command sees the same load, and
-// prints the minimum and the median wall time of each. "{i}" in an argument
+// prints the minimum and the median wall time of each, and the median CPU
+// time (user and system) of its process. "{i}" in an argument
 // becomes the round's number (a fresh task id, say). Used by
 // scripts/bench-start.sh.
 //
@@ -22,6 +23,7 @@ type command struct {
 	name string
 	args []string
 	took []time.Duration
+	cpu  []time.Duration // user + system time of the process
 }
 
 func main() {
@@ -55,6 +57,9 @@ func main() {
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
 			c.took = append(c.took, time.Since(start))
+			if cmd.ProcessState != nil {
+				c.cpu = append(c.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+			}
 			if _, exit := err.(*exec.ExitError); err != nil && !exit {
 				fmt.Fprintf(os.Stderr, "startbench: %s: %v\n%s", c.name, err, out)
 				os.Exit(1)
@@ -64,6 +69,8 @@ func main() {
 	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
 	for _, c := range cmds {
 		slices.Sort(c.took)
-		fmt.Printf("%-28s min %7s ms   median %7s ms   (%d runs)\n", c.name, ms(c.took[0]), ms(c.took[len(c.took)/2]), len(c.took))
+		slices.Sort(c.cpu)
+		fmt.Printf("%-24s wall: min %7s ms, median %7s ms;  CPU: median %7s ms  (%d runs)\n",
+			c.name, ms(c.took[0]), ms(c.took[len(c.took)/2]), ms(c.cpu[len(c.cpu)/2]), len(c.took))
 	}
 }
