@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"sigs.k8s.io/yaml"
 
@@ -36,6 +37,9 @@ func (Target) CheckOptions(o backends.Options) error {
 	}
 	if o.DatastoreRoot == "" {
 		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")
+	}
+	if strings.Contains(o.DatastoreRoot, "{{") || strings.Contains(o.Image, "{{") {
+		return errors.New("--image and --datastore-root must not contain {{, which Argo's controller would substitute")
 	}
 	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
 		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)
@@ -166,12 +170,13 @@ func position(dir string, p ir.Pos) diag.Pos {
 func (c *compiler) build() *Objects {
 	c.base = c.baseName()
 	spec := WorkflowSpec{
-		Entrypoint:       entrypoint,
-		OnExit:           exitHandler,
-		Arguments:        c.arguments(),
-		Parallelism:      c.opts.MaxWorkers,
-		WorkflowMetadata: &ObjectMeta{Labels: c.labels()},
-		PodMetadata:      &ObjectMeta{Labels: c.labels()},
+		Entrypoint:            entrypoint,
+		OnExit:                exitHandler,
+		Arguments:             c.arguments(),
+		Parallelism:           c.parallelism(),
+		ActiveDeadlineSeconds: DefaultWorkflowDeadline,
+		WorkflowMetadata:      &ObjectMeta{Labels: c.labels()},
+		PodMetadata:           &ObjectMeta{Labels: c.labels()},
 	}
 	c.dagTemplate(entrypoint, nil)
 	c.exitTemplate()
@@ -190,6 +195,25 @@ func (c *compiler) build() *Objects {
 	objs.Cron = c.cron()
 	objs.Sensor = c.sensor()
 	return objs
+}
+
+// Defaults of the workflow: at most DefaultParallelism pods at once (as
+// Metaflow's --max-workers), a run stopped after DefaultWorkflowDeadline
+// seconds (30 days: a backstop for runs nobody watches, its exit handler
+// still records the run failed), and a step without //flow:timeout
+// stopped after DefaultStepDeadline seconds (Metaflow's 5 days).
+const (
+	DefaultParallelism      = 100
+	DefaultWorkflowDeadline = 30 * 24 * 3600
+	DefaultStepDeadline     = 5 * 24 * 3600
+)
+
+// parallelism is --max-workers, or DefaultParallelism.
+func (c *compiler) parallelism() int {
+	if c.opts.MaxWorkers > 0 {
+		return c.opts.MaxWorkers
+	}
+	return DefaultParallelism
 }
 
 // baseName names the flow's objects, or reports why it cannot at the
