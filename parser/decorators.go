@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"iter"
 	"maps"
 	"math"
@@ -493,14 +494,15 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	case !ok:
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: the flow has no exported field %s; add %s *flow.CaughtError%s",
 			v, v, v, didYouMeanKey(v, b.fields))
-	case fd.kind != artifactField || !isCaughtError(s.file, fd.typ):
+	case fd.kind != artifactField || !b.l.isCaughtError(fd.typ):
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: field %s must be an artifact of type *flow.CaughtError, not %s", v, v, exprString(fd.typ))
 	}
 }
 
-func isCaughtError(f *file, t ast.Expr) bool {
-	s, ok := t.(*ast.StarExpr)
-	return ok && isFlowSel(f, s.X, "CaughtError")
+func (l *loader) isCaughtError(t ast.Expr) bool {
+	p, ok := types.Unalias(orInvalid(l.typeOf(t))).(*types.Pointer)
+	ce, _ := l.flowObj("CaughtError").(*types.TypeName)
+	return ok && ce != nil && isFlowNamed(p.Elem(), ce)
 }
 
 // directive parses one directive line and checks its name, placement,

@@ -62,7 +62,7 @@ func New(c *client.Client) (*Server, error) {
 		"bytes":   card.Bytes,
 		"join":    strings.Join,
 		"pathEsc": url.PathEscape,
-		"status":  func(s any) string { return fmt.Sprint(s) },
+		"status":  knownStatus,
 	}
 	for _, p := range []string{"index", "run", "task", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html")
@@ -168,9 +168,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Write(b.Bytes())
 }
 
+// knownStatus returns a run's or attempt's status when it is one flowc
+// writes, and "unknown" otherwise: a status comes from a datastore file that
+// a task, or any writer of a shared bucket, can edit, and a page uses it as
+// a CSS class.
+func knownStatus(s any) string {
+	switch v := fmt.Sprint(s); v {
+	case "running", "succeeded", "failed", "ok", "caught", "killed", "stale":
+		return v
+	}
+	return "unknown"
+}
+
 // runRow is a run in a list.
 type runRow struct {
 	Flow, ID, Status, User string
+	Class                  string // the status's CSS class
 	Start                  time.Time
 	Duration               string
 	Tags                   []string
@@ -200,7 +213,11 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			if run.Finished() {
 				d = roundDur(run.Duration())
 			}
-			rows = append(rows, runRow{Flow: f.Name(), ID: run.ID(), Status: string(run.Status()), User: run.User(), Start: run.Start(), Duration: d, Tags: run.Tags()})
+			row := runRow{Flow: f.Name(), ID: run.ID(), Status: run.StatusText(), Class: string(run.Status()), User: run.User(), Start: run.Start(), Duration: d, Tags: run.Tags()}
+			if _, stale := run.Stale(); stale {
+				row.Class = "stale"
+			}
+			rows = append(rows, row)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b runRow) int {

@@ -11,7 +11,6 @@ import (
 	"github.com/flowc-dev/flowc/card"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // taskSum is what a run page shows of one task.
@@ -118,7 +117,7 @@ func (s *summaries) plan(ctx context.Context, flow, run string) *ir.Flow {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.plan == nil {
-		if data, err := s.store.Backend().Get(ctx, task.PlanKey(flow, run)); err == nil {
+		if data, err := s.store.Backend().Get(ctx, datastore.PlanKey(flow, run)); err == nil {
 			rc.plan, _ = ir.Decode(data)
 		}
 	}
@@ -275,7 +274,7 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 	if err != nil {
 		return t, err
 	}
-	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, a.Status, a.Start, a.End, true
+	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
 	return t, nil
 }
 

@@ -2,10 +2,8 @@ package argo
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"sigs.k8s.io/yaml"
 
@@ -29,27 +27,6 @@ const (
 	outVolume  = "flowc-out"
 )
 
-// CheckOptions wants the image that holds the runner and a datastore the
-// pods share.
-func (Target) CheckOptions(o backends.Options) error {
-	if o.Image == "" {
-		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + backends.RunnerPath)
-	}
-	if o.DatastoreRoot == "" {
-		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")
-	}
-	if strings.Contains(o.DatastoreRoot, "{{") || strings.Contains(o.Image, "{{") {
-		return errors.New("--image and --datastore-root must not contain {{, which Argo's controller would substitute")
-	}
-	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
-		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)
-	}
-	if o.MaxWorkers < 0 {
-		return fmt.Errorf("--max-workers must not be negative, got %d", o.MaxWorkers)
-	}
-	return nil
-}
-
 // Objects are what a flow compiles to: the template, and the CronWorkflow
 // and Sensor when the flow asks for them.
 type Objects struct {
@@ -61,7 +38,11 @@ type Objects struct {
 // Compile returns one file, FLOW.argo.yaml, holding every object as a YAML
 // stream with "---" between them.
 func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
-	objs, diags, err := CompileObjects(f, opts)
+	o, err := backends.OptionsFor[*Options]("argo", opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	objs, diags, err := CompileObjects(f, *o)
 	if err != nil || len(diags) > 0 {
 		return nil, diags, err
 	}
@@ -103,7 +84,7 @@ func (o *Objects) List() []any {
 // CompileObjects makes the objects of f as Compile does, with every check: what
 // Argo cannot express, and objects too big for Kubernetes. flowc deploy
 // argo sends them.
-func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, error) {
+func CompileObjects(f *ir.Flow, opts Options) (*Objects, diag.List, error) {
 	objs, diags := Build(f, opts)
 	if len(diags) > 0 {
 		return nil, diags, nil
@@ -117,7 +98,7 @@ func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, err
 
 // Build makes the objects of f; diagnostics name what Argo cannot express.
 // It does not check their sizes.
-func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
+func Build(f *ir.Flow, opts Options) (*Objects, diag.List) {
 	c := newCompiler(f, opts)
 	objs := c.build()
 	return objs, c.diags.Sorted()
@@ -126,7 +107,7 @@ func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
 // compiler holds the state of one compilation.
 type compiler struct {
 	f     *ir.Flow
-	opts  backends.Options
+	opts  Options
 	diags diag.List
 	base  string              // the objects' name
 	names map[string]string   // step name to template and task name
@@ -137,7 +118,7 @@ type compiler struct {
 	done      map[string]bool
 }
 
-func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
+func newCompiler(f *ir.Flow, opts Options) *compiler {
 	c := &compiler{f: f, opts: opts, names: map[string]string{}, steps: map[string]*ir.Step{}, done: map[string]bool{}}
 	seen := map[string]string{}
 	for _, s := range f.Steps {

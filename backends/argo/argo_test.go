@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/yaml"
 
 	"github.com/flowc-dev/flowc/backends"
@@ -22,7 +23,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // opts are the settings the tests compile with.
-var opts = backends.Options{Image: "registry.example.com/flowc/test:v1", DatastoreRoot: "s3://bucket/flowc"}
+var opts = argo.Options{Common: backends.Common{Image: "registry.example.com/flowc/test:v1", DatastoreRoot: "s3://bucket/flowc"}}
 
 // load checks the flow package in dir and returns its one flow.
 func load(t testing.TB, dir string) *ir.Flow {
@@ -49,9 +50,9 @@ func loadSource(t testing.TB, src string) *ir.Flow {
 }
 
 // compile compiles f and fails on diagnostics.
-func compile(t testing.TB, f *ir.Flow, o backends.Options) []byte {
+func compile(t testing.TB, f *ir.Flow, o argo.Options) []byte {
 	t.Helper()
-	files, diags, err := argo.Target{}.Compile(f, o)
+	files, diags, err := argo.Target{}.Compile(f, &o)
 	if err != nil || len(diags) > 0 {
 		t.Fatalf("compile %s: %v %v", f.Name, err, diags)
 	}
@@ -91,7 +92,7 @@ func TestFixtures(t *testing.T) {
 }
 
 // objects compiles f and decodes its objects generically.
-func objects(t *testing.T, f *ir.Flow, o backends.Options) []map[string]any {
+func objects(t *testing.T, f *ir.Flow, o argo.Options) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, doc := range strings.Split(string(compile(t, f, o)), "\n---\n") {
@@ -227,7 +228,7 @@ func TestContainer(t *testing.T) {
 	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
 		t.Errorf("start args (-want +got):\n%s", diff)
 	}
-	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{backends.RunnerPath}) {
+	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{ir.RunnerPath}) {
 		t.Errorf("command = %v", got)
 	}
 	if got := get(t, start, "container", "image"); got != "registry.example.com/other:2" {
@@ -301,7 +302,7 @@ func (f *P) End(c *flow.Context) {}
 
 // TestCronAndSensor pins the CronWorkflow and the Sensor.
 func TestCronAndSensor(t *testing.T) {
-	objs := objects(t, load(t, "testdata/full"), backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 7})
+	objs := objects(t, load(t, "testdata/full"), argo.Options{Common: backends.Common{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: 7}, Namespace: "ml"})
 	if len(objs) != 3 {
 		t.Fatalf("%d objects, want a WorkflowTemplate, a CronWorkflow and a Sensor", len(objs))
 	}
@@ -340,24 +341,45 @@ func TestCronAndSensor(t *testing.T) {
 	}
 }
 
-// TestCheckOptions: the target needs an image and a datastore root.
-func TestCheckOptions(t *testing.T) {
+// TestCheck: the target needs an image and a datastore root; each error
+// names the flag.
+func TestCheck(t *testing.T) {
+	common := func(image, root string, max int) backends.Common {
+		return backends.Common{Image: image, DatastoreRoot: root, MaxWorkers: max}
+	}
 	for _, c := range []struct {
-		o    backends.Options
+		o    argo.Options
 		want string
 	}{
-		{backends.Options{DatastoreRoot: "s3://b"}, "--image"},
-		{backends.Options{Image: "i"}, "--datastore-root"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "Bad_NS"}, "--namespace"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: -1}, "--max-workers"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 3}, ""},
+		{argo.Options{Common: common("", "s3://b", 0)}, "--image"},
+		{argo.Options{Common: common("i", "", 0)}, "--datastore-root"},
+		{argo.Options{Common: common("i", "s3://b", 0), Namespace: "Bad_NS"}, "--namespace"},
+		{argo.Options{Common: common("i", "s3://b", -1)}, "--max-workers"},
+		{argo.Options{Common: common("i", "s3://b", 3), Namespace: "ml"}, ""},
 	} {
-		err := argo.Target{}.CheckOptions(c.o)
+		err := c.o.Check()
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
-			t.Errorf("CheckOptions(%+v) = %v, want an error naming %q", c.o, err, c.want)
+			t.Errorf("Check(%+v) = %v, want an error naming %q", c.o, err, c.want)
 		}
 	}
 }
+
+// TestOtherOptions: options of another target, or none, are an error, not
+// a panic.
+func TestOtherOptions(t *testing.T) {
+	f := load(t, "testdata/full")
+	for _, o := range []backends.Options{nil, (*argo.Options)(nil), &otherOptions{}} {
+		if _, _, err := (argo.Target{}).Compile(f, o); err == nil || !strings.Contains(err.Error(), "argo") {
+			t.Errorf("Compile with %T options: err %v, want one naming argo", o, err)
+		}
+	}
+}
+
+// otherOptions are options of some other target.
+type otherOptions struct{ backends.Common }
+
+func (*otherOptions) Flags(*pflag.FlagSet) {}
+func (*otherOptions) Check() error         { return nil }
 
 // TestCatch: a catch step whose pod dies is recorded as caught by a task
 // that depends on its failure, and its successor waits for either; the

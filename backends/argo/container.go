@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -37,7 +36,7 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 		Container: &Container{
 			Name:         "main",
 			Image:        c.opts.Image,
-			Command:      []string{backends.RunnerPath},
+			Command:      []string{ir.RunnerPath},
 			Args:         c.args(s),
 			Env:          c.env(s),
 			Resources:    c.resources(s),

@@ -19,6 +19,7 @@ import (
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/internal/runsnap"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
@@ -150,7 +151,7 @@ func (a *argoSim) container(tm argo.Template, scope map[string]string) node {
 			}
 			args = append(args, a.subst(arg, sc))
 		}
-		if tm.Container.Command[0] != backends.RunnerPath {
+		if tm.Container.Command[0] != ir.RunnerPath {
 			a.t.Fatalf("command %v", tm.Container.Command)
 		}
 		if len(args) > 1 && args[0] == "step" {
@@ -367,7 +368,7 @@ func TestEngineArgo(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := t.TempDir()
-			data := compile(t, f, backends.Options{Image: "img", DatastoreRoot: root})
+			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
 			var wt argo.WorkflowTemplate
 			if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
 				t.Fatal(err)

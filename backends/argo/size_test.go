@@ -103,7 +103,7 @@ func TestSizeTooBig(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := load(t, dir)
-	_, diags, err := argo.Target{}.Compile(f, opts)
+	_, diags, err := argo.Target{}.Compile(f, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,10 @@ const minAttemptSeconds = 60
 // backstop for a runner that cannot.
 const timeoutGraceSeconds = 60
 
+// DefaultAttemptSeconds is Batch's limit on an attempt of a step without
+// //flow:timeout: 5 days, Metaflow's default run time limit on Batch.
+const DefaultAttemptSeconds = 5 * 24 * 60 * 60
+
 // jobDefinition builds the job definition of one step. Everything static
 // about the step's container is here, so the Task state overrides only the
 // command.
@@ -108,6 +112,7 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		jd.ContainerProperties.Privileged = d.Batch.Privileged
 		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch)
 	}
+	jd.Timeout = &JobTimeout{DefaultAttemptSeconds}
 	if d.Timeout != nil {
 		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
 	}

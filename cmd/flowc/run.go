@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -110,7 +108,7 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 			}
 			continue
 		}
-		v, err := parser.ParseValue(p.Type, p.Separator, raw)
+		v, err := ir.ParseValue(p.Type, p.Separator, raw)
 		if err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
 		}
@@ -128,7 +126,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := exec.NotifyContext(context.Background()) // Ctrl-C, SIGTERM, SIGHUP
 	defer stop()
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/parser"
 )
 
 // maxTriggerInput bounds the run's input: Start's command carries every
@@ -107,7 +106,7 @@ func triggerInput(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (str
 			continue
 		}
 		raw := *values[p.Name]
-		if _, err := parser.ParseValue(p.Type, p.Separator, raw); err != nil {
+		if _, err := ir.ParseValue(p.Type, p.Separator, raw); err != nil {
 			return "", usagef("--%s: %v", p.Name, err)
 		}
 		in[p.Name] = raw

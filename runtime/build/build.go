@@ -34,6 +34,11 @@ type Options struct {
 	// Env is extra environment for go build (GOOS, GOARCH, CGO_ENABLED ...),
 	// also part of the cache key.
 	Env []string
+	// LocalOnly builds a runner that opens local datastore roots only
+	// (TagLocal): without the S3 datastore and the AWS SDK it is a quarter
+	// of the size and starts tens of milliseconds sooner. Set it for a run
+	// whose datastore is local; an image for an engine needs S3.
+	LocalOnly bool
 }
 
 // Runner is a built task runner.
@@ -61,7 +66,8 @@ func Build(ctx context.Context, pkgDir string, f *ir.Flow, opts Options) (*Runne
 	if err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(modRoot, pkgDir, src, opts)
+	tags := Tags(f, opts)
+	key, err := cacheKey(modRoot, pkgDir, src, tags, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build runner for %s: hash sources: %w", f.Name, err)
 	}
@@ -76,7 +82,7 @@ func Build(ctx context.Context, pkgDir string, f *ir.Flow, opts Options) (*Runne
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := goBuild(ctx, pkgDir, dir, bin, src, opts); err != nil {
+	if err := goBuild(ctx, pkgDir, dir, bin, src, tags, opts); err != nil {
 		return nil, fmt.Errorf("build runner for %s: %w", f.Name, err)
 	}
 	return &Runner{Path: bin, Key: key}, nil
@@ -103,7 +109,7 @@ func (o *Options) defaults() error {
 
 // goBuild writes the generated main into the cache and builds it as if it
 // stood in a directory beside the flow's package.
-func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Options) error {
+func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, tags []string, opts Options) error {
 	// Two flowc processes may build the same runner at once: every file is
 	// written whole under a temporary name and renamed, so neither compiler
 	// ever reads a file the other is writing.
@@ -121,7 +127,11 @@ func goBuild(ctx context.Context, pkgDir, dir, bin string, src []byte, opts Opti
 		return err
 	}
 	tmp := bin + fmt.Sprintf(".tmp%d", os.Getpid())
-	cmd := exec.CommandContext(ctx, opts.Go, "build", "-overlay", overlayFile, "-trimpath", "-o", tmp, "./zz_flowc_runner")
+	args := []string{"build", "-overlay", overlayFile, "-trimpath"}
+	if t := tagsFlag(tags, opts.Env); t != "" {
+		args = append(args, "-tags", t)
+	}
+	cmd := exec.CommandContext(ctx, opts.Go, append(args, "-o", tmp, "./zz_flowc_runner")...)
 	cmd.Dir = pkgDir
 	cmd.Env = append(os.Environ(), opts.Env...)
 	var out bytes.Buffer
@@ -153,7 +163,7 @@ func moduleRoot(dir string) (string, error) {
 // source, go.mod and go.sum of the module (which pin every dependency,
 // flowc included), flowc's version, the Go toolchain and the build
 // environment.
-func cacheKey(modRoot, pkgDir string, src []byte, opts Options) (string, error) {
+func cacheKey(modRoot, pkgDir string, src []byte, tags []string, opts Options) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "flowc-runner v1\nflowc %s\n", opts.Version)
 	if st, err := os.Stat(opts.Go); err == nil {
@@ -165,6 +175,7 @@ func cacheKey(modRoot, pkgDir string, src []byte, opts Options) (string, error) 
 	env := append([]string(nil), opts.Env...)
 	sort.Strings(env)
 	fmt.Fprintf(h, "env %q\n", env)
+	fmt.Fprintf(h, "tags %q\n", tags)
 	fmt.Fprintf(h, "main %d\n", len(src))
 	h.Write(src)
 	files, err := moduleFiles(modRoot)

@@ -256,13 +256,13 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 	}
 	now := time.Now()
 	att := &datastore.Attempt{Attempt: 0, Start: now, End: now, Status: datastore.AttemptOK}
-	if err := st.WriteArtifacts(ctx, ParamsStep, ParamsTask, 0, arts); err != nil {
+	if err := st.WriteArtifacts(ctx, datastore.ParamsStep, datastore.ParamsTask, 0, arts); err != nil {
 		return err
 	}
-	if err := st.WriteAttempt(ctx, ParamsStep, ParamsTask, att); err != nil {
+	if err := st.WriteAttempt(ctx, datastore.ParamsStep, datastore.ParamsTask, att); err != nil {
 		return err
 	}
-	return st.MarkDone(ctx, ParamsStep, ParamsTask, att)
+	return st.MarkDone(ctx, datastore.ParamsStep, datastore.ParamsTask, att)
 }
 
 // setParam decodes a parameter's JSON value into its field.

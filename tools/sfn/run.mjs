@@ -12,6 +12,12 @@
 //     store here). A non-zero exit fails the state with States.TaskFailed.
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
+//   - a Distributed Map (a Map with an ItemReader), which
+//     aws-local-stepfunctions cannot run, runs as an inline Map over the
+//     JSON array its ItemReader names: a state NAME.reader, added before
+//     it, reads the object as an s3:getObject state does. Its iterations
+//     run in this execution (no child executions, no ResultWriter), so
+//     what this checks is the Map's items, ItemSelector and body.
 //
 // With --s3-endpoint URL instead of --datastore and --s3-root, the
 // datastore is a real S3-compatible server (the tests start s3rver): a
@@ -172,7 +178,38 @@ async function fetchObject(input) {
   throw taskFailed(`getObject ${input.Key}: ${res.status} ${code}`, name);
 }
 
+// inlineDistributed rewrites every Distributed Map of states (and of the
+// bodies below it) as a state that reads the items and an inline Map.
+function inlineDistributed(m) {
+  const renames = {};
+  for (const [name, st] of Object.entries(m.States)) {
+    for (const b of st.Branches ?? []) inlineDistributed(b);
+    if (st.ItemProcessor) inlineDistributed(st.ItemProcessor);
+    if (st.Type !== 'Map' || !st.ItemReader) continue;
+    const reader = `${name}.reader`;
+    m.States[reader] = {
+      Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: st.ItemReader.Parameters,
+      ResultSelector: { 'items.$': 'States.StringToJson($.Body)' }, ResultPath: '$.itemReader', Next: name,
+    };
+    delete st.ItemReader;
+    delete st.ResultWriter;
+    st.ItemsPath = '$.itemReader.items';
+    st.ItemProcessor.ProcessorConfig = { Mode: 'INLINE' };
+    renames[name] = reader;
+  }
+  const to = (n) => renames[n] ?? n;
+  if (renames[m.StartAt]) m.StartAt = to(m.StartAt);
+  for (const [name, st] of Object.entries(m.States)) {
+    const isReader = Object.values(renames).includes(name);
+    if (st.Next && !isReader) st.Next = to(st.Next);
+    if (st.Default) st.Default = to(st.Default);
+    for (const c of st.Choices ?? []) c.Next = to(c.Next);
+    for (const c of st.Catch ?? []) c.Next = to(c.Next);
+  }
+}
+
 const { machine, jobs } = load(opt.definition);
+inlineDistributed(machine);
 const handlers = {};
 const intervals = {};
 for (const [name, st] of taskStates(machine)) {
