@@ -2,6 +2,7 @@ package argo
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
@@ -70,6 +71,10 @@ func (c *compiler) labelMap(s *ir.Step, pos ir.Pos, what string, m map[string]st
 		}
 		if why := labelValue(m[k]); values && why != "" {
 			c.add(pos, diag.TargetValue, "step %s: %s value %q of %s %s", s.Name, what, m[k], k, why)
+			continue
+		}
+		if strings.Contains(m[k], "{{") {
+			c.add(pos, diag.TargetValue, "step %s: %s value %q of %s contains {{, which Argo's controller would substitute; Argo has no escape for it", s.Name, what, m[k], k)
 			continue
 		}
 		out[k] = m[k]
