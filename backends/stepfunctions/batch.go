@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -125,8 +126,17 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		}
 	}
 	if d.Secrets != nil {
+		// Batch puts each secret, whole, in one variable; the runner
+		// splits a JSON secret into a variable per key (as a Kubernetes
+		// Secret gives on argo), told by FLOWC_SECRETS_JSON which.
+		var vars []string
 		for _, src := range d.Secrets.Sources {
 			jd.ContainerProperties.Secrets = append(jd.ContainerProperties.Secrets, Secret{secretEnv(src), c.secretARN(src)})
+			vars = append(vars, secretEnv(src))
+		}
+		jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"FLOWC_SECRETS_JSON", strings.Join(vars, ",")})
+		if d.Secrets.AllowOverride {
+			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"FLOWC_SECRETS_OVERRIDE", "1"})
 		}
 	}
 	jd.JobDefinitionName = c.names.machine + "-" + definitionHash(jd)
