@@ -1,6 +1,8 @@
 package stepfunctions
 
 import (
+	"strings"
+
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -22,16 +24,19 @@ func (c *compiler) checkStep(s *ir.Step) {
 		}
 		if d.Secrets.Role != "" {
 			c.diags.Add(c.pos(d.Secrets.Pos), diag.TargetUnsupported,
-				"step-functions: secrets role= is not supported: Batch reads secrets with the job's role (--role or batch iam_role)")
+				"step-functions: secrets role= is not supported: Batch reads secrets with the job's execution role (batch execution_role=, or the flow's execution role)")
 		}
 	}
 	if b := d.Batch; b != nil {
+		if b.ExecutionRole != "" && !strings.HasPrefix(b.ExecutionRole, "arn:") {
+			c.diags.Add(c.pos(b.Pos), diag.TargetValue,
+				"step-functions: batch execution_role %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", b.ExecutionRole)
+		}
 		for _, u := range []struct {
 			set  bool
 			attr string
 		}{
 			{b.Queue != "", "queue"},
-			{b.ExecutionRole != "", "execution_role"},
 			{b.UseTmpfs || b.TmpfsSize != 0 || b.TmpfsPath != "", "use_tmpfs, tmpfs_size and tmpfs_path"},
 			{b.Inferentia != 0, "inferentia"},
 			{b.Trainium != 0, "trainium"},

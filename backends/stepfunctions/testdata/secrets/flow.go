@@ -18,7 +18,10 @@ type Secrets struct {
 	Token string
 }
 
+// Start's secrets are read with its own execution role.
+//
 //flow:secrets sources=[db-credentials, api-token]
+//flow:batch execution_role=arn:aws:iam::123456789012:role/start-exec
 func (f *Secrets) Start(c *flow.Context) flow.Next {
 	f.Host, f.Port = os.Getenv("DB_HOST"), os.Getenv("DB_PORT")
 	f.Whole, f.Token = os.Getenv("DB_CREDENTIALS"), os.Getenv("API_TOKEN")
