@@ -146,3 +146,57 @@ func (f *Roles) End(c *flow.Context) {}
 		t.Errorf("diagnostics %q, want FLOW083 naming execution_role", got)
 	}
 }
+
+// TestTriggerOnFinishProject wants production's rule (project fraud,
+// trigger_on_finish flow=Training) to match Training deployed in the same
+// project and branch (fraud-main-Training) and outside any project.
+func TestTriggerOnFinishProject(t *testing.T) {
+	files := compileFiles(t, "production", e2eOptions)
+	var rules []stepfunctions.Rule
+	if err := json.Unmarshal(files[".rules.json"], &rules); err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 1 {
+		t.Fatalf("%d rules, want 1", len(rules))
+	}
+	var pattern struct {
+		Detail struct {
+			StateMachineArn []map[string]string `json:"stateMachineArn"`
+		} `json:"detail"`
+	}
+	if err := json.Unmarshal([]byte(rules[0].EventPattern), &pattern); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range pattern.Detail.StateMachineArn {
+		got = append(got, m["suffix"])
+	}
+	want := []string{":stateMachine:fraud-main-Training", ":stateMachine:Training"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the rule matches state machines ending in %v, want %v", got, want)
+	}
+}
+
+// TestTriggerAnyEvent wants a //flow:trigger of two events to start a run
+// on either: one rule per event, each targeting the state machine.
+func TestTriggerAnyEvent(t *testing.T) {
+	files := compileDir(t, filepath.Join("testdata", "events"), e2eOptions)
+	var rules []stepfunctions.Rule
+	if err := json.Unmarshal(files[".rules.json"], &rules); err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	for _, r := range rules {
+		var p struct {
+			DetailType []string `json:"detail-type"`
+		}
+		json.Unmarshal([]byte(r.EventPattern), &p)
+		events = append(events, p.DetailType...)
+		if r.Target.Arn == "" {
+			t.Errorf("rule %s has no target", r.Name)
+		}
+	}
+	if fmt.Sprint(events) != "[data_ready model_ready]" {
+		t.Errorf("rules on %v, want one on data_ready and one on model_ready", events)
+	}
+}
