@@ -1,6 +1,8 @@
 package stepfunctions
 
 import (
+	"strings"
+
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
@@ -30,7 +32,7 @@ var support = backends.Support{
 	"environment vars":              backends.Yes,
 	"secrets":                       backends.Yes,
 	"secrets sources":               backends.Yes,
-	"secrets role":                  backends.No("Batch reads secrets with the job's role (--role or batch iam_role)"),
+	"secrets role":                  backends.No("Batch reads secrets with the job's execution role (batch execution_role=, or the flow's --execution-role)"),
 	"secrets allow_override":        backends.No(notYet),
 	"card":                          backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
@@ -41,7 +43,7 @@ var support = backends.Support{
 	"batch": backends.Yes,
 	"batch cpu gpu memory image iam_role shared_memory max_swap swappiness privileged aws_batch_tags": backends.Yes,
 	"batch queue":             backends.No(notYet + ": every job goes to --job-queue"),
-	"batch execution_role":    backends.No(notYet + " (Fargate)"),
+	"batch execution_role":    backends.Yes,
 	"batch use_tmpfs":         backends.No(notYet),
 	"batch tmpfs_size":        backends.No(notYet),
 	"batch tmpfs_path":        backends.No(notYet),
@@ -88,5 +90,9 @@ func (c *compiler) checkStep(s *ir.Step) {
 					"step-functions: secret %q is not an ARN; give its Secrets Manager ARN, or --job-queue as an ARN so that its region and account make one", src)
 			}
 		}
+	}
+	if b := s.Decorators.Batch; b != nil && b.ExecutionRole != "" && !strings.HasPrefix(b.ExecutionRole, "arn:") {
+		c.diags.Add(c.pos(b.Pos), diag.TargetValue,
+			"step-functions: batch execution_role %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", b.ExecutionRole)
 	}
 }
