@@ -3,6 +3,7 @@ package argo
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -36,6 +37,9 @@ func (o *Options) Check() error {
 	}
 	if o.DatastoreRoot == "" {
 		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")
+	}
+	if strings.Contains(o.DatastoreRoot, "{{") || strings.Contains(o.Image, "{{") {
+		return errors.New("--image and --datastore-root must not contain {{, which Argo's controller would substitute")
 	}
 	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
 		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)

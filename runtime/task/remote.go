@@ -2,6 +2,7 @@ package task
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,6 +46,27 @@ func (p *paramFlags) Set(s string) error {
 	}
 	*p = append(*p, s)
 	return nil
+}
+
+// b64ParamFlags collects repeated --param-b64 NAME=BASE64 flags into the
+// same list as --param, decoded: an engine that substitutes text into the
+// runner's arguments (Argo, whose controller substitutes {{...}} twice and
+// whose kubelet expands $(VAR)) passes each value as standard base64, which
+// no later pass can change.
+type b64ParamFlags struct{ p *paramFlags }
+
+func (b b64ParamFlags) String() string { return "" }
+
+func (b b64ParamFlags) Set(s string) error {
+	name, enc, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want NAME=BASE64, got %q", s)
+	}
+	v, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return fmt.Errorf("--param-b64 %s: the value is not standard base64: %v", name, err)
+	}
+	return b.p.Set(name + "=" + string(v))
 }
 
 // parseParams reads --param flags by the plan's parameter types into JSON
