@@ -95,4 +95,3 @@ func isConflict(err error) bool {
 	var re *awshttp.ResponseError
 	return errors.As(err, &re) && (re.HTTPStatusCode() == http.StatusPreconditionFailed || re.HTTPStatusCode() == http.StatusConflict)
 }
-
