@@ -328,10 +328,14 @@ func TestCronAndSensor(t *testing.T) {
 		!cmp.Equal(get(t, deps[1], "filters", "data", 0, "value"), []any{"model.updated"}) {
 		t.Errorf("dependencies = %v", deps)
 	}
+	// Any one event starts a run (as on step-functions), not all of them.
+	if got := get(t, sensor, "spec", "triggers", 0, "template", "conditions"); got != "data_ready_0 || model_updated_1" {
+		t.Errorf("trigger conditions = %v", got)
+	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
