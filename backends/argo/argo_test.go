@@ -501,3 +501,20 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("--max-workers 8: parallelism %v", got)
 	}
 }
+
+// TestEventURL: --event-url makes the exit handler post the run's end
+// event (TestEngineArgo receives it); it must be an http(s) URL.
+func TestEventURL(t *testing.T) {
+	o := opts
+	o.EventURL = "http://flowc-eventsource-svc:12000/flowc"
+	exit := get(t, templateNamed(t, objects(t, load(t, "../../examples/hello"), o)[0], "flow--exit"), "container", "args").([]any)
+	if i := slices.Index(exit, any("--event-url")); i < 0 || exit[i+1] != o.EventURL {
+		t.Errorf("exit handler args %v", exit)
+	}
+	for _, bad := range []string{"flowc-eventsource-svc:12000", "ftp://x/y", "http://{{workflow.name}}/x"} {
+		o.EventURL = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--event-url") {
+			t.Errorf("--event-url %q: %v", bad, err)
+		}
+	}
+}
