@@ -20,9 +20,9 @@ import (
 // with where it is tested instead. Every other command of README's "Using
 // it" block runs as written, so a README that drifts from the tool fails.
 var readmeSkips = map[string]string{
-	"flowc ui":                       "serves until stopped; TestUIHost serves and fetches a page",
-	"flowc deploy argo ":             "needs a Kubernetes cluster; TestDeployArgo* run it on client-go's fake cluster, tools/argo-e2e on a real one",
-	"flowc trigger argo ":            "needs a Kubernetes cluster; TestTriggerArgo runs it on client-go's fake cluster",
+	"flowc ui":                      "serves until stopped; TestUIHost serves and fetches a page",
+	"flowc deploy argo ":            "needs a Kubernetes cluster; TestDeployArgo* run it on client-go's fake cluster, tools/argo-e2e on a real one",
+	"flowc trigger argo ":           "needs a Kubernetes cluster; TestTriggerArgo runs it on client-go's fake cluster",
 	"flowc trigger step-functions ": "needs AWS; stepfunctions_test.go runs it against a fake endpoint",
 }
 
