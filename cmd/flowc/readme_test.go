@@ -23,7 +23,7 @@ var readmeSkips = map[string]string{
 	"flowc ui":                      "serves until stopped; TestUIHost serves and fetches a page",
 	"flowc deploy argo ":            "needs a Kubernetes cluster; TestDeployArgo* run it on client-go's fake cluster, tools/argo-e2e on a real one",
 	"flowc trigger argo ":           "needs a Kubernetes cluster; TestTriggerArgo runs it on client-go's fake cluster",
-	"flowc trigger step-functions ": "needs AWS; stepfunctions_test.go runs it against a fake endpoint",
+	"flowc trigger step-functions ": "needs AWS; TestTriggerStepFunctions runs it through the real SDK against a fake endpoint",
 }
 
 // TestReadmeCommands runs every command of README.md's "Using it" block, in
