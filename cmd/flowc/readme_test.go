@@ -42,7 +42,7 @@ func TestReadmeCommands(t *testing.T) {
 		s3 = s3test.Start(t)
 	}
 	reg := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	defer reg.Close()
+	t.Cleanup(reg.Close) // after the script, which runs as a parallel subtest
 
 	var script strings.Builder
 	files := map[string]string{}
