@@ -127,7 +127,7 @@ func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func
 		}
 		x0, w := tl.bar(t)
 		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
-			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), t.Status, roundDur(t.Duration(tl.now)))
+			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), html.EscapeString(string(t.Status)), roundDur(t.Duration(tl.now)))
 	}
 }
 

@@ -277,7 +277,7 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 	if err != nil {
 		return t, err
 	}
-	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, a.Status, a.Start, a.End, true
+	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
 	t.Cloned = a.Origin != ""
 	return t, nil
 }

@@ -3,6 +3,7 @@ package stepfunctions_test
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,9 +70,18 @@ func worstCommand(t *testing.T, f *ir.Flow, call string) ([]string, bool) {
 		case a == "$.task", strings.HasPrefix(a, "States.Format('{}.{}', $.task"):
 			cmd = append(cmd, worstTaskID(f.Step(cmd[2]), a != "$.task"))
 		case strings.HasPrefix(a, "States.Format('") && strings.Contains(a, "$.p["):
-			// NAME={}: the value's share is counted once for all below.
+			// --param=NAME={}: the value's share is counted once for all below.
 			params = true
 			cmd = append(cmd, a[len("States.Format('"):strings.Index(a, "{}")])
+		case strings.HasPrefix(a, "$.args.p") && strings.HasSuffix(a, ".v"):
+			// Put there by the parameter's Choice: --param=NAME=VALUE or a
+			// shorter no-op.
+			n, err := strconv.Atoi(a[len("$.args.p") : len(a)-len(".v")])
+			if err != nil || n >= len(f.Params) {
+				t.Fatalf("argument %d of %q: no parameter %q", i, call, a)
+			}
+			params = true
+			cmd = append(cmd, "--param="+f.Params[n].Name+"=")
 		default:
 			t.Fatalf("argument %d of %q: unknown form %q", i, call, a)
 		}
@@ -125,7 +135,7 @@ func TestDefinitionTooLarge(t *testing.T) {
 	}
 	f := generated(t, 10000)
 	tg, _ := backends.Lookup("step-functions")
-	_, diags, err := tg.Compile(f, e2eOptions)
+	_, diags, err := tg.Compile(f, &e2eOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +173,7 @@ func TestContainerOverridesFit(t *testing.T) {
 			opts := e2eOptions
 			opts.DatastoreRoot = "s3://" + strings.Repeat("b", 63) + "/" + strings.Repeat("p", 512-5-63-1)
 			tg, _ := backends.Lookup("step-functions")
-			files, diags, err := tg.Compile(f, opts)
+			files, diags, err := tg.Compile(f, &opts)
 			if err != nil || len(diags) > 0 {
 				t.Fatal(err, diags)
 			}

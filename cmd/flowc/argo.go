@@ -17,7 +17,6 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -100,10 +99,11 @@ version of the flow, which no longer has //flow:schedule or a trigger, is
 deleted. It prints what it did and the objects' names.`,
 		Args: pkgArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, o, err := tf.load(cmd, argo.Target{}, &ff, args)
+			f, opts, err := tf.load(cmd, &ff, args)
 			if err != nil {
 				return err
 			}
+			o := opts.(*argo.Options)
 			objs, err := compileArgo(cmd.ErrOrStderr(), f, o)
 			if err != nil {
 				return err
@@ -117,13 +117,13 @@ deleted. It prints what it did and the objects' names.`,
 	}
 	ff.register(c)
 	kf.register(c.Flags())
-	tf.register(c)
+	tf.register(c, argo.Target{})
 	return c
 }
 
 // compileArgo compiles f for argo, printing diagnostics.
-func compileArgo(stderr io.Writer, f *ir.Flow, o backends.Options) (*argo.Objects, error) {
-	objs, diags, err := argo.CompileObjects(f, o)
+func compileArgo(stderr io.Writer, f *ir.Flow, o *argo.Options) (*argo.Objects, error) {
+	objs, diags, err := argo.CompileObjects(f, *o)
 	if err != nil {
 		return nil, fmt.Errorf("compile %s for argo: %w", f.Name, err)
 	}

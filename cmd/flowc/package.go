@@ -125,7 +125,7 @@ func registerPackageFlag(c *cobra.Command, pf *packageFlags, on *bool) {
 
 // packageFirst runs flowc package for a command given --package: it pushes
 // to opts.Image and replaces it with the image by digest.
-func packageFirst(cmd *cobra.Command, pf *packageFlags, f *ir.Flow, dir string, opts *backends.Options) error {
+func packageFirst(cmd *cobra.Command, pf *packageFlags, f *ir.Flow, dir string, opts *backends.Common) error {
 	if opts.Image == "" {
 		return usagef("--package needs --image REPO[:TAG]: where to push the image")
 	}
