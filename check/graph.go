@@ -90,13 +90,17 @@ func (c *checker) prev() {
 	for _, s := range c.f.Steps {
 		for _, n := range s.Next {
 			t := c.steps[n]
-			if t == nil || n == s.Name {
+			if t == nil {
+				continue
+			}
+			if n == "Start" {
+				// Start's own loop too: Metaflow forbids any edge into start.
+				c.add(edgePos(s, n), diag.StartHasInputs, "step %s goes to Start; Start is where a run begins and nothing may lead to it", s.Name)
+			}
+			if n == s.Name {
 				continue
 			}
 			t.Prev = append(t.Prev, s.Name)
-			if n == "Start" {
-				c.add(edgePos(s, n), diag.StartHasInputs, "step %s goes to Start; Start is where a run begins and nothing may lead to it", s.Name)
-			}
 		}
 	}
 	for _, s := range c.f.Steps {

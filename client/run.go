@@ -34,6 +34,22 @@ func (r *Run) User() string { return r.doc.User }
 // scheduler died stays running.
 func (r *Run) Status() datastore.RunStatus { return r.doc.Status }
 
+// Stale reports whether the run is recorded as running but its executor
+// is gone (killed, or its machine crashed), and since when: the time of its
+// last heartbeat. Nothing will finish a stale run; resume it.
+func (r *Run) Stale() (since time.Time, stale bool) {
+	return r.c.store.Stale(r.c.ctx, r.doc, time.Now())
+}
+
+// StatusText is the run's status as a listing shows it: its status, or
+// "stale (executor gone since ...)" for a stale run.
+func (r *Run) StatusText() string {
+	if since, stale := r.Stale(); stale {
+		return datastore.StaleText(since)
+	}
+	return string(r.doc.Status)
+}
+
 // Successful reports whether the run succeeded.
 func (r *Run) Successful() bool { return r.doc.Status == datastore.RunSucceeded }
 
