@@ -90,11 +90,14 @@ func OptionsFor[T Options](target string, opts Options) (T, error) {
 	return o, nil
 }
 
-
 // Target compiles flows for one orchestrator.
 type Target interface {
 	// Name is the --target value.
 	Name() string
+	// Support is the target's column of the directive × attribute
+	// table: what it expresses of each directive and attribute. Compile
+	// reports what it refuses (Support.Diagnose).
+	Support() Support
 	// NewOptions returns fresh options of the target's own type, holding
 	// its defaults.
 	NewOptions() Options

@@ -420,7 +420,7 @@ func artifactRows(t *client.Task) []artifactRow {
 		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
 		if info.Size <= maxPreviewSize {
 			if v, err := t.ArtifactAny(name); err == nil {
-				row.Preview = codec.Preview(v, previewRunes)
+				row.Preview = codec.PreviewAs(v, info.GoType, previewRunes)
 			} else {
 				row.Preview = "(" + err.Error() + ")"
 			}

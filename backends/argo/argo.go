@@ -100,6 +100,7 @@ func CompileObjects(f *ir.Flow, opts Options) (*Objects, diag.List, error) {
 // It does not check their sizes.
 func Build(f *ir.Flow, opts Options) (*Objects, diag.List) {
 	c := newCompiler(f, opts)
+	c.diags = append(c.diags, support.Diagnose("argo", opts.Dir, f)...)
 	objs := c.build()
 	return objs, c.diags.Sorted()
 }
@@ -151,12 +152,13 @@ func position(dir string, p ir.Pos) diag.Pos {
 func (c *compiler) build() *Objects {
 	c.base = c.baseName()
 	spec := WorkflowSpec{
-		Entrypoint:       entrypoint,
-		OnExit:           exitHandler,
-		Arguments:        c.arguments(),
-		Parallelism:      c.opts.MaxWorkers,
-		WorkflowMetadata: &ObjectMeta{Labels: c.labels()},
-		PodMetadata:      &ObjectMeta{Labels: c.labels()},
+		Entrypoint:            entrypoint,
+		OnExit:                exitHandler,
+		Arguments:             c.arguments(),
+		Parallelism:           c.parallelism(),
+		ActiveDeadlineSeconds: DefaultWorkflowDeadline,
+		WorkflowMetadata:      &ObjectMeta{Labels: c.labels()},
+		PodMetadata:           &ObjectMeta{Labels: c.labels()},
 	}
 	c.dagTemplate(entrypoint, nil)
 	c.exitTemplate()
@@ -175,6 +177,25 @@ func (c *compiler) build() *Objects {
 	objs.Cron = c.cron()
 	objs.Sensor = c.sensor()
 	return objs
+}
+
+// Defaults of the workflow: at most DefaultParallelism pods at once (as
+// Metaflow's --max-workers), a run stopped after DefaultWorkflowDeadline
+// seconds (30 days: a backstop for runs nobody watches, its exit handler
+// still records the run failed), and a step without //flow:timeout
+// stopped after DefaultStepDeadline seconds (Metaflow's 5 days).
+const (
+	DefaultParallelism      = 100
+	DefaultWorkflowDeadline = 30 * 24 * 3600
+	DefaultStepDeadline     = 5 * 24 * 3600
+)
+
+// parallelism is --max-workers, or DefaultParallelism.
+func (c *compiler) parallelism() int {
+	if c.opts.MaxWorkers > 0 {
+		return c.opts.MaxWorkers
+	}
+	return DefaultParallelism
 }
 
 // baseName names the flow's objects, or reports why it cannot at the

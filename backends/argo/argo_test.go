@@ -67,7 +67,7 @@ func compile(t testing.TB, f *ir.Flow, o argo.Options) []byte {
 // (go test ./backends/argo -update rewrites them; make argo-validate runs
 // Argo's validator on them).
 func TestFixtures(t *testing.T) {
-	for _, name := range []string{"full", "shapes"} {
+	for _, name := range []string{"full", "shapes", "keywords"} {
 		t.Run(name, func(t *testing.T) {
 			got := compile(t, load(t, filepath.Join("testdata", name)), opts)
 			path := filepath.Join("testdata", name+".argo.yaml")
@@ -214,14 +214,17 @@ func TestContainer(t *testing.T) {
 	start := templateNamed(t, wt, "start")
 	wantArgs := []any{"step", "Start", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}",
 		"--retry-count", "0", "--datastore-root", "s3://bucket/flowc", "--outputs", "/tmp/flowc-out", "--capture-logs",
-		"--param", "region={{workflow.parameters.region}}",
-		// Optional without a default: passed only when given (tools/argovalidate evaluates these).
-		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param'}}",
-		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + workflow.parameters['count']}}",
-		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param'}}",
-		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + workflow.parameters['note']}}",
-		"--param", "lookback={{workflow.parameters.lookback}}",
-		"--param", "countries={{workflow.parameters.countries}}", "--param", "weights={{workflow.parameters.weights}}"}
+		// Every value base64-encoded by an expression, so that no later
+		// substitution sees it (tools/argovalidate proves it with Argo's code).
+		"--param-b64", "{{='region=' + toBase64(workflow.parameters['region'])}}",
+		// Optional without a default: passed only when given.
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param-b64'}}",
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + toBase64(workflow.parameters['count'])}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param-b64'}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + toBase64(workflow.parameters['note'])}}",
+		"--param-b64", "{{='lookback=' + toBase64(workflow.parameters['lookback'])}}",
+		"--param-b64", "{{='countries=' + toBase64(workflow.parameters['countries'])}}",
+		"--param-b64", "{{='weights=' + toBase64(workflow.parameters['weights'])}}"}
 	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
 		t.Errorf("start args (-want +got):\n%s", diff)
 	}
@@ -247,7 +250,9 @@ func TestContainer(t *testing.T) {
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"}}},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
+			// $ doubled for the kubelet (tools/argovalidate expands it as the kubelet does).
+			map[string]any{"name": "SHELL_TEXT", "value": "$$(HOME) $$$$ $$HOME $$(LOG_LEVEL)"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
 		{[]any{"container", "ports"}, []any{map[string]any{"containerPort": 8080.0}}},
 		{[]any{"nodeSelector"}, map[string]any{"cloud.google.com/gke-nodepool": "gpu"}},
@@ -323,10 +328,14 @@ func TestCronAndSensor(t *testing.T) {
 		!cmp.Equal(get(t, deps[1], "filters", "data", 0, "value"), []any{"model.updated"}) {
 		t.Errorf("dependencies = %v", deps)
 	}
+	// Any one event starts a run (as on step-functions), not all of them.
+	if got := get(t, sensor, "spec", "triggers", 0, "template", "conditions"); got != "data_ready_0 || model_updated_1" {
+		t.Errorf("trigger conditions = %v", got)
+	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
@@ -399,5 +408,113 @@ func TestCatch(t *testing.T) {
 	exit := get(t, templateNamed(t, wt, "flow--exit"), "container", "args")
 	if !cmp.Equal(exit, []any{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}", "--datastore-root", "s3://bucket/flowc"}) {
 		t.Errorf("exit handler args = %v", exit)
+	}
+}
+
+// TestDiskMerge: //flow:kubernetes disk= counts with //flow:resources
+// even below kubernetes' default of 10240 MiB; without either, the
+// default.
+func TestDiskMerge(t *testing.T) {
+	f := loadSource(t, `package disk
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Disk struct{}
+
+//flow:resources cpu=2
+//flow:kubernetes disk=2048
+func (f *Disk) Start(c *flow.Context) flow.Next { return flow.Goto(f.Mid) }
+
+//flow:resources cpu=2 disk=1024
+func (f *Disk) Mid(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Disk) End(c *flow.Context) {}
+`)
+	wt := objects(t, f, opts)[0]
+	for step, want := range map[string]string{"start": "2048Mi", "mid": "1024Mi", "end": "10240Mi"} {
+		if got := get(t, templateNamed(t, wt, step), "container", "resources", "requests", "ephemeral-storage"); got != want {
+			t.Errorf("%s: ephemeral-storage %v, want %s", step, got, want)
+		}
+	}
+}
+
+// TestSupportPods: the exit handler and a --caught pod reach the datastore
+// as the steps do (the start step's service account, secrets and
+// environment for the exit handler, the step's own for --caught), and
+// are retried: a pod that records the run's end must not be lost to a
+// node's hiccup.
+func TestSupportPods(t *testing.T) {
+	f := loadSource(t, `package support
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Support struct{}
+
+//flow:kubernetes service_account=flow-sa
+//flow:secrets sources=[s3-creds]
+//flow:environment vars={AWS_ENDPOINT_URL_S3="http://minio:9000"}
+func (f *Support) Start(c *flow.Context) flow.Next { return flow.Goto(f.Risky) }
+
+//flow:catch
+//flow:kubernetes service_account=risky-sa
+//flow:secrets sources=[risky-creds]
+func (f *Support) Risky(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Support) End(c *flow.Context) {}
+`)
+	wt := objects(t, f, opts)[0]
+	for _, c := range []struct{ tmpl, sa, secret string }{{"flow--exit", "flow-sa", "s3-creds"}, {"risky--caught", "risky-sa", "risky-creds"}} {
+		tm := templateNamed(t, wt, c.tmpl)
+		if got := get(t, tm, "serviceAccountName"); got != c.sa {
+			t.Errorf("%s: serviceAccountName %v, want %s", c.tmpl, got, c.sa)
+		}
+		if got := get(t, tm, "container", "envFrom"); !cmp.Equal(got, []any{map[string]any{"secretRef": map[string]any{"name": c.secret}}}) {
+			t.Errorf("%s: envFrom %v", c.tmpl, got)
+		}
+		if got, _ := get(t, tm, "retryStrategy", "limit").(float64); got < 1 {
+			t.Errorf("%s: no retry: %v", c.tmpl, get(t, tm, "retryStrategy"))
+		}
+	}
+	env := get(t, templateNamed(t, wt, "flow--exit"), "container", "env")
+	if !slices.ContainsFunc(env.([]any), func(e any) bool { return e.(map[string]any)["name"] == "AWS_ENDPOINT_URL_S3" }) {
+		t.Errorf("flow--exit env %v lacks the start step's environment", env)
+	}
+}
+
+// TestDefaults: a workflow has Metaflow's limits unless told otherwise:
+// 100 pods at once, a step stopped after 5 days, a run after 30.
+func TestDefaults(t *testing.T) {
+	f := load(t, "../../examples/hello")
+	wt := objects(t, f, opts)[0]
+	if got := get(t, wt, "spec", "parallelism"); got != float64(argo.DefaultParallelism) || argo.DefaultParallelism != 100 {
+		t.Errorf("parallelism %v", got)
+	}
+	if got := get(t, wt, "spec", "activeDeadlineSeconds"); got != float64(30*24*3600) {
+		t.Errorf("workflow activeDeadlineSeconds %v", got)
+	}
+	if got := get(t, templateNamed(t, wt, "start"), "activeDeadlineSeconds"); got != float64(5*24*3600) {
+		t.Errorf("step activeDeadlineSeconds %v", got)
+	}
+	o := opts
+	o.MaxWorkers = 8
+	if got := get(t, objects(t, f, o)[0], "spec", "parallelism"); got != 8.0 {
+		t.Errorf("--max-workers 8: parallelism %v", got)
+	}
+}
+
+// TestEventURL: --event-url makes the exit handler post the run's end
+// event (TestEngineArgo receives it); it must be an http(s) URL.
+func TestEventURL(t *testing.T) {
+	o := opts
+	o.EventURL = "http://flowc-eventsource-svc:12000/flowc"
+	exit := get(t, templateNamed(t, objects(t, load(t, "../../examples/hello"), o)[0], "flow--exit"), "container", "args").([]any)
+	if i := slices.Index(exit, any("--event-url")); i < 0 || exit[i+1] != o.EventURL {
+		t.Errorf("exit handler args %v", exit)
+	}
+	for _, bad := range []string{"flowc-eventsource-svc:12000", "ftp://x/y", "http://{{workflow.name}}/x"} {
+		o.EventURL = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--event-url") {
+			t.Errorf("--event-url %q: %v", bad, err)
+		}
 	}
 }

@@ -67,10 +67,14 @@ func at(path string) *NullablePath { p := NullablePath(path); return &p }
 
 // Choice is one rule of a Choice state.
 type Choice struct {
-	Not          *Choice `json:"Not,omitempty"`
-	Variable     string  `json:"Variable,omitempty"`
-	StringEquals *string `json:"StringEquals,omitempty"`
-	IsPresent    *bool   `json:"IsPresent,omitempty"`
+	Not          *Choice  `json:"Not,omitempty"`
+	Or           []Choice `json:"Or,omitempty"`
+	Variable     string   `json:"Variable,omitempty"`
+	StringEquals *string  `json:"StringEquals,omitempty"`
+	IsPresent    *bool    `json:"IsPresent,omitempty"`
+	IsString     *bool    `json:"IsString,omitempty"`
+	IsNumeric    *bool    `json:"IsNumeric,omitempty"`
+	IsBoolean    *bool    `json:"IsBoolean,omitempty"`
 	// NumericGreaterThan is a pointer so that 0 can be compared with.
 	NumericGreaterThan *int   `json:"NumericGreaterThan,omitempty"`
 	Next               string `json:"Next,omitempty"`

@@ -39,21 +39,32 @@ var e2eOptions = stepfunctions.Options{
 // them (typed JSON by field) and as the execution's input (text by name).
 type e2eParams struct {
 	local map[string]json.RawMessage
-	input map[string]string
+	input map[string]any
 }
 
 var e2eCases = map[string]e2eParams{
 	"production": {
 		local: map[string]json.RawMessage{"Owner": json.RawMessage(`"ops@example.com"`),
 			"Countries": json.RawMessage(`["NL","FR"]`), "Weights": json.RawMessage(`{"amount":1,"foreign":0,"night":0}`)},
-		input: map[string]string{"owner": "ops@example.com", "countries": "NL,FR", "weights": `{"amount": 1, "foreign": 0, "night": 0}`},
+		// weights as a JSON object, as the console and an EventBridge
+		// InputTransformer give it.
+		input: map[string]any{"owner": "ops@example.com", "countries": "NL,FR", "weights": map[string]any{"amount": 1, "foreign": 0, "night": 0}},
 	},
 	// A value no shell would pass unchanged, and braces and quotes that
 	// the intrinsic functions must carry as they are.
 	"hello": {
 		local: map[string]json.RawMessage{"Name": json.RawMessage(`"O'Brien \"$(rm -rf /)\" ${HOME} {}"`)},
-		input: map[string]string{"name": `O'Brien "$(rm -rf /)" ${HOME} {}`},
+		input: map[string]any{"name": `O'Brien "$(rm -rf /)" ${HOME} {}`},
 	},
+}
+
+// e2eSecrets are the Secrets Manager secrets run.mjs gives the jobs, by
+// ARN, as Batch would: //flow:secrets sources=[db-credentials] of
+// production and testdata/secrets, with e2eOptions' job queue's region and
+// account.
+var e2eSecrets = map[string]string{
+	"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-credentials": `{"DB_HOST": "db.example", "DB_PORT": 5432}`,
+	"arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token":      "plain-token",
 }
 
 // timed lists, by example, the artifacts that hold wall-clock times, which
@@ -136,7 +147,7 @@ func (st e2eStore) args() []string {
 
 // execute runs a compiled state machine in aws-local-stepfunctions, its
 // Batch jobs as processes of runner against the datastore directory root.
-func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]string) execution {
+func execute(t *testing.T, node, bundle, runner, root, runID string, input map[string]any) execution {
 	t.Helper()
 	return executeOn(t, node, bundle, runner, e2eStore{dir: root}, runID, input)
 }
@@ -145,14 +156,15 @@ func execute(t *testing.T, node, bundle, runner, root, runID string, input map[s
 // Batch jobs as processes of runner against the datastore st. With
 // s3rver, this process's environment (s3test's Setenv) gives run.mjs and
 // the runners their credentials.
-func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID string, input map[string]string) execution {
+func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID string, input map[string]any) execution {
 	t.Helper()
 	in, _ := json.Marshal(input)
 	if input == nil {
 		in = []byte("{}")
 	}
+	sec, _ := json.Marshal(e2eSecrets)
 	args := append([]string{filepath.Join(toolsDir, "run.mjs"), "--definition", bundle, "--runner", runner,
-		"--execution", runID, "--input", string(in)}, st.args()...)
+		"--execution", runID, "--input", string(in), "--secrets", string(sec)}, st.args()...)
 	cmd := exec.Command(node, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -226,6 +238,106 @@ func TestCaughtCrashExecute(t *testing.T) {
 	}
 }
 
+// TestParamsExecute executes a flow whose optional parameters without a
+// default are left out (as a schedule, an event rule or a trigger leaves
+// them), with a JSON parameter given as a JSON object and another as a
+// number where a string is expected, the same as flowc run with the same
+// values: the parameters a run records and the artifacts match.
+func TestParamsExecute(t *testing.T) {
+	node := needNode(t)
+	dir := filepath.Join("testdata", "params")
+	t.Run("omitted", func(t *testing.T) {
+		sameOnBothEngines(t, node, dir, "sfn-params-omitted", e2eParams{
+			local: map[string]json.RawMessage{"Owner": json.RawMessage(`"ops"`)},
+			input: map[string]any{"owner": "ops"},
+		}, nil)
+	})
+	t.Run("json", func(t *testing.T) {
+		sameOnBothEngines(t, node, dir, "sfn-params-json", e2eParams{
+			local: map[string]json.RawMessage{"Owner": json.RawMessage(`"7"`), "Note": json.RawMessage(`"n"`), "Limit": json.RawMessage(`3`),
+				"Weights": json.RawMessage(`{"amount":1,"foreign":0}`), "Extra": json.RawMessage(`{"amount":2,"foreign":1}`),
+				"Labels": json.RawMessage(`["a","b"]`)},
+			input: map[string]any{"owner": 7, "note": "n", "limit": 3, "labels": "a,b",
+				"weights": map[string]any{"amount": 1, "foreign": 0}, "extra": `{"amount": 2, "foreign": 1}`},
+		}, nil)
+	})
+	t.Run("required", func(t *testing.T) {
+		f, pkgDir := loadDir(t, dir)
+		bundle := compileBundle(t, f, pkgDir, e2eOptions)
+		ex := execute(t, node, bundle, "/nonexistent/runner", t.TempDir(), "sfn-params-required", map[string]any{"note": "n"})
+		// aws-local-stepfunctions reports a Fail state's Cause as the
+		// execution's error message.
+		if ex.Status != "FAILED" || !strings.Contains(ex.Cause, "parameter owner is required") || !slices.Contains(ex.Events, "StateEntered:flowc.missing.owner") {
+			t.Errorf("execution %s %s: %s; events %v; want flowc.missing.owner", ex.Status, ex.Error, ex.Cause, ex.Events)
+		}
+	})
+}
+
+// TestWideNestedForeachExecute executes a foreach holding a foreach of 41
+// items, wider than an inline Map takes, and a top-level foreach after it,
+// the same as flowc run. The outer foreach runs as a Distributed Map (each
+// item a child execution with its own history), the inner one, as wide,
+// as a Distributed Map in it, and the top-level one of 3 items inline;
+// after the inline Map its item list has left the payload.
+// (run.mjs runs a Distributed Map's iterations in the one execution.)
+func TestWideNestedForeachExecute(t *testing.T) {
+	node := needNode(t)
+	sameOnBothEngines(t, node, filepath.Join("testdata", "wide"), "sfn-wide", e2eParams{}, nil)
+	ex := lastExecution
+	for _, want := range []string{"StateEntered:Start.distributed", "StateEntered:Group.d.distributed", "StateEntered:Fan.map"} {
+		if !slices.Contains(ex.Events, want) {
+			t.Errorf("events lack %s: %v", want, ex.Events)
+		}
+	}
+	if slices.Contains(ex.Events, "StateEntered:Group.map") || slices.Contains(ex.Events, "StateEntered:Group.d.map") {
+		t.Errorf("the inner foreach of 41 items ran as an inline Map")
+	}
+	var out struct {
+		Items json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(ex.Output, &out); err != nil || string(out.Items) != `{"count":3}` {
+		t.Errorf("the execution's output holds items %s (%v), want {\"count\":3}: the list leaves the payload with its Map", out.Items, err)
+	}
+}
+
+// TestSecretsExecute executes a step with //flow:secrets: each key of a
+// JSON secret is a variable of its own (DB_HOST, as a Kubernetes Secret
+// gives on argo), the variable Batch put the whole secret in is gone, and
+// a secret that is not JSON stays whole in its variable.
+func TestSecretsExecute(t *testing.T) {
+	node := needNode(t)
+	f, dir := loadDir(t, filepath.Join("testdata", "secrets"))
+	bundle := compileBundle(t, f, dir, e2eOptions)
+	r, err := build.Build(context.Background(), dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	ex := execute(t, node, bundle, r.Path, root, "sfn-secrets", nil)
+	if ex.Status != "SUCCEEDED" {
+		t.Fatalf("execution %s: %s: %s", ex.Status, ex.Error, ex.Cause)
+	}
+	c, _ := client.Open(root)
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run("sfn-secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, err := run.EndTask()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"Host": "db.example", "Port": "5432", "Whole": "", "Token": "plain-token"} {
+		var got string
+		err := end.Artifact(name, &got)
+		if want == "" && err != nil {
+			continue // the empty string, not saved
+		}
+		if err != nil || got != want {
+			t.Errorf("%s = %q (%v), want %q", name, got, err, want)
+		}
+	}
+}
+
 // TestGeneratedExecute executes a flow of 30 steps from internal/flowgen
 // (testdata/generated, -steps 30 -seed 3: a branch inside a branch, a
 // self-loop in a branch, a foreach in a branch with a foreach inside it, a
@@ -234,6 +346,10 @@ func TestGeneratedExecute(t *testing.T) {
 	node := needNode(t)
 	sameOnBothEngines(t, node, filepath.Join("testdata", "generated"), "sfn-generated", e2eParams{}, nil)
 }
+
+// lastExecution is the execution sameOnBothEngines ran last (the tests
+// of this package run one at a time).
+var lastExecution execution
 
 // sameOnBothEngines compiles the flow in dir for step-functions, executes
 // the state machine in aws-local-stepfunctions with its Batch jobs run as
@@ -275,6 +391,7 @@ func sameOnBothEnginesOn(t *testing.T, node, dir, runID string, params e2eParams
 	}
 
 	ex := executeOn(t, node, bundle, r.Path, sfnStore, runID, params.input)
+	lastExecution = ex
 	if ex.Status != "SUCCEEDED" {
 		t.Fatalf("execution %s: %s: %s\nevents %v", ex.Status, ex.Error, ex.Cause, ex.Events)
 	}
@@ -324,7 +441,7 @@ func TestExecutionFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	ex := execute(t, node, bundle, r.Path, root, "sfn-fails", map[string]string{"fail-attempts": "9"})
+	ex := execute(t, node, bundle, r.Path, root, "sfn-fails", map[string]any{"fail-attempts": "9"})
 	// aws-local-stepfunctions reports a Fail state's Cause as the
 	// execution's error message.
 	if ex.Status != "FAILED" || !strings.Contains(ex.Cause, "a task of the run failed for good") {

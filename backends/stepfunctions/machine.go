@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
@@ -207,9 +208,7 @@ func (c *compiler) taskState(s *ir.Step) State {
 		for _, a := range c.commandTail() {
 			args = append(args, lit(a))
 		}
-		for _, p := range c.f.Params {
-			args = append(args, lit("--param"), fmt.Sprintf("States.Format(%s, %s)", format(p.Name+"=", ""), paramPath(p.Name)))
-		}
+		args = append(args, c.startParamArgs()...)
 		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"}
 	} else {
 		params["Parameters"] = map[string]any{"step": s.Name, "run.$": "$.run", "task.$": taskID(s)}
@@ -253,6 +252,30 @@ func (c *compiler) retry(s *ir.Step) []Retrier {
 	return out
 }
 
+// stateUnexpected is the Fail state of a Parallel branch or Map body that
+// a Choice goes to when the task recorded a transition it does not know:
+// the branch or iteration fails, and the Catch of the top-level state that
+// holds it records the run as failed.
+const stateUnexpected = "flowc.unexpected"
+
+// unexpected is where a Choice of sc goes when no rule matches: at the
+// top, straight to flowc.failed; in a body, a Fail state of the body.
+func (c *compiler) unexpected(sc *scope) string {
+	if sc.stop == "" && !sc.distributed {
+		return stateFailed
+	}
+	name := stateUnexpected + sc.suffix
+	sc.states[name] = State{Type: "Fail", Error: "flowc.UnexpectedTransition",
+		Cause: "a conditional task recorded a transition its step does not have; its DONE.json names it"}
+	return name
+}
+
+// readRetry retries a datastore read: S3 can throttle (SlowDown) or fail
+// for a moment. A read of a missing object fails after the same retries.
+func readRetry() []Retrier {
+	return []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 20, JitterStrategy: "FULL"}}
+}
+
 // readDoc is a state that reads a JSON document of a task of s (DONE.json,
 // foreach.json) from the datastore into the payload at path, as path.doc.
 func (c *compiler) readDoc(s *ir.Step, file, path, next string) State {
@@ -262,6 +285,7 @@ func (c *compiler) readDoc(s *ir.Step, file, path, next string) State {
 		Parameters:     map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, file)},
 		ResultSelector: map[string]any{"doc.$": "States.StringToJson($.Body)"},
 		ResultPath:     at(path),
+		Retry:          readRetry(),
 		Next:           next,
 	}
 }
@@ -290,6 +314,11 @@ func (c *compiler) conditional(sc *scope, s *ir.Step, task *State) {
 		v := n
 		choice.Choices = append(choice.Choices, Choice{Variable: "$.done.doc.transition.next[0]", StringEquals: &v, Next: target})
 	}
+	// A transition the plan does not have (the runner refuses one, so
+	// only a datastore written by something else) fails the run through
+	// flowc.failed rather than with States.NoChoiceMatched, which no Catch
+	// sees.
+	choice.Default = c.unexpected(sc)
 	sc.states[name+sfxChoose] = choice
 	sc.states[name] = *task
 	for _, n := range s.Next {
@@ -319,53 +348,89 @@ func (c *compiler) body(sc *scope, first, stop, suffix string, distributed bool,
 }
 
 // foreach runs the body once per item of the foreach.json the task wrote:
-// an inline Map, or a Distributed Map above distributedThreshold items.
+// an inline Map up to distributedThreshold items, else a Distributed Map,
+// chosen at run time from the width the task recorded. A foreach whose
+// body holds another foreach always runs as a Distributed Map, so that
+// each of its items is a child execution with its own history and the
+// inner foreach may be a Distributed Map itself when it is wide (a
+// Distributed Map cannot sit in an inline one). So no foreach is ever
+// held to an inline Map's limits: an inline Map's items are at most
+// distributedThreshold, and its body holds no foreach.
 func (c *compiler) foreach(sc *scope, s *ir.Step, task *State) {
 	name := sc.name(s.Name)
 	body, join := s.Next[0], s.MatchingJoin
 	selector := map[string]any{"run.$": "$.run", "task.$": "$$.Map.Item.Value.task"}
-	var conc *int
-	if c.opts.MaxWorkers > 0 {
-		n := c.opts.MaxWorkers
-		conc = &n
+	conc := c.maxConcurrency()
+	dist := State{
+		Type: "Map",
+		ItemReader: &ItemReader{
+			Resource:     c.arn("s3:getObject"),
+			ReaderConfig: map[string]any{"InputType": "JSON"},
+			Parameters:   map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, "foreach.json")},
+		},
+		ItemSelector: selector, MaxConcurrency: conc,
+		ItemProcessor: ptr(c.body(sc, body, join, sc.suffix+distribCopy, true, &ProcessorConfig{Mode: "DISTRIBUTED", ExecutionType: "STANDARD"})),
+		ResultWriter: &ResultWriter{
+			Resource:   c.arn("s3:putObject"),
+			Parameters: map[string]any{"Bucket": c.bucket, "Prefix": strings.TrimPrefix(c.prefix+"/"+c.f.Name+"/_sfn/"+s.Name, "/")},
+		},
+		ResultPath: discard(),
 	}
-	inline := State{
-		Type: "Map", ItemsPath: "$.items.doc", ItemSelector: selector, MaxConcurrency: conc,
-		ItemProcessor: ptr(c.body(sc, body, join, sc.suffix, sc.distributed, &ProcessorConfig{Mode: "INLINE"})),
-		ResultPath:    discard(),
-	}
-	task.Next = name + sfxItems
-	sc.states[name+sfxItems] = c.readDoc(s, "foreach.json", "$.items", name+sfxMap)
-	if len(s.Foreach) == 0 && !sc.distributed {
-		task.Next = name + sfxWidth
-		sc.states[name+sfxWidth] = c.readDoc(s, "DONE.json", "$.done", name+sfxFanout)
-		wide := distributedThreshold
-		sc.states[name+sfxFanout] = State{Type: "Choice", Choices: []Choice{{
-			Variable: "$.done.doc.transition.foreach.splits", NumericGreaterThan: &wide, Next: name + sfxDistrib,
-		}}, Default: name + sfxItems}
-		dist := State{
-			Type: "Map",
-			ItemReader: &ItemReader{
-				Resource:     c.arn("s3:getObject"),
-				ReaderConfig: map[string]any{"InputType": "JSON"},
-				Parameters:   map[string]any{"Bucket": c.bucket, "Key.$": c.key(s, "foreach.json")},
-			},
-			ItemSelector: selector, MaxConcurrency: conc,
-			ItemProcessor: ptr(c.body(sc, body, join, sc.suffix+distribCopy, true, &ProcessorConfig{Mode: "DISTRIBUTED", ExecutionType: "STANDARD"})),
-			ResultWriter: &ResultWriter{
-				Resource:   c.arn("s3:putObject"),
-				Parameters: map[string]any{"Bucket": c.bucket, "Prefix": strings.TrimPrefix(c.prefix+"/"+c.f.Name+"/_sfn/"+s.Name, "/")},
-			},
-			ResultPath: discard(),
-		}
+	if c.holdsForeach(s) {
+		task.Next = name + sfxDistrib
 		sc.states[name] = *task
+		sc.states[name+sfxDistrib] = State{}
 		c.goTo(sc, &dist, join)
 		sc.states[name+sfxDistrib] = dist
+		return
 	}
+	// The Map's result (one small payload per item) replaces the item
+	// list it read, so the list leaves the payload with the Map.
+	inline := State{
+		Type: "Map", ItemsPath: "$.items.doc", ItemSelector: selector, MaxConcurrency: conc,
+		ItemProcessor:  ptr(c.body(sc, body, join, sc.suffix, sc.distributed, &ProcessorConfig{Mode: "INLINE"})),
+		ResultSelector: map[string]any{"count.$": "States.ArrayLength($)"},
+		ResultPath:     at("$.items"),
+	}
+	task.Next = name + sfxWidth
+	sc.states[name+sfxWidth] = c.readDoc(s, "DONE.json", "$.done", name+sfxFanout)
+	wide := distributedThreshold
+	sc.states[name+sfxFanout] = State{Type: "Choice", Choices: []Choice{{
+		Variable: "$.done.doc.transition.foreach.splits", NumericGreaterThan: &wide, Next: name + sfxDistrib,
+	}}, Default: name + sfxItems}
+	sc.states[name+sfxItems] = c.readDoc(s, "foreach.json", "$.items", name+sfxMap)
 	sc.states[name] = *task
+	sc.states[name+sfxDistrib] = State{}
 	sc.states[name+sfxMap] = State{}
+	c.goTo(sc, &dist, join)
+	sc.states[name+sfxDistrib] = dist
 	c.goTo(sc, &inline, join)
 	sc.states[name+sfxMap] = inline
+}
+
+// holdsForeach says whether a foreach step's body holds another foreach.
+func (c *compiler) holdsForeach(s *ir.Step) bool {
+	for _, t := range c.f.Steps {
+		if t.Kind == ir.KindForeach && slices.Contains(t.Foreach, s.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultMaxWorkers is a Map's MaxConcurrency when --max-workers is not
+// given: Metaflow's default max-workers, and what keeps a Distributed Map
+// of 10,000 items from submitting 10,000 Batch jobs at once.
+const DefaultMaxWorkers = 100
+
+// maxConcurrency is a Map's MaxConcurrency: --max-workers, or
+// DefaultMaxWorkers.
+func (c *compiler) maxConcurrency() *int {
+	n := DefaultMaxWorkers
+	if c.opts.MaxWorkers > 0 {
+		n = c.opts.MaxWorkers
+	}
+	return &n
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -3,6 +3,7 @@ package stepfunctions_test
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,9 +70,18 @@ func worstCommand(t *testing.T, f *ir.Flow, call string) ([]string, bool) {
 		case a == "$.task", strings.HasPrefix(a, "States.Format('{}.{}', $.task"):
 			cmd = append(cmd, worstTaskID(f.Step(cmd[2]), a != "$.task"))
 		case strings.HasPrefix(a, "States.Format('") && strings.Contains(a, "$.p["):
-			// NAME={}: the value's share is counted once for all below.
+			// --param=NAME={}: the value's share is counted once for all below.
 			params = true
 			cmd = append(cmd, a[len("States.Format('"):strings.Index(a, "{}")])
+		case strings.HasPrefix(a, "$.args.p") && strings.HasSuffix(a, ".v"):
+			// Put there by the parameter's Choice: --param=NAME=VALUE or a
+			// shorter no-op.
+			n, err := strconv.Atoi(a[len("$.args.p") : len(a)-len(".v")])
+			if err != nil || n >= len(f.Params) {
+				t.Fatalf("argument %d of %q: no parameter %q", i, call, a)
+			}
+			params = true
+			cmd = append(cmd, "--param="+f.Params[n].Name+"=")
 		default:
 			t.Fatalf("argument %d of %q: unknown form %q", i, call, a)
 		}

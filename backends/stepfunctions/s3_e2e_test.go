@@ -86,7 +86,7 @@ func TestGetObjectExecuteOnS3(t *testing.T) {
 	}{{"local", e2eStore{dir: dir}, "flowc-e2e"}, {"s3", e2eStore{s3: srv}, srv.Bucket}}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			ex := executeOn(t, node, bundle, "/nonexistent/runner", m.st, "get", map[string]string{"bucket": m.bucket, "key": "datastore/F/r/items.json"})
+			ex := executeOn(t, node, bundle, "/nonexistent/runner", m.st, "get", map[string]any{"bucket": m.bucket, "key": "datastore/F/r/items.json"})
 			var out struct{ Doc json.RawMessage }
 			if ex.Status != "SUCCEEDED" || json.Unmarshal(ex.Output, &out) != nil || string(out.Doc) != doc {
 				t.Errorf("present key: %s %s %s, output %s, want doc %s", ex.Status, ex.Error, ex.Cause, ex.Output, doc)
@@ -95,7 +95,7 @@ func TestGetObjectExecuteOnS3(t *testing.T) {
 				{m.bucket, "datastore/F/r/missing.json", "S3.NoSuchKeyException"},
 				{"no-such-bucket", "datastore/F/r/items.json", "S3.NoSuchBucketException"},
 			} {
-				ex := executeOn(t, node, bundle, "/nonexistent/runner", m.st, "get", map[string]string{"bucket": c.bucket, "key": c.key})
+				ex := executeOn(t, node, bundle, "/nonexistent/runner", m.st, "get", map[string]any{"bucket": c.bucket, "key": c.key})
 				var out struct{ Error struct{ Error, Cause string } }
 				if ex.Status != "SUCCEEDED" || json.Unmarshal(ex.Output, &out) != nil || out.Error.Error != c.want {
 					t.Errorf("%s/%s: %s %s %s, output %s, want %s caught", c.bucket, c.key, ex.Status, ex.Error, ex.Cause, ex.Output, c.want)

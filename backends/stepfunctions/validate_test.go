@@ -1,6 +1,8 @@
 package stepfunctions_test
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -41,6 +43,58 @@ func TestValidatorRejects(t *testing.T) {
 		}
 		if !strings.Contains(string(out), tc.want) {
 			t.Errorf("%s: output lacks %q:\n%s", tc.file, tc.want, out)
+		}
+	}
+}
+
+// TestGoldenMachinesFailSafe wants, in every golden state machine and its
+// bodies, a Default on every Choice (no States.NoChoiceMatched, which no
+// Catch sees) and a Retry on every datastore read.
+func TestGoldenMachinesFailSafe(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "golden", "testdata", "examples", "*.step-functions"))
+	if err != nil || len(files) < 8 {
+		t.Fatalf("found %d golden files (%v), want every example's", len(files), err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(string(data), "# ---- ")
+		for _, p := range parts {
+			name, body, _ := strings.Cut(p, " ----\n")
+			if !strings.HasSuffix(name, ".asl.json") {
+				continue
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(body), &m); err != nil {
+				t.Fatal(err)
+			}
+			walkStates(m, func(state string, st map[string]any) {
+				if st["Type"] == "Choice" && st["Default"] == nil {
+					t.Errorf("%s: Choice %s has no Default", name, state)
+				}
+				if r, _ := st["Resource"].(string); strings.HasSuffix(r, ":s3:getObject") && st["Retry"] == nil {
+					t.Errorf("%s: datastore read %s has no Retry", name, state)
+				}
+			})
+		}
+	}
+}
+
+// walkStates calls fn with every state, in branches and Map bodies too.
+func walkStates(m map[string]any, fn func(name string, st map[string]any)) {
+	states, _ := m["States"].(map[string]any)
+	for name, v := range states {
+		st := v.(map[string]any)
+		fn(name, st)
+		if bs, ok := st["Branches"].([]any); ok {
+			for _, b := range bs {
+				walkStates(b.(map[string]any), fn)
+			}
+		}
+		if ip, ok := st["ItemProcessor"].(map[string]any); ok {
+			walkStates(ip, fn)
 		}
 	}
 }

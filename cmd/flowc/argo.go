@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -57,11 +58,11 @@ var newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, stri
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	ns, _, err := cc.Namespace()
 	if err != nil {
-		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", kubeconfigErr(err)
 	}
 	cfg, err := cc.ClientConfig()
 	if err != nil {
-		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", kubeconfigErr(err)
 	}
 	cfg.UserAgent = "flowc"
 	client, err := dynamic.NewForConfig(cfg)
@@ -69,6 +70,18 @@ var newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, stri
 		return nil, "", fmt.Errorf("kubernetes client: %w", err)
 	}
 	return client, ns, nil
+}
+
+// kubeconfigErr explains a kubeconfig that cannot be used. For none at
+// all, client-go's own text suggests KUBERNETES_MASTER, which no current
+// tool sets: say what is missing instead.
+func kubeconfigErr(err error) error {
+	if clientcmd.IsEmptyConfig(err) {
+		return errors.New("no kubeconfig: flowc reaches the cluster as kubectl does, and found no configuration " +
+			"(--kubeconfig, KUBECONFIG, ~/.kube/config) and no in-cluster service account; " +
+			"point --kubeconfig at one, or write the YAML with flowc compile --target argo")
+	}
+	return fmt.Errorf("kubeconfig: %w", err)
 }
 
 func newDeployArgo() *cobra.Command {

@@ -28,7 +28,6 @@ type runFlags struct {
 	maxLogSize   int
 	tags         []string
 	runIDFile    string
-	local        bool
 	pkgArg       string // the package as the user wrote it, for hints
 }
 
@@ -41,7 +40,6 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
-	fs.BoolVar(&rf.local, "local", true, "run on this machine (the default)")
 }
 
 func newRun() *cobra.Command {
@@ -135,11 +133,15 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	defer stop()
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
+	// The run's time counts from its start, once the runner is built.
 	start := time.Now()
+	bopts := buildOptions()
+	bopts.Progress = prog.Build
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
+		Build: bopts, Resume: resume, OnStart: func(runID string) error {
+			start = time.Now()
 			if rf.runIDFile == "" {
 				return nil
 			}
@@ -174,6 +176,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		pkg = rf.pkgArg + " "
 	}
 	fmt.Fprintf(w, "Resume it with: flowc resume %s--origin-run-id %s\n", pkg, res.RunID)
+	if resume != nil {
+		fmt.Fprintf(w, "(a plain flowc resume resumes %s/%s, the latest run, again)\n", f.Name, resume.OriginRunID)
+	}
 	return errReported
 }
 

@@ -42,9 +42,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	var af awsFlags
 	var name string
 	register := func(fs *pflag.FlagSet) {
-		fs.StringVar(&ff.flow, "flow", "", "")
-		fs.StringArrayVar(&ff.configs, "config", nil, "")
-		fs.StringVar(&name, "run-id", "", "")
+		fs.StringVar(&ff.flow, "flow", "", "the flow, where the package holds several")
+		fs.StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+		fs.StringVar(&name, "run-id", "", "the execution's name (default: one Step Functions chooses)")
 		af.register(fs)
 	}
 	values := map[string]*string{}

@@ -145,6 +145,9 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 		}
 		opts.Root = root
 	}
+	// A run on a local datastore gets a runner without the S3 datastore,
+	// which starts each task tens of milliseconds sooner.
+	opts.Build.LocalOnly = !datastore.IsRemote(opts.Root)
 	r, err := build.Build(ctx, opts.PkgDir, opts.Plan, opts.Build)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,11 @@ package task
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,6 +46,27 @@ func (p *paramFlags) Set(s string) error {
 	}
 	*p = append(*p, s)
 	return nil
+}
+
+// b64ParamFlags collects repeated --param-b64 NAME=BASE64 flags into the
+// same list as --param, decoded: an engine that substitutes text into the
+// runner's arguments (Argo, whose controller substitutes {{...}} twice and
+// whose kubelet expands $(VAR)) passes each value as standard base64, which
+// no later pass can change.
+type b64ParamFlags struct{ p *paramFlags }
+
+func (b b64ParamFlags) String() string { return "" }
+
+func (b b64ParamFlags) Set(s string) error {
+	name, enc, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want NAME=BASE64, got %q", s)
+	}
+	v, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return fmt.Errorf("--param-b64 %s: the value is not standard base64: %v", name, err)
+	}
+	return b.p.Set(name + "=" + string(v))
 }
 
 // parseParams reads --param flags by the plan's parameter types into JSON
@@ -108,9 +129,7 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 	if _, err := st.s.ReadRun(ctx, st.flow, st.run); errors.Is(err, datastore.ErrNotFound) {
 		name := os.Getenv("FLOWC_USER")
 		if name == "" {
-			if u, err := user.Current(); err == nil {
-				name = u.Username
-			}
+			name = currentUser()
 		}
 		rec := datastore.Run{Flow: st.flow, RunID: st.run, User: name, Start: time.Now(), Status: datastore.RunRunning,
 			SystemTags: []string{"user:" + name, "runtime:" + engineName()}, Parameters: map[string]json.RawMessage{}}
