@@ -3,6 +3,7 @@ package task
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -110,6 +111,9 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	case "init":
 		if err := initRun(ctx, fl, plan, st, *paramsFile); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: init: %v\n", err)
+			if errors.As(err, new(*paramError)) {
+				return ExitUsage
+			}
 			return ExitFailed
 		}
 		return ExitOK
@@ -237,7 +241,7 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
 		}
 		if err := setParam(ptr, p, raw); err != nil {
-			return err
+			return &paramError{err}
 		}
 		if err := put(p.Field, ptr); err != nil {
 			return err
@@ -269,6 +273,13 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 	}
 	return st.MarkDone(ctx, datastore.ParamsStep, datastore.ParamsTask, att)
 }
+
+// paramError is a parameter value that does not fit its field: the
+// caller's mistake (exit status ExitUsage), not the flow's.
+type paramError struct{ err error }
+
+func (e *paramError) Error() string { return e.err.Error() }
+func (e *paramError) Unwrap() error { return e.err }
 
 // setParam decodes a parameter's JSON value into its field.
 func setParam(ptr any, p ir.Param, raw json.RawMessage) error {
