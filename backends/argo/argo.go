@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -155,7 +156,7 @@ func (c *compiler) build() *Objects {
 		OnExit:                exitHandler,
 		Arguments:             c.arguments(),
 		Parallelism:           c.parallelism(),
-		ActiveDeadlineSeconds: DefaultWorkflowDeadline,
+		ActiveDeadlineSeconds: c.workflowDeadline(),
 		WorkflowMetadata:      &ObjectMeta{Labels: c.labels()},
 		PodMetadata:           &ObjectMeta{Labels: c.labels()},
 	}
@@ -195,6 +196,15 @@ func (c *compiler) parallelism() int {
 		return c.opts.MaxWorkers
 	}
 	return DefaultParallelism
+}
+
+// workflowDeadline is --workflow-timeout in seconds, or
+// DefaultWorkflowDeadline.
+func (c *compiler) workflowDeadline() int {
+	if c.opts.WorkflowTimeout > 0 {
+		return int(c.opts.WorkflowTimeout / time.Second)
+	}
+	return DefaultWorkflowDeadline
 }
 
 // baseName names the flow's objects, or reports why it cannot at the

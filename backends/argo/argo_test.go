@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
@@ -496,9 +497,16 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("step activeDeadlineSeconds %v", got)
 	}
 	o := opts
-	o.MaxWorkers = 8
+	o.MaxWorkers, o.WorkflowTimeout = 8, 90*time.Minute
 	if got := get(t, objects(t, f, o)[0], "spec", "parallelism"); got != 8.0 {
 		t.Errorf("--max-workers 8: parallelism %v", got)
+	}
+	if got := get(t, objects(t, f, o)[0], "spec", "activeDeadlineSeconds"); got != 5400.0 {
+		t.Errorf("--workflow-timeout 90m: activeDeadlineSeconds %v", got)
+	}
+	o.WorkflowTimeout = 1500 * time.Millisecond
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--workflow-timeout") {
+		t.Errorf("--workflow-timeout 1.5s: %v", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -25,14 +26,21 @@ type Options struct {
 	// Sensors start the flows with //flow:trigger_on_finish); empty posts
 	// nothing.
 	EventURL string
+	// WorkflowTimeout stops a run that is still running after it (the
+	// Workflow's activeDeadlineSeconds); its exit handler records it
+	// failed.
+	WorkflowTimeout time.Duration
 }
 
 // NewOptions returns the argo target's options with their defaults.
-func (Target) NewOptions() backends.Options { return &Options{} }
+func (Target) NewOptions() backends.Options {
+	return &Options{WorkflowTimeout: DefaultWorkflowDeadline * time.Second}
+}
 
 // Flags registers argo's own flags.
 func (o *Options) Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the Kubernetes namespace")
+	fs.DurationVar(&o.WorkflowTimeout, "workflow-timeout", o.WorkflowTimeout, "stop a run still running after this long (a whole number of seconds; the exit handler records it failed)")
 	fs.StringVar(&o.EventURL, "event-url", o.EventURL, "post flowc.FLOW.end to this URL when a run succeeds (an Argo Events webhook, for //flow:trigger_on_finish)")
 }
 
@@ -50,6 +58,9 @@ func (o *Options) Check() error {
 	}
 	if u, err := url.Parse(o.EventURL); o.EventURL != "" && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || strings.Contains(o.EventURL, "{{")) {
 		return fmt.Errorf("--event-url %q is not an http or https URL", o.EventURL)
+	}
+	if o.WorkflowTimeout < 0 || o.WorkflowTimeout%time.Second != 0 {
+		return fmt.Errorf("--workflow-timeout %s must be a positive whole number of seconds, or 0 for the default", o.WorkflowTimeout)
 	}
 	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
 		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)
