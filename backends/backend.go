@@ -94,6 +94,10 @@ func OptionsFor[T Options](target string, opts Options) (T, error) {
 type Target interface {
 	// Name is the --target value.
 	Name() string
+	// Support is the target's column of the directive × attribute
+	// table: what it expresses of each directive and attribute. Compile
+	// reports what it refuses (Support.Diagnose).
+	Support() Support
 	// NewOptions returns fresh options of the target's own type, holding
 	// its defaults.
 	NewOptions() Options

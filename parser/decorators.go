@@ -117,6 +117,28 @@ var directives = map[string]*dirSpec{
 // directiveNames lists every directive name, sorted, for suggestions.
 var directiveNames = sortedKeys(directives)
 
+// DirectiveAttrs returns every directive the front end knows with its
+// attributes: the rows each target's support table must cover.
+func DirectiveAttrs() map[string][]string {
+	out := map[string][]string{}
+	for name, spec := range directives {
+		out[name] = slices.Clone(spec.attrs)
+	}
+	return out
+}
+
+// written returns the directive as written: its valid attributes, each
+// once, in order.
+func (r *resolver) written() ir.Directive {
+	d := ir.Directive{Name: r.dir.Name, Pos: r.irPos}
+	for _, a := range r.dir.Attrs {
+		if _, ok := r.vals[a.Key]; ok && !slices.Contains(d.Attrs, a.Key) {
+			d.Attrs = append(d.Attrs, a.Key)
+		}
+	}
+	return d
+}
+
 func kubernetes(r *resolver, d *ir.StepDecorators) {
 	k := &ir.Kubernetes{
 		CPU: r.num("cpu", 1, 0), Memory: r.int("memory", 4096, 1, 1<<30), Disk: r.int("disk", 10240, 1, 1<<30),
@@ -448,6 +470,7 @@ func (b *flowBuilder) flowDirectives() {
 		r, spec := b.directive(b.file, c, seen, true)
 		if r != nil {
 			spec.flowFn(r, &b.flow.Decorators)
+			b.flow.Decorators.Directives = append(b.flow.Decorators.Directives, r.written())
 		}
 	}
 }
@@ -466,6 +489,7 @@ func (b *flowBuilder) stepDirectives(s *step) {
 		}
 		at[r.dir.Name] = r.dpos
 		spec.step(r, d)
+		d.Directives = append(d.Directives, r.written())
 		if r.dir.Name == "catch" {
 			b.checkCatch(s, r)
 		}

@@ -110,3 +110,45 @@ func setHeartbeat(t *testing.T, root, flow, id string, at time.Time) {
 		t.Fatal(err)
 	}
 }
+
+// TestBadRunDocument: an empty run document (a machine crash) does not
+// break the home page; the other runs are listed.
+func TestBadRunDocument(t *testing.T) {
+	root := t.TempDir()
+	id := synthRun(t, root, 2)
+	if err := os.MkdirAll(root+"/Wide/9", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(root+"/Wide/9/_run.json", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, root)
+	code, page, _ := get(t, srv.URL+"/")
+	if code != 200 {
+		t.Fatalf("home page: %d\n%s", code, page)
+	}
+	contains(t, "home page", page, "/runs/Wide/"+id)
+}
+
+// TestErrorPageHidesRoot: an error page does not show where the datastore
+// is (a home directory, a user name): keys relative to it say enough.
+func TestErrorPageHidesRoot(t *testing.T) {
+	root := t.TempDir()
+	id := synthRun(t, root, 2)
+	done := root + "/Wide/" + id + "/Work/0/DONE.json"
+	if err := os.Remove(done); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("DONE.json", done); err != nil { // a loop: open fails, naming the file
+		t.Fatal(err)
+	}
+	srv := newServer(t, root)
+	code, page, _ := get(t, srv.URL+"/tasks/Wide/"+id+"/Work/0")
+	if code < 400 {
+		t.Fatalf("task page of a broken task: %d", code)
+	}
+	contains(t, "error page", page, "Wide/"+id+"/Work/0/DONE.json")
+	if strings.Contains(page, root) {
+		t.Errorf("the error page shows the datastore's path %s:\n%s", root, page)
+	}
+}

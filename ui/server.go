@@ -160,12 +160,26 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		code = http.StatusBadRequest
 	}
 	w.WriteHeader(code)
+	msg := s.hideRoot(err.Error())
 	var b bytes.Buffer
-	if e := s.pages["error"].ExecuteTemplate(&b, "layout.html", map[string]any{"Title": http.StatusText(code), "Code": code, "Err": err.Error()}); e != nil {
-		fmt.Fprintf(w, "%d %s: %s", code, http.StatusText(code), err)
+	if e := s.pages["error"].ExecuteTemplate(&b, "layout.html", map[string]any{"Title": http.StatusText(code), "Code": code, "Err": msg}); e != nil {
+		fmt.Fprintf(w, "%d %s: %s", code, http.StatusText(code), msg)
 		return
 	}
 	w.Write(b.Bytes())
+}
+
+// hideRoot removes the datastore's location from an error shown to the
+// browser: a file-system error names a file by its absolute path, which
+// says where the user keeps things (a home directory, a user name); keys
+// relative to the datastore say enough.
+func (s *Server) hideRoot(msg string) string {
+	if r, ok := s.c.Store().Backend().(interface{ Root() string }); ok && r.Root() != "" {
+		root := strings.TrimSuffix(r.Root(), "/")
+		msg = strings.ReplaceAll(msg, root+"/", "")
+		msg = strings.ReplaceAll(msg, root, "the datastore")
+	}
+	return msg
 }
 
 // knownStatus returns a run's or attempt's status when it is one flowc
@@ -406,7 +420,7 @@ func artifactRows(t *client.Task) []artifactRow {
 		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
 		if info.Size <= maxPreviewSize {
 			if v, err := t.ArtifactAny(name); err == nil {
-				row.Preview = codec.Preview(v, previewRunes)
+				row.Preview = codec.PreviewAs(v, info.GoType, previewRunes)
 			} else {
 				row.Preview = "(" + err.Error() + ")"
 			}

@@ -21,6 +21,9 @@ type taskSum struct {
 	Start    time.Time
 	End      time.Time // zero while running
 	Done     bool      // DONE.json exists: the summary never changes again
+	// Cloned is set for a task a resume copied from its origin run, whose
+	// times are the origin's: it is not on this run's timeline.
+	Cloned bool
 	// Full says Attempt, Status, Start and End were read. Of a finished
 	// task only its done marker's existence is checked until a page shows
 	// more of it (see summaries.summary).
@@ -275,6 +278,7 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 		return t, err
 	}
 	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
+	t.Cloned = a.Origin != ""
 	return t, nil
 }
 
@@ -309,6 +313,9 @@ func (rs *runSum) aggregate(names []string) {
 			st.Failed++
 		default: // running, or between its final attempt and its done marker
 			st.Running++
+		}
+		if t.Cloned { // its times are the origin run's
+			continue
 		}
 		if t.Full && (st.Start.IsZero() || t.Start.Before(st.Start)) {
 			st.Start = t.Start

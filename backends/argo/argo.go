@@ -101,6 +101,7 @@ func CompileObjects(f *ir.Flow, opts Options) (*Objects, diag.List, error) {
 // It does not check their sizes.
 func Build(f *ir.Flow, opts Options) (*Objects, diag.List) {
 	c := newCompiler(f, opts)
+	c.diags = append(c.diags, support.Diagnose("argo", opts.Dir, f)...)
 	objs := c.build()
 	return objs, c.diags.Sorted()
 }

@@ -58,9 +58,6 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 	}
 	c.secrets(s, &t)
 	c.kubernetes(s, &t)
-	if d.Batch != nil {
-		c.add(d.Batch.Pos, diag.TargetUnsupported, "step %s: //flow:batch shapes an AWS Batch job; on argo use //flow:kubernetes", s.Name)
-	}
 	return t
 }
 
@@ -221,12 +218,6 @@ func (c *compiler) secrets(s *ir.Step, t *Template) {
 	var pos ir.Pos
 	if sec := s.Decorators.Secrets; sec != nil {
 		names, pos = append(names, sec.Sources...), sec.Pos
-		if sec.Role != "" {
-			c.add(sec.Pos, diag.TargetUnsupported, "step %s: secrets role= is an IAM role; on argo the pod's service account (kubernetes service_account=) decides what it may read", s.Name)
-		}
-		if sec.AllowOverride {
-			c.add(sec.Pos, diag.TargetUnsupported, "step %s: secrets allow_override=true cannot be expressed: in Kubernetes a variable set by env always wins over one from a Secret", s.Name)
-		}
 	}
 	if k := s.Decorators.Kubernetes; k != nil {
 		if len(k.Secrets) > 0 {

@@ -35,9 +35,6 @@ func (c *compiler) kubernetes(s *ir.Step, t *Template) {
 	if k.Namespace != "" && k.Namespace != c.opts.Namespace {
 		c.add(k.Pos, diag.TargetUnsupported, "step %s: kubernetes namespace=%q: every pod of an Argo workflow runs in the workflow's namespace; set it with flowc compile --namespace", s.Name, k.Namespace)
 	}
-	if k.ComputePool != "" {
-		c.add(k.Pos, diag.TargetUnsupported, "step %s: kubernetes compute_pool= has no Argo meaning; use node_selector", s.Name)
-	}
 	if k.QOS != "" && k.QOS != "Burstable" && k.QOS != "Guaranteed" {
 		c.add(k.Pos, diag.TargetValue, "step %s: qos %q must be Burstable or Guaranteed", s.Name, k.QOS)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -40,6 +41,7 @@ type ContainerProperties struct {
 	Image                string                `json:"image"`
 	Command              []string              `json:"command"`
 	JobRoleArn           string                `json:"jobRoleArn"`
+	ExecutionRoleArn     string                `json:"executionRoleArn"`
 	ResourceRequirements []ResourceRequirement `json:"resourceRequirements"`
 	Environment          []KeyValue            `json:"environment,omitempty"`
 	Secrets              []Secret              `json:"secrets,omitempty"`
@@ -85,6 +87,13 @@ const timeoutGraceSeconds = 60
 // //flow:timeout: 5 days, Metaflow's default run time limit on Batch.
 const DefaultAttemptSeconds = 5 * 24 * 60 * 60
 
+// executionRole is the role ECS starts a job's container with: it reads
+// the job's secrets (Batch refuses secrets without one) and pulls the
+// image from a private registry. The flow-wide default is --role.
+func (c *compiler) executionRole() string {
+	return c.opts.Role
+}
+
 // jobDefinition builds the job definition of one step. Everything static
 // about the step's container is here, so the Task state overrides only the
 // command.
@@ -96,9 +105,10 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		PropagateTags:        true,
 		RetryStrategy:        RetryStrategy{Attempts: 1},
 		ContainerProperties: ContainerProperties{
-			Image:      c.opts.Image,
-			Command:    c.jobCommand(),
-			JobRoleArn: c.opts.Role,
+			Image:            c.opts.Image,
+			Command:          c.jobCommand(),
+			JobRoleArn:       c.opts.Role,
+			ExecutionRoleArn: c.executionRole(),
 		},
 	}
 	if d.Batch != nil {
@@ -107,6 +117,9 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		}
 		if d.Batch.IAMRole != "" {
 			jd.ContainerProperties.JobRoleArn = d.Batch.IAMRole
+		}
+		if d.Batch.ExecutionRole != "" {
+			jd.ContainerProperties.ExecutionRoleArn = d.Batch.ExecutionRole
 		}
 		jd.Tags = d.Batch.Tags
 		jd.ContainerProperties.Privileged = d.Batch.Privileged
@@ -125,8 +138,17 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		}
 	}
 	if d.Secrets != nil {
+		// Batch puts each secret, whole, in one variable; the runner
+		// splits a JSON secret into a variable per key (as a Kubernetes
+		// Secret gives on argo), told by FLOWC_SECRETS_JSON which.
+		var vars []string
 		for _, src := range d.Secrets.Sources {
 			jd.ContainerProperties.Secrets = append(jd.ContainerProperties.Secrets, Secret{secretEnv(src), c.secretARN(src)})
+			vars = append(vars, secretEnv(src))
+		}
+		jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"FLOWC_SECRETS_JSON", strings.Join(vars, ",")})
+		if d.Secrets.AllowOverride {
+			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"FLOWC_SECRETS_OVERRIDE", "1"})
 		}
 	}
 	jd.JobDefinitionName = c.names.machine + "-" + definitionHash(jd)

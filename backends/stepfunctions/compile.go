@@ -44,6 +44,7 @@ func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.
 		return nil, nil, err
 	}
 	c := newCompiler(f, *o)
+	c.diags = append(c.diags, support.Diagnose("step-functions", o.Dir, f)...)
 	m := c.machine()
 	c.checkSize(m)
 	jobs := c.jobList()

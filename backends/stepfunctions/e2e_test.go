@@ -58,6 +58,15 @@ var e2eCases = map[string]e2eParams{
 	},
 }
 
+// e2eSecrets are the Secrets Manager secrets run.mjs gives the jobs, by
+// ARN, as Batch would: //flow:secrets sources=[db-credentials] of
+// production and testdata/secrets, with e2eOptions' job queue's region and
+// account.
+var e2eSecrets = map[string]string{
+	"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-credentials": `{"DB_HOST": "db.example", "DB_PORT": 5432}`,
+	"arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token":      "plain-token",
+}
+
 // timed lists, by example, the artifacts that hold wall-clock times, which
 // no two runs share.
 var timed = map[string][]string{"branch": {"Elapsed", "Timings"}}
@@ -153,8 +162,9 @@ func executeOn(t *testing.T, node, bundle, runner string, st e2eStore, runID str
 	if input == nil {
 		in = []byte("{}")
 	}
+	sec, _ := json.Marshal(e2eSecrets)
 	args := append([]string{filepath.Join(toolsDir, "run.mjs"), "--definition", bundle, "--runner", runner,
-		"--execution", runID, "--input", string(in)}, st.args()...)
+		"--execution", runID, "--input", string(in), "--secrets", string(sec)}, st.args()...)
 	cmd := exec.Command(node, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -287,6 +297,44 @@ func TestWideNestedForeachExecute(t *testing.T) {
 	}
 	if err := json.Unmarshal(ex.Output, &out); err != nil || string(out.Items) != `{"count":3}` {
 		t.Errorf("the execution's output holds items %s (%v), want {\"count\":3}: the list leaves the payload with its Map", out.Items, err)
+	}
+}
+
+// TestSecretsExecute executes a step with //flow:secrets: each key of a
+// JSON secret is a variable of its own (DB_HOST, as a Kubernetes Secret
+// gives on argo), the variable Batch put the whole secret in is gone, and
+// a secret that is not JSON stays whole in its variable.
+func TestSecretsExecute(t *testing.T) {
+	node := needNode(t)
+	f, dir := loadDir(t, filepath.Join("testdata", "secrets"))
+	bundle := compileBundle(t, f, dir, e2eOptions)
+	r, err := build.Build(context.Background(), dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	ex := execute(t, node, bundle, r.Path, root, "sfn-secrets", nil)
+	if ex.Status != "SUCCEEDED" {
+		t.Fatalf("execution %s: %s: %s", ex.Status, ex.Error, ex.Cause)
+	}
+	c, _ := client.Open(root)
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run("sfn-secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, err := run.EndTask()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"Host": "db.example", "Port": "5432", "Whole": "", "Token": "plain-token"} {
+		var got string
+		err := end.Artifact(name, &got)
+		if want == "" && err != nil {
+			continue // the empty string, not saved
+		}
+		if err != nil || got != want {
+			t.Errorf("%s = %q (%v), want %q", name, got, err, want)
+		}
 	}
 }
 

@@ -44,7 +44,13 @@ func machineName(flow, project, branch string) string {
 
 // MachineName is the name flowc deploy gives the flow's state machine.
 func MachineName(f *ir.Flow) string {
-	project, branch := "", ""
+	project, branch := projectBranch(f)
+	return machineName(f.Name, project, branch)
+}
+
+// projectBranch is the flow's //flow:project and its branch (main, or
+// prod with production), or "", "".
+func projectBranch(f *ir.Flow) (project, branch string) {
 	if p := f.Decorators.Project; p != nil {
 		project, branch = p.Name, p.Branch
 		if branch == "" {
@@ -54,7 +60,7 @@ func MachineName(f *ir.Flow) string {
 			}
 		}
 	}
-	return machineName(f.Name, project, branch)
+	return project, branch
 }
 
 // shorten cuts s to at most limit characters, replacing the tail by a hash

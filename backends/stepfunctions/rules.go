@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/flowc-dev/flowc/diag"
 )
 
 // Rule is an EventBridge rule and its one target, in the shape of the
@@ -45,9 +43,6 @@ func (c *compiler) rules() []Rule {
 	var out []Rule
 	d := c.f.Decorators
 	if t := d.Trigger; t != nil {
-		if len(t.Options) > 0 {
-			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger options are not supported")
-		}
 		for i, ev := range t.Events {
 			pattern := map[string]any{"source": []string{EventSource}, "detail-type": []string{ev.Name}}
 			r := c.rule(fmt.Sprintf("%s-event-%d", c.names.machine, i), "runs "+c.f.Name+" on event "+ev.Name, pattern)
@@ -59,24 +54,41 @@ func (c *compiler) rules() []Rule {
 		}
 	}
 	if t := d.TriggerOnFinish; t != nil {
-		if len(t.Options) > 0 {
-			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger_on_finish options are not supported")
-		}
 		for i, flow := range t.Flows {
-			// A flow's state machine is named after it; the suffix match
-			// finds it in any region and account the rule sees.
+			// A flow's state machine is named after it, under a project
+			// PROJECT-BRANCH-FLOW: the upstream flow is looked for in the
+			// flow's own project and branch (as Metaflow does) and, so that
+			// a flow outside any project can trigger one in a project, by
+			// its bare name. The suffix match finds it in any region and
+			// account the rule sees.
+			var arns []any
+			for _, name := range c.upstreamNames(flow) {
+				arns = append(arns, map[string]string{"suffix": ":stateMachine:" + name})
+			}
 			pattern := map[string]any{
 				"source":      []string{"aws.states"},
 				"detail-type": []string{"Step Functions Execution Status Change"},
 				"detail": map[string]any{
 					"status":          []string{"SUCCEEDED"},
-					"stateMachineArn": []any{map[string]string{"suffix": ":stateMachine:" + machineName(flow, "", "")}},
+					"stateMachineArn": arns,
 				},
 			}
 			out = append(out, c.rule(fmt.Sprintf("%s-finish-%d", c.names.machine, i), "runs "+c.f.Name+" when "+flow+" succeeds", pattern))
 		}
 	}
 	return out
+}
+
+// upstreamNames are the state machine names of flow, a flow that
+// //flow:trigger_on_finish names: in this flow's project and branch, if it
+// has one, and bare.
+func (c *compiler) upstreamNames(flow string) []string {
+	bare := machineName(flow, "", "")
+	project, branch := projectBranch(c.f)
+	if project == "" {
+		return []string{bare}
+	}
+	return []string{machineName(flow, project, branch), bare}
 }
 
 func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {

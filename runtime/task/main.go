@@ -157,6 +157,11 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			}
 			r.args.inputs, r.args.splitIndex = res.Inputs, res.SplitIndex
 		}
+		if *caught == "" {
+			if err := expandSecrets(); err != nil {
+				return r.failEarly(ctx, fmt.Errorf("secrets: %w", err))
+			}
+		}
 		code := r.runStep(ctx)
 		if resolve && code == ExitOK && s.Kind == ir.KindEnd {
 			endRun(ctx, st)

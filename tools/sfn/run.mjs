@@ -8,8 +8,11 @@
 //     state's Parameters. The command's first element, the runner's path
 //     in the image, is replaced by --runner, and the datastore root
 //     s3://... by --datastore, a local directory. The job gets its job
-//     definition's environment (Batch's secrets are not read: no secret
-//     store here). A non-zero exit fails the state with States.TaskFailed.
+//     definition's environment, and each of its secrets in the variable
+//     the definition names, its value looked up by valueFrom in the JSON
+//     object of --secrets (a secret missing there fails the job, as Batch
+//     fails a job whose secret it cannot read). A non-zero exit fails the
+//     state with States.TaskFailed.
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
 //   - a Distributed Map (a Map with an ItemReader), which
@@ -34,7 +37,7 @@
 //
 // Usage: node run.mjs --definition FILE --runner PATH --execution NAME
 //          (--datastore DIR --s3-root s3://BUCKET/PREFIX | --s3-endpoint URL)
-//          [--input JSON]
+//          [--input JSON] [--secrets JSON]
 // FILE is a golden file of the step-functions target (the machine and its
 // job definitions, each under a "# ---- NAME ----" line). Prints
 // one JSON line: {"status", "error", "cause", "output", "tasks": [{"state", "command", "exit"}], "events": [...]}.
@@ -51,7 +54,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 const { values: opt } = parseArgs({
   options: {
     definition: { type: 'string' }, runner: { type: 'string' }, datastore: { type: 'string' },
-    's3-root': { type: 'string' }, 's3-endpoint': { type: 'string' }, execution: { type: 'string' }, input: { type: 'string', default: '{}' },
+    's3-root': { type: 'string' }, 's3-endpoint': { type: 'string' }, execution: { type: 'string' }, input: { type: 'string', default: '{}' }, secrets: { type: 'string', default: '{}' },
   },
 });
 const endpoint = opt['s3-endpoint']?.replace(/\/+$/, '');
@@ -131,6 +134,13 @@ function submitJob(state) {
     const args = endpoint ? cmd.slice(1) : cmd.slice(1).map((a) => (a === s3Root ? opt.datastore : a));
     const env = { ...process.env };
     for (const kv of jd?.containerProperties?.environment ?? []) env[kv.name] = kv.value;
+    for (const sec of jd?.containerProperties?.secrets ?? []) {
+      if (!(sec.valueFrom in secrets)) {
+        reject(taskFailed(`${state}: ResourceInitializationError: unable to retrieve secret ${sec.valueFrom}`));
+        return;
+      }
+      env[sec.name] = secrets[sec.valueFrom];
+    }
     if (endpoint) env.AWS_ENDPOINT_URL_S3 = endpoint;
     execFile(opt.runner, args, { maxBuffer: 64 << 20, env }, (err, stdout, stderr) => {
       const exit = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -208,6 +218,7 @@ function inlineDistributed(m) {
   }
 }
 
+const secrets = JSON.parse(opt.secrets);
 const { machine, jobs } = load(opt.definition);
 inlineDistributed(machine);
 const handlers = {};
