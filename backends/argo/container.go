@@ -214,7 +214,7 @@ func kubeLiteral(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 // Kubernetes Secrets: each source is a Secret in the workflow's namespace,
 // every key of which becomes a variable. flowc never sees a value.
 func (c *compiler) secrets(s *ir.Step, t *Template) {
-	var names []string
+	names := append([]string(nil), c.opts.Secrets...)
 	var pos ir.Pos
 	if sec := s.Decorators.Secrets; sec != nil {
 		names, pos = append(names, sec.Sources...), sec.Pos
