@@ -23,7 +23,7 @@ const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
   RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
-              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs]`
+              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
 // Main runs the runner's command line and exits. The generated main of a
 // flow's runner calls it.
