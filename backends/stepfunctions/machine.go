@@ -253,19 +253,20 @@ func (c *compiler) retry(s *ir.Step) []Retrier {
 	return out
 }
 
-// stateUnexpected is the Fail state of a Parallel branch or Map body that
-// a Choice goes to when the task recorded a transition it does not know:
-// the branch or iteration fails, and the Catch of the top-level state that
-// holds it records the run as failed.
-const stateUnexpected = "flowc.unexpected"
+// sfxUnexpected names the Fail state, in a Parallel branch or Map body,
+// that a conditional step's Choice goes to when the task recorded a
+// transition it does not know: the branch or iteration fails, and the
+// Catch of the top-level state that holds it records the run as failed.
+// (State names are unique in the whole machine, bodies included.)
+const sfxUnexpected = ".unexpected"
 
-// unexpected is where a Choice of sc goes when no rule matches: at the
-// top, straight to flowc.failed; in a body, a Fail state of the body.
-func (c *compiler) unexpected(sc *scope) string {
-	if sc.stop == "" && !sc.distributed {
+// unexpected is where the Choice of s in sc goes when no rule matches: at
+// the top, straight to flowc.failed; in a body, a Fail state of the body.
+func (c *compiler) unexpected(sc *scope, s *ir.Step) string {
+	if sc.stop == "" {
 		return stateFailed
 	}
-	name := stateUnexpected + sc.suffix
+	name := sc.name(s.Name) + sfxUnexpected
 	sc.states[name] = State{Type: "Fail", Error: "flowc.UnexpectedTransition",
 		Cause: "a conditional task recorded a transition its step does not have; its DONE.json names it"}
 	return name
@@ -319,7 +320,7 @@ func (c *compiler) conditional(sc *scope, s *ir.Step, task *State) {
 	// only a datastore written by something else) fails the run through
 	// flowc.failed rather than with States.NoChoiceMatched, which no Catch
 	// sees.
-	choice.Default = c.unexpected(sc)
+	choice.Default = c.unexpected(sc, s)
 	sc.states[name+sfxChoose] = choice
 	sc.states[name] = *task
 	for _, n := range s.Next {
