@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test vet fmt-check demo golden bench fuzz clean argo-validate
+.PHONY: all build test vet fmt-check demo golden bench fuzz clean argo-validate e2e-argo kube-up kube-down
 
 all: build
 
@@ -16,6 +16,7 @@ test: fmt-check vet argo-validate
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags flowc_local,flowc_nocards ./runtime/task
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -31,6 +32,21 @@ argo-validate:
 	cd tools/argovalidate && $(GO) vet . && $(GO) test -count=1 . && $(GO) build -o ../../bin/argovalidate .
 	./bin/argovalidate $(ARGO_GOLDEN)
 	./bin/argovalidate -expect-fail tools/argovalidate/testdata/broken/*.yaml
+
+# Flows on a real single-node Kubernetes with Argo's own workflow-controller,
+# built here from source (tools/kube, tools/argo-e2e) with Debian's
+# containerd: brings the cluster up or reuses it, runs internal/argoe2e,
+# tears down what it started. E2E_FLOWS="DIR ..." runs those flow packages
+# instead of the examples. Root only; see docs/testing.md.
+e2e-argo:
+	scripts/kube-e2e.sh
+
+# Keep a cluster up while working (make e2e-argo then reuses it).
+kube-up:
+	scripts/kube-up.sh
+
+kube-down:
+	scripts/kube-down.sh
 
 # The main job on the embedded defaults (local datastore in .flowc, no
 # services): check the training example, run it, and read its result back.

@@ -8,8 +8,11 @@ package backends
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
@@ -21,9 +24,10 @@ type File struct {
 	Data []byte
 }
 
-// Options are the settings every target may read; a target ignores those
-// it does not need.
-type Options struct {
+// Common are the settings every target shares. flowc fills Dir; the
+// others are flags (see RegisterFlags). A target reads those it needs and
+// checks them in its options' Check.
+type Common struct {
 	// Dir is the flow's package directory: diagnostics name files below it.
 	Dir string
 	// Image is the container image that holds the flow's task runner at
@@ -33,34 +37,75 @@ type Options struct {
 	// runner's --datastore-root takes it (s3://bucket/prefix for remote
 	// targets).
 	DatastoreRoot string
-	// Namespace is the Kubernetes namespace (argo).
-	Namespace string
-	// MaxWorkers caps the tasks that run at once (argo: parallelism); 0
-	// leaves the target's default.
+	// MaxWorkers caps the tasks that run at once (argo: parallelism;
+	// step-functions: each foreach's MaxConcurrency); 0 leaves no limit.
 	MaxWorkers int
-	// JobQueue is the AWS Batch job queue and Role the IAM role ARN the
-	// jobs run as (step-functions).
-	JobQueue, Role string
 }
 
-// RunnerPath is where a flow's task runner binary is in its container
-// image (flowc package puts it there).
-const RunnerPath = "/flowc/runner"
+// Shared returns c; a target's options embed Common and so implement
+// Options.Shared.
+func (c *Common) Shared() *Common { return c }
 
-// OptionChecker is implemented by a target that needs some Options set:
-// CheckOptions names the missing or invalid flag, and flowc compile
-// reports it as a usage error.
-type OptionChecker interface {
-	CheckOptions(opts Options) error
+// addFlags registers the common flags on fs, with c's values as their
+// defaults.
+func (c *Common) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&c.Image, "image", c.Image, "the container image holding the flow's task runner (remote targets)")
+	fs.StringVar(&c.DatastoreRoot, "datastore-root", c.DatastoreRoot, "the datastore the tasks use, s3://bucket/prefix (remote targets)")
+	fs.IntVar(&c.MaxWorkers, "max-workers", c.MaxWorkers, "the most tasks running at once (see the target's docs); 0 for no limit")
+}
+
+// Options are one target's settings: the common ones and the target's own.
+// Each target has its own type (argo.Options, stepfunctions.Options, ...),
+// a pointer to a struct that embeds Common; Target.NewOptions makes one.
+type Options interface {
+	// Shared returns the settings every target shares, for flowc to
+	// fill.
+	Shared() *Common
+	// Flags registers the target's own flags on fs (not the common
+	// ones), bound to the options' fields, with help text; each flag's
+	// default is the value the field holds, so a target sets its defaults
+	// in NewOptions. Adding a flag to a target is a field and a line here.
+	Flags(fs *pflag.FlagSet)
+	// Check validates the options, common ones included, as the target
+	// needs them; its error names the flag, and flowc reports it as a
+	// usage error.
+	Check() error
+}
+
+// RegisterFlags registers the common flags and then o's own on fs. A
+// target may change a common flag's help text in its Flags (fs.Lookup).
+func RegisterFlags(fs *pflag.FlagSet, o Options) {
+	o.Shared().addFlags(fs)
+	o.Flags(fs)
+}
+
+// OptionsFor returns opts as target's own options type T, or an error when
+// they are another target's (or nil): a target's Compile starts with it.
+func OptionsFor[T Options](target string, opts Options) (T, error) {
+	o, ok := opts.(T)
+	if !ok || reflect.ValueOf(o).IsZero() {
+		var want T
+		return o, fmt.Errorf("target %s was given options of type %T, not its own %T", target, opts, want)
+	}
+	return o, nil
 }
 
 // Target compiles flows for one orchestrator.
 type Target interface {
 	// Name is the --target value.
 	Name() string
-	// Compile turns f into files. Diagnostics name what the target cannot
-	// express, at the position of the directive or step that asks for it.
-	// An error is a failure of flowc itself, not of the flow.
+	// Support is the target's column of the directive × attribute
+	// table: what it expresses of each directive and attribute. Compile
+	// reports what it refuses (Support.Diagnose).
+	Support() Support
+	// NewOptions returns fresh options of the target's own type, holding
+	// its defaults.
+	NewOptions() Options
+	// Compile turns f into files. opts are options NewOptions made (of
+	// this target), already checked; another target's options are an
+	// error. Diagnostics name what the target cannot express, at the
+	// position of the directive or step that asks for it. An error is a
+	// failure of flowc itself, not of the flow.
 	Compile(f *ir.Flow, opts Options) ([]File, diag.List, error)
 }
 

@@ -121,7 +121,7 @@ func DAG(f *ir.Flow, states map[string]string, highlight string, href func(step 
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(href(s.Name)))
 		}
 		fmt.Fprintf(&b, `<g class="%s" data-step="%s"><title>%s (%s)%s</title><rect x="%d" y="%d" width="%d" height="%d" rx="6"/><text x="%d" y="%d" text-anchor="middle">%s</text></g>`,
-			cls, html.EscapeString(s.Name), html.EscapeString(s.Name), s.Kind, stateNote(state), p.x, p.y, nodeW, nodeH, p.x+nodeW/2, p.y+nodeH/2+5, html.EscapeString(shorten(s.Name, 18)))
+			cls, html.EscapeString(s.Name), html.EscapeString(s.Name), html.EscapeString(string(s.Kind)), stateNote(state), p.x, p.y, nodeW, nodeH, p.x+nodeW/2, p.y+nodeH/2+5, html.EscapeString(shorten(s.Name, 18)))
 		if href != nil {
 			b.WriteString(`</a>`)
 		}

@@ -13,6 +13,7 @@ import (
 // checker analyses one flow's graph.
 type checker struct {
 	f     *ir.Flow
+	same  SameElem
 	steps map[string]*ir.Step
 	index map[string]int // source order
 	diags diag.List
@@ -22,8 +23,19 @@ type checker struct {
 // of each split, split and foreach nesting, and the topological order. It
 // returns the mistakes it finds, positioned in f's files. A flow without
 // Start or End (already reported by the parser) is left unanalysed.
-func Flow(f *ir.Flow) diag.List {
-	c := &checker{f: f, steps: map[string]*ir.Step{}, index: map[string]int{}}
+func Flow(f *ir.Flow) diag.List { return FlowTyped(f, nil) }
+
+// SameElem compares the element type of a foreach step with the T of a
+// step's flow.Input[T] by their Go types; known is false when it cannot
+// tell. parser.Package.SameElem is one.
+type SameElem func(foreach, step *ir.Step) (same, known bool)
+
+// FlowTyped is Flow with the front end's knowledge of Go types: same
+// decides whether flow.Input[T] reads the elements of the foreach around
+// it. Without it (nil), or where it does not know, the types are compared
+// as written.
+func FlowTyped(f *ir.Flow, same SameElem) diag.List {
+	c := &checker{f: f, same: same, steps: map[string]*ir.Step{}, index: map[string]int{}}
 	for i, s := range f.Steps {
 		c.steps[s.Name] = s
 		c.index[s.Name] = i
@@ -339,11 +351,20 @@ func (c *checker) inputs(reached map[string]scope) {
 			continue
 		}
 		fe := c.steps[s.Foreach[len(s.Foreach)-1]]
-		if fe.ForeachElem != "" && fe.ForeachElem != s.InputType {
+		if fe.ForeachElem != "" && !c.sameElem(fe, s) {
 			c.add(pos, diag.InputType, "flow.Input[%s] in step %s, but foreach %s splits %s, whose elements are %s",
 				s.InputType, s.Name, fe.Name, fe.ForeachVar, fe.ForeachElem)
 		}
 	}
+}
+
+func (c *checker) sameElem(foreach, step *ir.Step) bool {
+	if c.same != nil {
+		if same, known := c.same(foreach, step); known {
+			return same
+		}
+	}
+	return foreach.ForeachElem == step.InputType
 }
 
 // order fills Graph.Order: Kahn's algorithm, taking among the ready steps

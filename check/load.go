@@ -20,7 +20,7 @@ func Load(dir string, opts parser.Options) (*parser.Package, diag.List) {
 		return nil, diags
 	}
 	for _, f := range pkg.Flows {
-		for _, d := range Flow(f) {
+		for _, d := range FlowTyped(f, pkg.SameElem) {
 			d.Pos.File = absFile(pkg.Dir, d.Pos.File)
 			diags = append(diags, d)
 		}

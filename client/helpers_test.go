@@ -135,7 +135,7 @@ func writeDemo(root string) error {
 	for _, r := range runs {
 		w.check(st.WriteRun(ctx, r))
 		w.check(task.WritePlan(ctx, st, r.RunID, plan))
-		w.task(r.RunID, task.ParamsStep, task.ParamsTask, 0, datastore.AttemptOK, "", map[string]any{"Alpha": 3}, true)
+		w.task(r.RunID, datastore.ParamsStep, datastore.ParamsTask, 0, datastore.AttemptOK, "", map[string]any{"Alpha": 3}, true)
 	}
 	w.task("100", "Start", "0", 0, datastore.AttemptOK, "", map[string]any{"X": 1}, true)
 	w.log("100", "Start", "0", 0, datastore.Stdout, "hello\n")

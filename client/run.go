@@ -10,7 +10,6 @@ import (
 
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Run is one run of a flow, as its run document said when it was read.
@@ -34,6 +33,22 @@ func (r *Run) User() string { return r.doc.User }
 // Status returns the run's state: running, succeeded or failed. A run whose
 // scheduler died stays running.
 func (r *Run) Status() datastore.RunStatus { return r.doc.Status }
+
+// Stale reports whether the run is recorded as running but its executor
+// is gone (killed, or its machine crashed), and since when: the time of its
+// last heartbeat. Nothing will finish a stale run; resume it.
+func (r *Run) Stale() (since time.Time, stale bool) {
+	return r.c.store.Stale(r.c.ctx, r.doc, time.Now())
+}
+
+// StatusText is the run's status as a listing shows it: its status, or
+// "stale (executor gone since ...)" for a stale run.
+func (r *Run) StatusText() string {
+	if since, stale := r.Stale(); stale {
+		return datastore.StaleText(since)
+	}
+	return string(r.doc.Status)
+}
 
 // Successful reports whether the run succeeded.
 func (r *Run) Successful() bool { return r.doc.Status == datastore.RunSucceeded }
@@ -126,7 +141,7 @@ func (r *Run) EndTask() (*Task, error) {
 // another flowc version), and then the client falls back on defaults.
 func (r *Run) readPlan() *ir.Flow {
 	r.planOnce.Do(func() {
-		data, err := r.c.store.Backend().Get(r.c.ctx, task.PlanKey(r.doc.Flow, r.doc.RunID))
+		data, err := r.c.store.Backend().Get(r.c.ctx, datastore.PlanKey(r.doc.Flow, r.doc.RunID))
 		if err != nil {
 			return
 		}
@@ -138,7 +153,7 @@ func (r *Run) readPlan() *ir.Flow {
 // paramsTask returns the _parameters pseudo task, which holds the run's
 // parameters and configs as artifacts.
 func (r *Run) paramsTask() (*Task, error) {
-	return r.Step(task.ParamsStep).Task(task.ParamsTask)
+	return r.Step(datastore.ParamsStep).Task(datastore.ParamsTask)
 }
 
 // values decodes, without Go types, the artifacts of the parameters task

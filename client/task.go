@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Step is one step of a run.
@@ -261,7 +260,7 @@ func (t *Task) ArtifactInfo(name string) (datastore.Artifact, bool) {
 
 func (t *Task) artifact(name string) (datastore.Artifact, error) {
 	a, ok := t.arts[name]
-	if !ok && t.step.name != task.ParamsStep {
+	if !ok && t.step.name != datastore.ParamsStep {
 		// Parameters and configs are stored once per run, in the
 		// parameters task; every task sees them, as in Metaflow.
 		if pt, err := t.step.run.paramsTask(); err == nil {

@@ -69,6 +69,13 @@ const (
 	MissingAttribute   Code = "FLOW068" // a required attribute left out
 	Schedule           Code = "FLOW069" // a cron expression or time zone that is not valid
 
+	// Artifact types, as go/types sees them (FLOW045 is the kinds the codec
+	// refuses outright).
+	ArtifactState     Code = "FLOW070" // a type whose state is in unexported fields, with no method pair
+	ArtifactInterface Code = "FLOW071" // an interface with methods (error, context.Context, io.Reader)
+	ArtifactOneWay    Code = "FLOW072" // MarshalX without the UnmarshalX to read it back
+	GenericFlow       Code = "FLOW073" // a flow type with type parameters
+
 	// Targets: what one orchestrator cannot run. The front end never
 	// reports these; FLOW080 and FLOW081 have bad-flow fixtures compiled
 	// for a target, the others are shown by the targets' own tests.
@@ -90,6 +97,7 @@ var All = []Code{
 	ConfigFile, ConfigSyntax, ConfigRef, ConfigShape, ConfigType, ConfigUnknown,
 	UnknownDirective, UnknownAttribute, DirectiveSyntax, AttributeValue, DuplicateDirective,
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
+	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
 }
 

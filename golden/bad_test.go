@@ -169,7 +169,7 @@ func badCompile(t *testing.T, pkg *flowparser.Package, target string) diag.List 
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, diags, err := tg.Compile(f, goldenOptions(pkg.Dir))
+	_, diags, err := tg.Compile(f, goldenOptions(tg, pkg.Dir))
 	if err != nil {
 		t.Fatalf("compile for %s: %v", target, err)
 	}

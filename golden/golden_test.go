@@ -12,9 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowc-dev/flowc/backends"
-	_ "github.com/flowc-dev/flowc/backends/argo"
+	"github.com/flowc-dev/flowc/backends/argo"
 	_ "github.com/flowc-dev/flowc/backends/local"
-	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
+	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
@@ -66,7 +66,7 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, diags, err := tg.Compile(f, goldenOptions(dir))
+	files, diags, err := tg.Compile(f, goldenOptions(tg, dir))
 	if err != nil {
 		t.Fatalf("compile %s: %v", target, err)
 	}
@@ -88,18 +88,24 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 	return b.Bytes()
 }
 
-// goldenOptions are the settings the examples compile with: what a user
-// passes to flowc compile for the remote targets. The local target ignores
-// them.
-func goldenOptions(dir string) backends.Options {
-	return backends.Options{
+// goldenOptions are the settings the examples compile with for target
+// tg: what a user passes to flowc compile for the remote targets. The
+// local target ignores them.
+func goldenOptions(tg backends.Target, dir string) backends.Options {
+	o := tg.NewOptions()
+	*o.Shared() = backends.Common{
 		Dir:           dir,
 		Image:         "registry.example.com/flowc/examples:v1",
 		DatastoreRoot: "s3://flowc-examples/datastore",
-		Namespace:     "flowc",
-		JobQueue:      "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc",
-		Role:          "arn:aws:iam::123456789012:role/flowc",
 	}
+	switch o := o.(type) {
+	case *argo.Options:
+		o.Namespace = "flowc"
+	case *stepfunctions.Options:
+		o.JobQueue = "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc"
+		o.Role = "arn:aws:iam::123456789012:role/flowc"
+	}
+	return o
 }
 
 // examples lists the example packages.

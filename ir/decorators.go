@@ -12,6 +12,9 @@ type StepDecorators struct {
 	Cards       []Card       `json:"cards,omitempty"`
 	Kubernetes  *Kubernetes  `json:"kubernetes,omitempty"`
 	Batch       *Batch       `json:"batch,omitempty"`
+	// Directives are the directives as written, for the targets'
+	// support tables; not part of the plan.
+	Directives []Directive `json:"-"`
 }
 
 // FlowDecorators are the flow's resolved //flow: directives.
@@ -20,6 +23,20 @@ type FlowDecorators struct {
 	Project         *Project         `json:"project,omitempty"`
 	Trigger         *Trigger         `json:"trigger,omitempty"`
 	TriggerOnFinish *TriggerOnFinish `json:"trigger_on_finish,omitempty"`
+	// Directives are the directives as written, for the targets'
+	// support tables; not part of the plan.
+	Directives []Directive `json:"-"`
+}
+
+// Directive is one //flow: directive as the flow's source writes it: its
+// name, the attributes it gives (each once, in order) and its position.
+// The front end records them beside the resolved values so that a target
+// can refuse a directive or an attribute it cannot express, whatever its
+// value (backends.Support), instead of silently ignoring it.
+type Directive struct {
+	Name  string
+	Attrs []string
+	Pos   Pos
 }
 
 // Retry is //flow:retry: run a failed attempt again, up to Times more times.

@@ -1,10 +1,6 @@
 package ir
 
-import (
-	"bytes"
-	"encoding/json"
-	"strings"
-)
+import "encoding/json"
 
 // Pos is the source position of a construct: a file name relative to the
 // flow's package directory, and a line and column counting from 1.
@@ -67,37 +63,6 @@ type Param struct {
 	// its string form. Nil when the parameter has no default.
 	Default json.RawMessage `json:"default,omitempty"`
 	Pos     Pos             `json:"pos"`
-}
-
-// DefaultText returns the parameter's default as the text its flag takes
-// (--NAME TEXT), which the runner reads back by the parameter's type: a
-// string or duration as it is, a list joined by its separator, anything
-// else as compact JSON; "" when there is no default.
-func (p Param) DefaultText() string {
-	if p.Default == nil {
-		return ""
-	}
-	switch p.Type {
-	case String, Duration:
-		var s string
-		if json.Unmarshal(p.Default, &s) == nil {
-			return s
-		}
-	case Strings:
-		var l []string
-		if json.Unmarshal(p.Default, &l) == nil {
-			sep := p.Separator
-			if sep == "" {
-				sep = ","
-			}
-			return strings.Join(l, sep)
-		}
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, p.Default) == nil {
-		return b.String()
-	}
-	return string(p.Default)
 }
 
 // Config is a flow config: a field tagged flow:"config", filled from a TOML

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"iter"
 	"maps"
 	"math"
@@ -115,6 +116,28 @@ var directives = map[string]*dirSpec{
 
 // directiveNames lists every directive name, sorted, for suggestions.
 var directiveNames = sortedKeys(directives)
+
+// DirectiveAttrs returns every directive the front end knows with its
+// attributes: the rows each target's support table must cover.
+func DirectiveAttrs() map[string][]string {
+	out := map[string][]string{}
+	for name, spec := range directives {
+		out[name] = slices.Clone(spec.attrs)
+	}
+	return out
+}
+
+// written returns the directive as written: its valid attributes, each
+// once, in order.
+func (r *resolver) written() ir.Directive {
+	d := ir.Directive{Name: r.dir.Name, Pos: r.irPos}
+	for _, a := range r.dir.Attrs {
+		if _, ok := r.vals[a.Key]; ok && !slices.Contains(d.Attrs, a.Key) {
+			d.Attrs = append(d.Attrs, a.Key)
+		}
+	}
+	return d
+}
 
 func kubernetes(r *resolver, d *ir.StepDecorators) {
 	k := &ir.Kubernetes{
@@ -447,6 +470,7 @@ func (b *flowBuilder) flowDirectives() {
 		r, spec := b.directive(b.file, c, seen, true)
 		if r != nil {
 			spec.flowFn(r, &b.flow.Decorators)
+			b.flow.Decorators.Directives = append(b.flow.Decorators.Directives, r.written())
 		}
 	}
 }
@@ -465,6 +489,7 @@ func (b *flowBuilder) stepDirectives(s *step) {
 		}
 		at[r.dir.Name] = r.dpos
 		spec.step(r, d)
+		d.Directives = append(d.Directives, r.written())
 		if r.dir.Name == "catch" {
 			b.checkCatch(s, r)
 		}
@@ -493,14 +518,15 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	case !ok:
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: the flow has no exported field %s; add %s *flow.CaughtError%s",
 			v, v, v, didYouMeanKey(v, b.fields))
-	case fd.kind != artifactField || !isCaughtError(s.file, fd.typ):
+	case fd.kind != artifactField || !b.l.isCaughtError(fd.typ):
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: field %s must be an artifact of type *flow.CaughtError, not %s", v, v, exprString(fd.typ))
 	}
 }
 
-func isCaughtError(f *file, t ast.Expr) bool {
-	s, ok := t.(*ast.StarExpr)
-	return ok && isFlowSel(f, s.X, "CaughtError")
+func (l *loader) isCaughtError(t ast.Expr) bool {
+	p, ok := types.Unalias(orInvalid(l.typeOf(t))).(*types.Pointer)
+	ce, _ := l.flowObj("CaughtError").(*types.TypeName)
+	return ok && ce != nil && isFlowNamed(p.Elem(), ce)
 }
 
 // directive parses one directive line and checks its name, placement,

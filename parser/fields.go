@@ -1,14 +1,11 @@
 package parser
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"go/ast"
+	"go/types"
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/flowc-dev/flowc/diag"
@@ -78,7 +75,7 @@ func (b *flowBuilder) fieldsOf() {
 					"flow tag %q: the first word must be param or config%s", opts, didYouMean(kind, []string{"param", "config"}))
 				fallthrough
 			default:
-				b.l.checkStorable(b.file, fl.Type, id.Name, false)
+				b.l.checkStorable(fl.Type, id.Name, false)
 				f.Artifacts = append(f.Artifacts, ir.Artifact{Field: id.Name, GoType: exprString(fl.Type), Pos: b.l.irPos(id.Pos())})
 			}
 		}
@@ -142,13 +139,13 @@ func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		p.Separator = ","
 	}
 	if p.Type == ir.JSON {
-		b.l.checkStorable(b.file, fl.Type, fd.name, true)
+		b.l.checkStorable(fl.Type, fd.name, true)
 	}
 	if def, ok := tag.Lookup("default"); ok {
 		if p.Required {
 			b.l.diags.Add(pos, diag.ParamOption, "parameter %s is required and has a default; drop one of them", p.Name)
 		}
-		v, err := ParseValue(p.Type, p.Separator, def)
+		v, err := ir.ParseValue(p.Type, p.Separator, def)
 		if err != nil {
 			b.l.diags.Add(b.l.pos(fl.Tag.Pos()), diag.ParamDefault, "default of parameter %s: %v", p.Name, err)
 		} else {
@@ -181,8 +178,43 @@ func (b *flowBuilder) checkParamNames() {
 	}
 }
 
-// paramType classifies a parameter's Go type.
+// paramType classifies a parameter's Go type, through any alias: the
+// predeclared string, int, int64, float64 and bool, time.Duration and
+// []string have their own command-line syntax; anything else (a defined
+// type such as type Mode string included) is JSON.
 func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
+	tt := l.typeOf(t)
+	if tt == nil {
+		return l.paramTypeAsWritten(f, t)
+	}
+	tt = types.Unalias(tt)
+	switch tt {
+	case types.Typ[types.String]:
+		return ir.String
+	case types.Typ[types.Int]:
+		return ir.Int
+	case types.Typ[types.Int64]:
+		return ir.Int64
+	case types.Typ[types.Float64]:
+		return ir.Float64
+	case types.Typ[types.Bool]:
+		return ir.Bool
+	}
+	switch x := tt.(type) {
+	case *types.Named:
+		if o := x.Obj(); o.Pkg() != nil && o.Pkg().Path() == "time" && o.Name() == "Duration" {
+			return ir.Duration
+		}
+	case *types.Slice:
+		if types.Unalias(x.Elem()) == types.Typ[types.String] {
+			return ir.Strings
+		}
+	}
+	return ir.JSON
+}
+
+// paramTypeAsWritten is paramType for a type go/types could not tell.
+func (l *loader) paramTypeAsWritten(f *file, t ast.Expr) ir.Type {
 	switch e := t.(type) {
 	case *ast.Ident:
 		switch e.Name {
@@ -207,66 +239,6 @@ func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
 		}
 	}
 	return ir.JSON
-}
-
-// ParseValue parses a parameter value written on the command line or as a
-// default, and returns it as canonical JSON.
-func ParseValue(t ir.Type, sep, s string) (json.RawMessage, error) {
-	var v any
-	var err error
-	switch t {
-	case ir.String:
-		v = s
-	case ir.Int, ir.Int64:
-		v, err = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			err = fmt.Errorf("%q is not an integer", s)
-		}
-	case ir.Float64:
-		v, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || strings.ContainsAny(s, "nN") && !strings.ContainsAny(s, "eE") {
-			err = fmt.Errorf("%q is not a number", s)
-		}
-	case ir.Bool:
-		v, err = strconv.ParseBool(strings.TrimSpace(s))
-		if err != nil {
-			err = fmt.Errorf("%q is not a boolean (true or false)", s)
-		}
-	case ir.Duration:
-		var d time.Duration
-		d, err = time.ParseDuration(strings.TrimSpace(s))
-		if err != nil {
-			err = fmt.Errorf("%q is not a duration such as 90s or 1h30m", s)
-		}
-		v = d.String()
-	case ir.Strings:
-		parts := []string{}
-		if s != "" {
-			parts = strings.Split(s, sep)
-		}
-		v = parts
-	case ir.JSON:
-		if !json.Valid([]byte(s)) {
-			return nil, fmt.Errorf("%q is not valid JSON", s)
-		}
-		var x any
-		_ = json.Unmarshal([]byte(s), &x)
-		v = x
-	default:
-		return nil, fmt.Errorf("unknown parameter type %s", t)
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Encode without HTML escaping, so that a default such as "a && b"
-	// reaches the plan and the CLI as written, not as "a \u0026\u0026 b".
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // kebab turns a Go field name into a flag name: TestSize → test-size,
@@ -301,67 +273,6 @@ func validParamName(n string) bool {
 		}
 	}
 	return true
-}
-
-// checkStorable reports a field whose type can hold no saved value: channels
-// and functions, directly or inside a type of this package.
-func (l *loader) checkStorable(f *file, t ast.Expr, name string, param bool) {
-	why := l.unstorable(t, map[string]bool{})
-	switch {
-	case why == "":
-	case param:
-		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
-			"parameter %s cannot be saved: %s; a parameter holds data given on the command line", name, why)
-	default:
-		l.diags.Add(l.pos(t.Pos()), diag.ArtifactType,
-			"field %s cannot be saved as an artifact: %s; make it unexported to keep it out of the datastore", name, why)
-	}
-}
-
-// unstorable returns why a type cannot be encoded, or "".
-func (l *loader) unstorable(t ast.Expr, seen map[string]bool) string {
-	switch e := t.(type) {
-	case *ast.ChanType:
-		return "it holds a channel"
-	case *ast.FuncType:
-		return "it holds a function"
-	case *ast.StarExpr:
-		return l.unstorable(e.X, seen)
-	case *ast.ArrayType:
-		return l.unstorable(e.Elt, seen)
-	case *ast.MapType:
-		if why := l.unstorable(e.Key, seen); why != "" {
-			return why
-		}
-		return l.unstorable(e.Value, seen)
-	case *ast.SelectorExpr:
-		if x, ok := e.X.(*ast.Ident); ok && x.Name == "unsafe" && e.Sel.Name == "Pointer" {
-			return "it holds an unsafe.Pointer"
-		}
-	case *ast.StructType:
-		for _, fl := range e.Fields.List {
-			exported := len(fl.Names) == 0
-			for _, n := range fl.Names {
-				exported = exported || n.IsExported()
-			}
-			if !exported {
-				continue
-			}
-			if why := l.unstorable(fl.Type, seen); why != "" {
-				return why
-			}
-		}
-	case *ast.Ident:
-		ts, ok := l.types[e.Name]
-		if !ok || seen[e.Name] {
-			return ""
-		}
-		seen[e.Name] = true
-		if why := l.unstorable(ts.Type, seen); why != "" {
-			return fmt.Sprintf("%s (type %s)", why, e.Name)
-		}
-	}
-	return ""
 }
 
 func contains(list []string, s string) bool {

@@ -62,7 +62,7 @@ func (l *loader) flows(importPath string) []*ir.Flow {
 			for _, s := range gd.Specs {
 				ts := s.(*ast.TypeSpec)
 				st, ok := ts.Type.(*ast.StructType)
-				if !ok || ts.TypeParams != nil {
+				if !ok {
 					continue
 				}
 				doc := ts.Doc
@@ -70,6 +70,12 @@ func (l *loader) flows(importPath string) []*ir.Flow {
 					doc = gd.Doc
 				}
 				if !l.isFlow(f, methods[ts.Name.Name], doc) {
+					continue
+				}
+				if ts.TypeParams != nil {
+					l.diags.Add(l.pos(ts.Name.Pos()), diag.GenericFlow,
+						"flow %s has type parameters %s; a flow is one concrete type, which flowc builds a runner for: declare it without them (its fields may use generic types instantiated, such as Box[int])",
+						ts.Name.Name, typeParamList(ts.TypeParams))
 					continue
 				}
 				b := &flowBuilder{l: l, file: f, spec: ts, st: st, doc: doc,
@@ -89,17 +95,24 @@ func (l *loader) isFlow(f *file, methods map[string]method, doc *ast.CommentGrou
 		return true
 	}
 	for _, m := range methods {
-		if m.file.flowPkg != "" && takesContext(m.file, m.decl) {
+		if l.takesContext(m.decl) {
 			return true
 		}
 	}
 	return false
 }
 
-// receiverType returns the base type name of a receiver, T or *T.
+// receiverType returns the base type name of a receiver, T or *T, also
+// of a generic type's receiver, T[P] or *T[P].
 func receiverType(e ast.Expr) string {
 	if s, ok := e.(*ast.StarExpr); ok {
 		e = s.X
+	}
+	switch x := e.(type) {
+	case *ast.IndexExpr:
+		e = x.X
+	case *ast.IndexListExpr:
+		e = x.X
 	}
 	if id, ok := e.(*ast.Ident); ok {
 		return id.Name
@@ -148,4 +161,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// typeParamList prints a type parameter list as written: [K comparable, V any].
+func typeParamList(fl *ast.FieldList) string {
+	var parts []string
+	for _, f := range fl.List {
+		var names []string
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+		parts = append(parts, strings.Join(names, ", ")+" "+exprString(f.Type))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

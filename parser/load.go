@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,6 +34,23 @@ type Package struct {
 	ImportPath string
 	Name       string
 	Flows      []*ir.Flow
+
+	elemTypes, inputTypes map[*ir.Step]types.Type
+	rules                 *storeRules // storable.go
+}
+
+// SameElem reports whether the T of step's flow.Input[T] is the element
+// type of the slice that foreach splits, by types.Identical: an alias and
+// the type it names are the same, and so are any and interface{}. known is
+// false when either type is unknown to go/types (a step built by hand, or a
+// type the package does not define); callers then compare the types as
+// written.
+func (p *Package) SameElem(foreach, step *ir.Step) (same, known bool) {
+	e, i := p.elemTypes[foreach], p.inputTypes[step]
+	if e == nil || i == nil {
+		return false, false
+	}
+	return types.Identical(e, i), true
 }
 
 // file is one parsed Go file of the package.
@@ -53,6 +71,15 @@ type loader struct {
 	files []*file
 	types map[string]*ast.TypeSpec // the package's type declarations by name
 	diags diag.List
+
+	// What go/types says of the package (typecheck.go).
+	pkg     *types.Package
+	info    *types.Info
+	flowAPI *types.Package // package flow as the flow's package imports it
+	// elemTypes and inputTypes hold the Go types of ForeachElem and
+	// InputType, by step, where go/types could tell.
+	elemTypes, inputTypes map[*ir.Step]types.Type
+	rules                 *storeRules // storable.go
 }
 
 // Load parses the Go package in dir and returns its flows. Positions in the
@@ -82,7 +109,8 @@ func Load(dir string, opts Options) (*Package, diag.List) {
 // its content, as if it stood in dir. Config files are still read from
 // disk, relative to dir.
 func LoadFiles(dir string, files map[string][]byte, opts Options) (*Package, diag.List) {
-	l := &loader{fset: token.NewFileSet(), dir: dir, opts: opts, types: map[string]*ast.TypeSpec{}}
+	l := &loader{fset: token.NewFileSet(), dir: dir, opts: opts, types: map[string]*ast.TypeSpec{},
+		elemTypes: map[*ir.Step]types.Type{}, inputTypes: map[*ir.Step]types.Type{}}
 	for _, name := range sortedKeys(files) {
 		l.parseFile(name, files[name])
 	}
@@ -99,7 +127,11 @@ func LoadFiles(dir string, files map[string][]byte, opts Options) (*Package, dia
 			return nil, l.diags.Sorted()
 		}
 	}
+	if !l.typecheck(pkg.ImportPath) {
+		return nil, l.diags.Sorted()
+	}
 	pkg.Flows = l.flows(pkg.ImportPath)
+	pkg.elemTypes, pkg.inputTypes = l.elemTypes, l.inputTypes
 	l.strayDirectives()
 	if len(pkg.Flows) == 0 && len(l.diags) == 0 {
 		l.diags.Add(diag.Pos{File: dir}, diag.NoFlow,

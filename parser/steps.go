@@ -35,30 +35,28 @@ type transition struct {
 // exprString prints a type expression as written.
 func exprString(e ast.Expr) string { return types.ExprString(e) }
 
-// isFlowSel reports whether e is flow.Name in file f.
-func isFlowSel(f *file, e ast.Expr, name string) bool {
-	s, ok := e.(*ast.SelectorExpr)
-	if !ok || f.flowPkg == "" {
-		return false
-	}
-	x, ok := s.X.(*ast.Ident)
-	return ok && x.Name == f.flowPkg && s.Sel.Name == name
-}
-
 // takesContext reports whether a method's first parameter is *flow.Context.
-func takesContext(f *file, fd *ast.FuncDecl) bool {
+func (l *loader) takesContext(fd *ast.FuncDecl) bool {
 	ps := fd.Type.Params.List
 	if len(ps) == 0 {
 		return false
 	}
-	s, ok := ps[0].Type.(*ast.StarExpr)
-	return ok && isFlowSel(f, s.X, "Context")
+	p, ok := types.Unalias(orInvalid(l.typeOf(ps[0].Type))).(*types.Pointer)
+	ctx, _ := l.flowObj("Context").(*types.TypeName)
+	return ok && ctx != nil && isFlowNamed(p.Elem(), ctx)
 }
 
 // returnsNext reports whether a method's first result is flow.Next.
-func returnsNext(f *file, fd *ast.FuncDecl) bool {
+func (l *loader) returnsNext(fd *ast.FuncDecl) bool {
 	rs := fd.Type.Results
-	return rs != nil && len(rs.List) > 0 && isFlowSel(f, rs.List[0].Type, "Next")
+	return rs != nil && len(rs.List) > 0 && l.isFlowType(rs.List[0].Type, "Next")
+}
+
+func orInvalid(t types.Type) types.Type {
+	if t == nil {
+		return types.Typ[types.Invalid]
+	}
+	return t
 }
 
 // stepsOf finds the flow's steps in source order and reads each one.
@@ -76,7 +74,7 @@ func (b *flowBuilder) stepsOf() {
 		if !fd.Name.IsExported() {
 			continue
 		}
-		if !(takesContext(m.file, fd) || returnsNext(m.file, fd) || name == "Start" || name == "End" ||
+		if !(b.l.takesContext(fd) || b.l.returnsNext(fd) || name == "Start" || name == "End" ||
 			len(directiveLines(fd.Doc)) > 0) {
 			continue
 		}
@@ -106,7 +104,7 @@ func (b *flowBuilder) stepsOf() {
 
 // signature checks a step's receiver, parameters and results.
 func (b *flowBuilder) signature(s *step) {
-	fd, f := s.decl, s.file
+	fd := s.decl
 	recv := fd.Recv.List[0]
 	if len(recv.Names) > 0 {
 		s.recv = recv.Names[0].Name
@@ -127,7 +125,7 @@ func (b *flowBuilder) signature(s *step) {
 		want = "func (f *" + b.flow.Name + ") End(c *flow.Context) error"
 	}
 	switch {
-	case len(params) == 0 || !takesContext(f, fd):
+	case len(params) == 0 || !b.l.takesContext(fd):
 		b.l.diags.Add(b.l.pos(fd.Type.Params.Pos()), diag.BadSignature,
 			"step %s must take *flow.Context as its first parameter: %s", s.ir.Name, want)
 	case len(params) > 2:
@@ -135,7 +133,7 @@ func (b *flowBuilder) signature(s *step) {
 			"step %s has %d parameters; a step takes (c *flow.Context) and a join also (in flow.Inputs[%s])", s.ir.Name, len(params), b.flow.Name)
 		// Still a join if its second parameter says so, so that the graph
 		// checks do not also ask for the flow.Inputs it has.
-		if ix, ok := params[1].(*ast.IndexExpr); ok && isFlowSel(f, ix.X, "Inputs") {
+		if b.l.isFlowType(params[1], "Inputs") {
 			b.inputsParam(s, params[1])
 		}
 	case len(params) == 2:
@@ -146,17 +144,17 @@ func (b *flowBuilder) signature(s *step) {
 
 // inputsParam checks a join's second parameter, flow.Inputs[F].
 func (b *flowBuilder) inputsParam(s *step, t ast.Expr) {
-	ix, ok := t.(*ast.IndexExpr)
-	if !ok || !isFlowSel(s.file, ix.X, "Inputs") {
+	if !b.l.isFlowType(t, "Inputs") {
 		b.l.diags.Add(b.l.pos(t.Pos()), diag.BadSignature,
 			"step %s: the second parameter of a join must be flow.Inputs[%s], not %s", s.ir.Name, b.flow.Name, exprString(t))
 		return
 	}
 	s.hasInputs = true
 	s.ir.Inputs = true
-	if id, ok := ix.Index.(*ast.Ident); !ok || id.Name != b.flow.Name {
-		b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.BadInputsType,
-			"step %s: flow.Inputs[%s] must name the flow's own type, flow.Inputs[%s]", s.ir.Name, exprString(ix.Index), b.flow.Name)
+	arg, at := b.inputsArg(t)
+	if flowT := b.l.pkg.Scope().Lookup(b.flow.Name); arg != nil && flowT != nil && !types.Identical(arg, flowT.Type()) {
+		b.l.diags.Add(b.l.pos(at.Pos()), diag.BadInputsType,
+			"step %s: flow.Inputs[%s] must name the flow's own type, flow.Inputs[%s]", s.ir.Name, exprString(at), b.flow.Name)
 	}
 	if s.isEnd {
 		b.l.diags.Add(b.l.pos(t.Pos()), diag.EndTransition,
@@ -164,9 +162,24 @@ func (b *flowBuilder) inputsParam(s *step, t ast.Expr) {
 	}
 }
 
+// inputsArg returns the type argument of the flow.Inputs type t and the
+// expression to report it at: the index as written, or t itself when t
+// names an alias.
+func (b *flowBuilder) inputsArg(t ast.Expr) (types.Type, ast.Expr) {
+	at := t
+	if ix, ok := t.(*ast.IndexExpr); ok {
+		at = ix.Index
+	}
+	n, ok := types.Unalias(orInvalid(b.l.typeOf(t))).(*types.Named)
+	if !ok || n.TypeArgs().Len() != 1 {
+		return nil, at
+	}
+	return n.TypeArgs().At(0), at
+}
+
 // results checks a step's results.
 func (b *flowBuilder) results(s *step, want string) {
-	fd, f := s.decl, s.file
+	fd := s.decl
 	var rs []ast.Expr
 	if fd.Type.Results != nil {
 		for _, r := range fd.Type.Results.List {
@@ -175,7 +188,7 @@ func (b *flowBuilder) results(s *step, want string) {
 			}
 		}
 	}
-	isErr := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "error" }
+	isErr, isNext := b.l.isError, func(e ast.Expr) bool { return b.l.isFlowType(e, "Next") }
 	pos := b.l.pos(fd.Type.Pos())
 	if fd.Type.Results != nil {
 		pos = b.l.pos(fd.Type.Results.Pos())
@@ -185,7 +198,7 @@ func (b *flowBuilder) results(s *step, want string) {
 		case len(rs) == 0:
 		case len(rs) == 1 && isErr(rs[0]):
 			s.ir.ReturnsError = true
-		case len(rs) >= 1 && isFlowSel(f, rs[0], "Next"):
+		case len(rs) >= 1 && isNext(rs[0]):
 			b.l.diags.Add(pos, diag.EndTransition, "End is the last step and returns no transition: %s", want)
 		default:
 			b.l.diags.Add(pos, diag.BadSignature, "End must return nothing or an error: %s", want)
@@ -193,8 +206,8 @@ func (b *flowBuilder) results(s *step, want string) {
 		return
 	}
 	switch {
-	case len(rs) == 1 && isFlowSel(f, rs[0], "Next"):
-	case len(rs) == 2 && isFlowSel(f, rs[0], "Next") && isErr(rs[1]):
+	case len(rs) == 1 && isNext(rs[0]):
+	case len(rs) == 2 && isNext(rs[0]) && isErr(rs[1]):
 		s.ir.ReturnsError = true
 	default:
 		b.l.diags.Add(pos, diag.BadSignature, "step %s must return flow.Next or (flow.Next, error): %s", s.ir.Name, want)
@@ -236,30 +249,38 @@ func (b *flowBuilder) inputCalls(s *step, fl *ast.FuncLit) {
 
 // inputCall records T of flow.Input[T].
 func (b *flowBuilder) inputCall(s *step, ix *ast.IndexExpr) {
-	if !isFlowSel(s.file, ix.X, "Input") {
+	if !b.l.isFlowFunc(ix.X, "Input") {
 		return
 	}
-	t := exprString(ix.Index)
-	if s.ir.InputType != "" && s.ir.InputType != t {
-		b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.InputType,
-			"step %s reads its foreach element as both %s and %s", s.ir.Name, s.ir.InputType, t)
+	t, tt := exprString(ix.Index), b.l.typeOf(ix.Index)
+	if s.ir.InputType != "" {
+		prev := b.l.inputTypes[s.ir]
+		same := s.ir.InputType == t
+		if prev != nil && tt != nil {
+			same = types.Identical(prev, tt)
+		}
+		if !same {
+			b.l.diags.Add(b.l.pos(ix.Index.Pos()), diag.InputType,
+				"step %s reads its foreach element as both %s and %s", s.ir.Name, s.ir.InputType, t)
+		}
 		return
 	}
-	if s.ir.InputType == "" {
-		s.ir.InputType = t
-		p := b.l.irPos(ix.Index.Pos())
-		s.ir.InputPos = &p
+	s.ir.InputType = t
+	p := b.l.irPos(ix.Index.Pos())
+	s.ir.InputPos = &p
+	if tt != nil {
+		b.l.inputTypes[s.ir] = tt
 	}
 }
 
 // returnStmt reads one return statement of a non-End step.
 func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
-	if !returnsNext(s.file, s.decl) {
+	if !b.l.returnsNext(s.decl) {
 		// The step's results are wrong, and results reported it: take a
 		// transition wherever this return has one, to keep the step in the
 		// graph, and say nothing more about the return.
 		for _, e := range r.Results {
-			if call, kind := transitionCall(s.file, e); kind != "" {
+			if call, kind := b.l.transitionCall(e); kind != "" {
 				b.transition(s, call, kind)
 				return
 			}
@@ -275,7 +296,7 @@ func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
 	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" && s.ir.ReturnsError && len(r.Results) == 2 {
 		return // a failure: return nil, err
 	}
-	call, kind := transitionCall(s.file, e)
+	call, kind := b.l.transitionCall(e)
 	if kind == "" {
 		b.l.diags.Add(b.l.pos(e.Pos()), diag.BadTransition,
 			"step %s: return flow.Goto(f.X), flow.Branch(f.A, f.B) or flow.Foreach(f.Items, f.X) directly, not %s", s.ir.Name, shorten(exprString(e)))
@@ -286,17 +307,13 @@ func (b *flowBuilder) returnStmt(s *step, r *ast.ReturnStmt) {
 
 // transitionCall returns e as a call of flow.Goto, Branch or Foreach and
 // its kind: goto, branch or foreach; kind is "" for anything else.
-func transitionCall(f *file, e ast.Expr) (*ast.CallExpr, string) {
+func (l *loader) transitionCall(e ast.Expr) (*ast.CallExpr, string) {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
 		return nil, ""
 	}
-	fun := call.Fun
-	if ix, isIx := fun.(*ast.IndexExpr); isIx {
-		fun = ix.X // flow.Foreach[T](...)
-	}
 	for _, k := range []string{"Goto", "Branch", "Foreach"} {
-		if isFlowSel(f, fun, k) {
+		if l.isFlowFunc(call.Fun, k) { // also flow.Foreach[T](...)
 			return call, strings.ToLower(k)
 		}
 	}
@@ -383,11 +400,22 @@ func (b *flowBuilder) foreachVar(s *step, e ast.Expr) string {
 	if fd.kind == configField {
 		return bad(sel.Sel.Name + " is a config")
 	}
+	if t := b.l.typeOf(fd.typ); t != nil {
+		sl, ok := t.Underlying().(*types.Slice)
+		if !ok {
+			return bad(sel.Sel.Name + " has type " + exprString(fd.typ))
+		}
+		b.l.elemTypes[s.ir] = sl.Elem()
+		s.ir.ForeachElem = types.TypeString(sl.Elem(), types.RelativeTo(b.l.pkg))
+	}
+	// The element type as written, when the field's type shows it.
 	at, ok := b.l.underlying(fd.typ).(*ast.ArrayType)
-	if !ok || at.Len != nil {
+	switch {
+	case ok && at.Len == nil:
+		s.ir.ForeachElem = exprString(at.Elt)
+	case s.ir.ForeachElem == "":
 		return bad(sel.Sel.Name + " has type " + exprString(fd.typ))
 	}
-	s.ir.ForeachElem = exprString(at.Elt)
 	return sel.Sel.Name
 }
 
@@ -417,7 +445,7 @@ func (b *flowBuilder) kind(s *step) {
 	st.Broken = len(s.ret) == 0 || b.hasReturnDiag(s)
 	if len(s.ret) == 0 {
 		// A step whose results are wrong was reported by results already.
-		if !b.hasReturnDiag(s) && returnsNext(s.file, s.decl) {
+		if !b.hasReturnDiag(s) && b.l.returnsNext(s.decl) {
 			b.l.diags.Add(b.l.pos(s.decl.Name.Pos()), diag.MissingNext,
 				"step %s returns no transition; end it with return flow.Goto(f.Next)", st.Name)
 		}

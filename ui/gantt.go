@@ -110,13 +110,24 @@ func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func
 	for i, t := range tasks {
 		y := ganttAxisH + i*ganttRowH
 		label := t.Step + "/" + t.ID
-		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shorten(label, 26)))
+		shown := shorten(label, 26)
+		if t.Cloned {
+			shown = shorten(label, 17) + " (cloned)"
+		}
+		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shown))
+		if t.Cloned {
+			// Not run by this run: a mark at its start, not a bar at the
+			// origin run's times.
+			fmt.Fprintf(b, `<rect x="%d" y="%d" width="4" height="%d" class="bar cloned"><title>%s: cloned from the origin run, not run again</title></rect>`,
+				ganttLabelW, y+3, ganttRowH-6, html.EscapeString(label))
+			continue
+		}
 		if t.Start.IsZero() {
 			continue
 		}
 		x0, w := tl.bar(t)
 		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
-			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), t.Status, roundDur(t.Duration(tl.now)))
+			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), html.EscapeString(string(t.Status)), roundDur(t.Duration(tl.now)))
 	}
 }
 
@@ -144,7 +155,7 @@ func stepRowsSVG(b *strings.Builder, tl timeline, rs *runSum) {
 			continue
 		}
 		for _, t := range ts {
-			if t.Start.IsZero() {
+			if t.Start.IsZero() || t.Cloned {
 				continue
 			}
 			x0, w := tl.bar(t)

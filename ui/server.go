@@ -62,7 +62,7 @@ func New(c *client.Client) (*Server, error) {
 		"bytes":   card.Bytes,
 		"join":    strings.Join,
 		"pathEsc": url.PathEscape,
-		"status":  func(s any) string { return fmt.Sprint(s) },
+		"status":  knownStatus,
 	}
 	for _, p := range []string{"index", "run", "task", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html")
@@ -160,17 +160,44 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		code = http.StatusBadRequest
 	}
 	w.WriteHeader(code)
+	msg := s.hideRoot(err.Error())
 	var b bytes.Buffer
-	if e := s.pages["error"].ExecuteTemplate(&b, "layout.html", map[string]any{"Title": http.StatusText(code), "Code": code, "Err": err.Error()}); e != nil {
-		fmt.Fprintf(w, "%d %s: %s", code, http.StatusText(code), err)
+	if e := s.pages["error"].ExecuteTemplate(&b, "layout.html", map[string]any{"Title": http.StatusText(code), "Code": code, "Err": msg}); e != nil {
+		fmt.Fprintf(w, "%d %s: %s", code, http.StatusText(code), msg)
 		return
 	}
 	w.Write(b.Bytes())
 }
 
+// hideRoot removes the datastore's location from an error shown to the
+// browser: a file-system error names a file by its absolute path, which
+// says where the user keeps things (a home directory, a user name); keys
+// relative to the datastore say enough.
+func (s *Server) hideRoot(msg string) string {
+	if r, ok := s.c.Store().Backend().(interface{ Root() string }); ok && r.Root() != "" {
+		root := strings.TrimSuffix(r.Root(), "/")
+		msg = strings.ReplaceAll(msg, root+"/", "")
+		msg = strings.ReplaceAll(msg, root, "the datastore")
+	}
+	return msg
+}
+
+// knownStatus returns a run's or attempt's status when it is one flowc
+// writes, and "unknown" otherwise: a status comes from a datastore file that
+// a task, or any writer of a shared bucket, can edit, and a page uses it as
+// a CSS class.
+func knownStatus(s any) string {
+	switch v := fmt.Sprint(s); v {
+	case "running", "succeeded", "failed", "ok", "caught", "killed", "stale":
+		return v
+	}
+	return "unknown"
+}
+
 // runRow is a run in a list.
 type runRow struct {
 	Flow, ID, Status, User string
+	Class                  string // the status's CSS class
 	Start                  time.Time
 	Duration               string
 	Tags                   []string
@@ -200,7 +227,11 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			if run.Finished() {
 				d = roundDur(run.Duration())
 			}
-			rows = append(rows, runRow{Flow: f.Name(), ID: run.ID(), Status: string(run.Status()), User: run.User(), Start: run.Start(), Duration: d, Tags: run.Tags()})
+			row := runRow{Flow: f.Name(), ID: run.ID(), Status: run.StatusText(), Class: string(run.Status()), User: run.User(), Start: run.Start(), Duration: d, Tags: run.Tags()}
+			if _, stale := run.Stale(); stale {
+				row.Class = "stale"
+			}
+			rows = append(rows, row)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b runRow) int {
@@ -389,7 +420,7 @@ func artifactRows(t *client.Task) []artifactRow {
 		row := artifactRow{Name: name, Type: info.GoType, Size: info.Size}
 		if info.Size <= maxPreviewSize {
 			if v, err := t.ArtifactAny(name); err == nil {
-				row.Preview = codec.Preview(v, previewRunes)
+				row.Preview = codec.PreviewAs(v, info.GoType, previewRunes)
 			} else {
 				row.Preview = "(" + err.Error() + ")"
 			}

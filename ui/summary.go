@@ -11,7 +11,6 @@ import (
 	"github.com/flowc-dev/flowc/card"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // taskSum is what a run page shows of one task.
@@ -22,6 +21,9 @@ type taskSum struct {
 	Start    time.Time
 	End      time.Time // zero while running
 	Done     bool      // DONE.json exists: the summary never changes again
+	// Cloned is set for a task a resume copied from its origin run, whose
+	// times are the origin's: it is not on this run's timeline.
+	Cloned bool
 	// Full says Attempt, Status, Start and End were read. Of a finished
 	// task only its done marker's existence is checked until a page shows
 	// more of it (see summaries.summary).
@@ -118,7 +120,7 @@ func (s *summaries) plan(ctx context.Context, flow, run string) *ir.Flow {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.plan == nil {
-		if data, err := s.store.Backend().Get(ctx, task.PlanKey(flow, run)); err == nil {
+		if data, err := s.store.Backend().Get(ctx, datastore.PlanKey(flow, run)); err == nil {
 			rc.plan, _ = ir.Decode(data)
 		}
 	}
@@ -275,7 +277,8 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 	if err != nil {
 		return t, err
 	}
-	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, a.Status, a.Start, a.End, true
+	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
+	t.Cloned = a.Origin != ""
 	return t, nil
 }
 
@@ -310,6 +313,9 @@ func (rs *runSum) aggregate(names []string) {
 			st.Failed++
 		default: // running, or between its final attempt and its done marker
 			st.Running++
+		}
+		if t.Cloned { // its times are the origin run's
+			continue
 		}
 		if t.Full && (st.Start.IsZero() || t.Start.Before(st.Start)) {
 			st.Start = t.Start

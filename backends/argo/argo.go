@@ -2,7 +2,6 @@ package argo
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -28,24 +27,6 @@ const (
 	outVolume  = "flowc-out"
 )
 
-// CheckOptions wants the image that holds the runner and a datastore the
-// pods share.
-func (Target) CheckOptions(o backends.Options) error {
-	if o.Image == "" {
-		return errors.New("--target argo needs --image, the container image holding the flow's task runner at " + backends.RunnerPath)
-	}
-	if o.DatastoreRoot == "" {
-		return errors.New("--target argo needs --datastore-root, a datastore every pod reaches (s3://bucket/prefix)")
-	}
-	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
-		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)
-	}
-	if o.MaxWorkers < 0 {
-		return fmt.Errorf("--max-workers must not be negative, got %d", o.MaxWorkers)
-	}
-	return nil
-}
-
 // Objects are what a flow compiles to: the template, and the CronWorkflow
 // and Sensor when the flow asks for them.
 type Objects struct {
@@ -57,7 +38,11 @@ type Objects struct {
 // Compile returns one file, FLOW.argo.yaml, holding every object as a YAML
 // stream with "---" between them.
 func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
-	objs, diags, err := CompileObjects(f, opts)
+	o, err := backends.OptionsFor[*Options]("argo", opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	objs, diags, err := CompileObjects(f, *o)
 	if err != nil || len(diags) > 0 {
 		return nil, diags, err
 	}
@@ -99,7 +84,7 @@ func (o *Objects) List() []any {
 // CompileObjects makes the objects of f as Compile does, with every check: what
 // Argo cannot express, and objects too big for Kubernetes. flowc deploy
 // argo sends them.
-func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, error) {
+func CompileObjects(f *ir.Flow, opts Options) (*Objects, diag.List, error) {
 	objs, diags := Build(f, opts)
 	if len(diags) > 0 {
 		return nil, diags, nil
@@ -113,8 +98,9 @@ func CompileObjects(f *ir.Flow, opts backends.Options) (*Objects, diag.List, err
 
 // Build makes the objects of f; diagnostics name what Argo cannot express.
 // It does not check their sizes.
-func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
+func Build(f *ir.Flow, opts Options) (*Objects, diag.List) {
 	c := newCompiler(f, opts)
+	c.diags = append(c.diags, support.Diagnose("argo", opts.Dir, f)...)
 	objs := c.build()
 	return objs, c.diags.Sorted()
 }
@@ -122,7 +108,7 @@ func Build(f *ir.Flow, opts backends.Options) (*Objects, diag.List) {
 // compiler holds the state of one compilation.
 type compiler struct {
 	f     *ir.Flow
-	opts  backends.Options
+	opts  Options
 	diags diag.List
 	base  string              // the objects' name
 	names map[string]string   // step name to template and task name
@@ -133,7 +119,7 @@ type compiler struct {
 	done      map[string]bool
 }
 
-func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
+func newCompiler(f *ir.Flow, opts Options) *compiler {
 	c := &compiler{f: f, opts: opts, names: map[string]string{}, steps: map[string]*ir.Step{}, done: map[string]bool{}}
 	seen := map[string]string{}
 	for _, s := range f.Steps {
@@ -166,12 +152,13 @@ func position(dir string, p ir.Pos) diag.Pos {
 func (c *compiler) build() *Objects {
 	c.base = c.baseName()
 	spec := WorkflowSpec{
-		Entrypoint:       entrypoint,
-		OnExit:           exitHandler,
-		Arguments:        c.arguments(),
-		Parallelism:      c.opts.MaxWorkers,
-		WorkflowMetadata: &ObjectMeta{Labels: c.labels()},
-		PodMetadata:      &ObjectMeta{Labels: c.labels()},
+		Entrypoint:            entrypoint,
+		OnExit:                exitHandler,
+		Arguments:             c.arguments(),
+		Parallelism:           c.parallelism(),
+		ActiveDeadlineSeconds: DefaultWorkflowDeadline,
+		WorkflowMetadata:      &ObjectMeta{Labels: c.labels()},
+		PodMetadata:           &ObjectMeta{Labels: c.labels()},
 	}
 	c.dagTemplate(entrypoint, nil)
 	c.exitTemplate()
@@ -190,6 +177,25 @@ func (c *compiler) build() *Objects {
 	objs.Cron = c.cron()
 	objs.Sensor = c.sensor()
 	return objs
+}
+
+// Defaults of the workflow: at most DefaultParallelism pods at once (as
+// Metaflow's --max-workers), a run stopped after DefaultWorkflowDeadline
+// seconds (30 days: a backstop for runs nobody watches, its exit handler
+// still records the run failed), and a step without //flow:timeout
+// stopped after DefaultStepDeadline seconds (Metaflow's 5 days).
+const (
+	DefaultParallelism      = 100
+	DefaultWorkflowDeadline = 30 * 24 * 3600
+	DefaultStepDeadline     = 5 * 24 * 3600
+)
+
+// parallelism is --max-workers, or DefaultParallelism.
+func (c *compiler) parallelism() int {
+	if c.opts.MaxWorkers > 0 {
+		return c.opts.MaxWorkers
+	}
+	return DefaultParallelism
 }
 
 // baseName names the flow's objects, or reports why it cannot at the

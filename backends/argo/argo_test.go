@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/yaml"
 
 	"github.com/flowc-dev/flowc/backends"
@@ -22,7 +23,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // opts are the settings the tests compile with.
-var opts = backends.Options{Image: "registry.example.com/flowc/test:v1", DatastoreRoot: "s3://bucket/flowc"}
+var opts = argo.Options{Common: backends.Common{Image: "registry.example.com/flowc/test:v1", DatastoreRoot: "s3://bucket/flowc"}}
 
 // load checks the flow package in dir and returns its one flow.
 func load(t testing.TB, dir string) *ir.Flow {
@@ -49,9 +50,9 @@ func loadSource(t testing.TB, src string) *ir.Flow {
 }
 
 // compile compiles f and fails on diagnostics.
-func compile(t testing.TB, f *ir.Flow, o backends.Options) []byte {
+func compile(t testing.TB, f *ir.Flow, o argo.Options) []byte {
 	t.Helper()
-	files, diags, err := argo.Target{}.Compile(f, o)
+	files, diags, err := argo.Target{}.Compile(f, &o)
 	if err != nil || len(diags) > 0 {
 		t.Fatalf("compile %s: %v %v", f.Name, err, diags)
 	}
@@ -66,7 +67,7 @@ func compile(t testing.TB, f *ir.Flow, o backends.Options) []byte {
 // (go test ./backends/argo -update rewrites them; make argo-validate runs
 // Argo's validator on them).
 func TestFixtures(t *testing.T) {
-	for _, name := range []string{"full", "shapes"} {
+	for _, name := range []string{"full", "shapes", "keywords"} {
 		t.Run(name, func(t *testing.T) {
 			got := compile(t, load(t, filepath.Join("testdata", name)), opts)
 			path := filepath.Join("testdata", name+".argo.yaml")
@@ -91,7 +92,7 @@ func TestFixtures(t *testing.T) {
 }
 
 // objects compiles f and decodes its objects generically.
-func objects(t *testing.T, f *ir.Flow, o backends.Options) []map[string]any {
+func objects(t *testing.T, f *ir.Flow, o argo.Options) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, doc := range strings.Split(string(compile(t, f, o)), "\n---\n") {
@@ -213,18 +214,21 @@ func TestContainer(t *testing.T) {
 	start := templateNamed(t, wt, "start")
 	wantArgs := []any{"step", "Start", "--run-id", "{{workflow.name}}", "--task-id", "{{inputs.parameters.task-id}}",
 		"--retry-count", "0", "--datastore-root", "s3://bucket/flowc", "--outputs", "/tmp/flowc-out", "--capture-logs",
-		"--param", "region={{workflow.parameters.region}}",
-		// Optional without a default: passed only when given (tools/argovalidate evaluates these).
-		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param'}}",
-		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + workflow.parameters['count']}}",
-		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param'}}",
-		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + workflow.parameters['note']}}",
-		"--param", "lookback={{workflow.parameters.lookback}}",
-		"--param", "countries={{workflow.parameters.countries}}", "--param", "weights={{workflow.parameters.weights}}"}
+		// Every value base64-encoded by an expression, so that no later
+		// substitution sees it (tools/argovalidate proves it with Argo's code).
+		"--param-b64", "{{='region=' + toBase64(workflow.parameters['region'])}}",
+		// Optional without a default: passed only when given.
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : '--param-b64'}}",
+		"{{=workflow.parameters['count'] == '' ? '--capture-logs' : 'count=' + toBase64(workflow.parameters['count'])}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : '--param-b64'}}",
+		"{{=workflow.parameters['note'] == '' ? '--capture-logs' : 'note=' + toBase64(workflow.parameters['note'])}}",
+		"--param-b64", "{{='lookback=' + toBase64(workflow.parameters['lookback'])}}",
+		"--param-b64", "{{='countries=' + toBase64(workflow.parameters['countries'])}}",
+		"--param-b64", "{{='weights=' + toBase64(workflow.parameters['weights'])}}"}
 	if diff := cmp.Diff(wantArgs, get(t, start, "container", "args")); diff != "" {
 		t.Errorf("start args (-want +got):\n%s", diff)
 	}
-	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{backends.RunnerPath}) {
+	if got := get(t, start, "container", "command"); !cmp.Equal(got, []any{ir.RunnerPath}) {
 		t.Errorf("command = %v", got)
 	}
 	if got := get(t, start, "container", "image"); got != "registry.example.com/other:2" {
@@ -246,7 +250,9 @@ func TestContainer(t *testing.T) {
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"}}},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
+			// $ doubled for the kubelet (tools/argovalidate expands it as the kubelet does).
+			map[string]any{"name": "SHELL_TEXT", "value": "$$(HOME) $$$$ $$HOME $$(LOG_LEVEL)"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
 		{[]any{"container", "ports"}, []any{map[string]any{"containerPort": 8080.0}}},
 		{[]any{"nodeSelector"}, map[string]any{"cloud.google.com/gke-nodepool": "gpu"}},
@@ -296,7 +302,7 @@ func (f *P) End(c *flow.Context) {}
 
 // TestCronAndSensor pins the CronWorkflow and the Sensor.
 func TestCronAndSensor(t *testing.T) {
-	objs := objects(t, load(t, "testdata/full"), backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 7})
+	objs := objects(t, load(t, "testdata/full"), argo.Options{Common: backends.Common{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: 7}, Namespace: "ml"})
 	if len(objs) != 3 {
 		t.Fatalf("%d objects, want a WorkflowTemplate, a CronWorkflow and a Sensor", len(objs))
 	}
@@ -322,10 +328,14 @@ func TestCronAndSensor(t *testing.T) {
 		!cmp.Equal(get(t, deps[1], "filters", "data", 0, "value"), []any{"model.updated"}) {
 		t.Errorf("dependencies = %v", deps)
 	}
+	// Any one event starts a run (as on step-functions), not all of them.
+	if got := get(t, sensor, "spec", "triggers", 0, "template", "conditions"); got != "data_ready_0 || model_updated_1" {
+		t.Errorf("trigger conditions = %v", got)
+	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
@@ -335,24 +345,45 @@ func TestCronAndSensor(t *testing.T) {
 	}
 }
 
-// TestCheckOptions: the target needs an image and a datastore root.
-func TestCheckOptions(t *testing.T) {
+// TestCheck: the target needs an image and a datastore root; each error
+// names the flag.
+func TestCheck(t *testing.T) {
+	common := func(image, root string, max int) backends.Common {
+		return backends.Common{Image: image, DatastoreRoot: root, MaxWorkers: max}
+	}
 	for _, c := range []struct {
-		o    backends.Options
+		o    argo.Options
 		want string
 	}{
-		{backends.Options{DatastoreRoot: "s3://b"}, "--image"},
-		{backends.Options{Image: "i"}, "--datastore-root"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "Bad_NS"}, "--namespace"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: -1}, "--max-workers"},
-		{backends.Options{Image: "i", DatastoreRoot: "s3://b", Namespace: "ml", MaxWorkers: 3}, ""},
+		{argo.Options{Common: common("", "s3://b", 0)}, "--image"},
+		{argo.Options{Common: common("i", "", 0)}, "--datastore-root"},
+		{argo.Options{Common: common("i", "s3://b", 0), Namespace: "Bad_NS"}, "--namespace"},
+		{argo.Options{Common: common("i", "s3://b", -1)}, "--max-workers"},
+		{argo.Options{Common: common("i", "s3://b", 3), Namespace: "ml"}, ""},
 	} {
-		err := argo.Target{}.CheckOptions(c.o)
+		err := c.o.Check()
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
-			t.Errorf("CheckOptions(%+v) = %v, want an error naming %q", c.o, err, c.want)
+			t.Errorf("Check(%+v) = %v, want an error naming %q", c.o, err, c.want)
 		}
 	}
 }
+
+// TestOtherOptions: options of another target, or none, are an error, not
+// a panic.
+func TestOtherOptions(t *testing.T) {
+	f := load(t, "testdata/full")
+	for _, o := range []backends.Options{nil, (*argo.Options)(nil), &otherOptions{}} {
+		if _, _, err := (argo.Target{}).Compile(f, o); err == nil || !strings.Contains(err.Error(), "argo") {
+			t.Errorf("Compile with %T options: err %v, want one naming argo", o, err)
+		}
+	}
+}
+
+// otherOptions are options of some other target.
+type otherOptions struct{ backends.Common }
+
+func (*otherOptions) Flags(*pflag.FlagSet) {}
+func (*otherOptions) Check() error         { return nil }
 
 // TestCatch: a catch step whose pod dies is recorded as caught by a task
 // that depends on its failure, and its successor waits for either; the
@@ -377,5 +408,113 @@ func TestCatch(t *testing.T) {
 	exit := get(t, templateNamed(t, wt, "flow--exit"), "container", "args")
 	if !cmp.Equal(exit, []any{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}", "--datastore-root", "s3://bucket/flowc"}) {
 		t.Errorf("exit handler args = %v", exit)
+	}
+}
+
+// TestDiskMerge: //flow:kubernetes disk= counts with //flow:resources
+// even below kubernetes' default of 10240 MiB; without either, the
+// default.
+func TestDiskMerge(t *testing.T) {
+	f := loadSource(t, `package disk
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Disk struct{}
+
+//flow:resources cpu=2
+//flow:kubernetes disk=2048
+func (f *Disk) Start(c *flow.Context) flow.Next { return flow.Goto(f.Mid) }
+
+//flow:resources cpu=2 disk=1024
+func (f *Disk) Mid(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Disk) End(c *flow.Context) {}
+`)
+	wt := objects(t, f, opts)[0]
+	for step, want := range map[string]string{"start": "2048Mi", "mid": "1024Mi", "end": "10240Mi"} {
+		if got := get(t, templateNamed(t, wt, step), "container", "resources", "requests", "ephemeral-storage"); got != want {
+			t.Errorf("%s: ephemeral-storage %v, want %s", step, got, want)
+		}
+	}
+}
+
+// TestSupportPods: the exit handler and a --caught pod reach the datastore
+// as the steps do (the start step's service account, secrets and
+// environment for the exit handler, the step's own for --caught), and
+// are retried: a pod that records the run's end must not be lost to a
+// node's hiccup.
+func TestSupportPods(t *testing.T) {
+	f := loadSource(t, `package support
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Support struct{}
+
+//flow:kubernetes service_account=flow-sa
+//flow:secrets sources=[s3-creds]
+//flow:environment vars={AWS_ENDPOINT_URL_S3="http://minio:9000"}
+func (f *Support) Start(c *flow.Context) flow.Next { return flow.Goto(f.Risky) }
+
+//flow:catch
+//flow:kubernetes service_account=risky-sa
+//flow:secrets sources=[risky-creds]
+func (f *Support) Risky(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Support) End(c *flow.Context) {}
+`)
+	wt := objects(t, f, opts)[0]
+	for _, c := range []struct{ tmpl, sa, secret string }{{"flow--exit", "flow-sa", "s3-creds"}, {"risky--caught", "risky-sa", "risky-creds"}} {
+		tm := templateNamed(t, wt, c.tmpl)
+		if got := get(t, tm, "serviceAccountName"); got != c.sa {
+			t.Errorf("%s: serviceAccountName %v, want %s", c.tmpl, got, c.sa)
+		}
+		if got := get(t, tm, "container", "envFrom"); !cmp.Equal(got, []any{map[string]any{"secretRef": map[string]any{"name": c.secret}}}) {
+			t.Errorf("%s: envFrom %v", c.tmpl, got)
+		}
+		if got, _ := get(t, tm, "retryStrategy", "limit").(float64); got < 1 {
+			t.Errorf("%s: no retry: %v", c.tmpl, get(t, tm, "retryStrategy"))
+		}
+	}
+	env := get(t, templateNamed(t, wt, "flow--exit"), "container", "env")
+	if !slices.ContainsFunc(env.([]any), func(e any) bool { return e.(map[string]any)["name"] == "AWS_ENDPOINT_URL_S3" }) {
+		t.Errorf("flow--exit env %v lacks the start step's environment", env)
+	}
+}
+
+// TestDefaults: a workflow has Metaflow's limits unless told otherwise:
+// 100 pods at once, a step stopped after 5 days, a run after 30.
+func TestDefaults(t *testing.T) {
+	f := load(t, "../../examples/hello")
+	wt := objects(t, f, opts)[0]
+	if got := get(t, wt, "spec", "parallelism"); got != float64(argo.DefaultParallelism) || argo.DefaultParallelism != 100 {
+		t.Errorf("parallelism %v", got)
+	}
+	if got := get(t, wt, "spec", "activeDeadlineSeconds"); got != float64(30*24*3600) {
+		t.Errorf("workflow activeDeadlineSeconds %v", got)
+	}
+	if got := get(t, templateNamed(t, wt, "start"), "activeDeadlineSeconds"); got != float64(5*24*3600) {
+		t.Errorf("step activeDeadlineSeconds %v", got)
+	}
+	o := opts
+	o.MaxWorkers = 8
+	if got := get(t, objects(t, f, o)[0], "spec", "parallelism"); got != 8.0 {
+		t.Errorf("--max-workers 8: parallelism %v", got)
+	}
+}
+
+// TestEventURL: --event-url makes the exit handler post the run's end
+// event (TestEngineArgo receives it); it must be an http(s) URL.
+func TestEventURL(t *testing.T) {
+	o := opts
+	o.EventURL = "http://flowc-eventsource-svc:12000/flowc"
+	exit := get(t, templateNamed(t, objects(t, load(t, "../../examples/hello"), o)[0], "flow--exit"), "container", "args").([]any)
+	if i := slices.Index(exit, any("--event-url")); i < 0 || exit[i+1] != o.EventURL {
+		t.Errorf("exit handler args %v", exit)
+	}
+	for _, bad := range []string{"flowc-eventsource-svc:12000", "ftp://x/y", "http://{{workflow.name}}/x"} {
+		o.EventURL = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--event-url") {
+			t.Errorf("--event-url %q: %v", bad, err)
+		}
 	}
 }

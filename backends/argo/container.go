@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
 )
@@ -36,9 +36,9 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 		Container: &Container{
 			Name:         "main",
 			Image:        c.opts.Image,
-			Command:      []string{backends.RunnerPath},
+			Command:      []string{ir.RunnerPath},
 			Args:         c.args(s),
-			Env:          env(d.Environment),
+			Env:          c.env(s),
 			Resources:    c.resources(s),
 			VolumeMounts: []VolumeMount{{Name: outVolume, MountPath: outDir}},
 		},
@@ -52,14 +52,12 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 			t.RetryStrategy.Backoff = &Backoff{Duration: strconv.Itoa(r.MinutesBetweenRetries) + "m"}
 		}
 	}
+	t.ActiveDeadlineSeconds = DefaultStepDeadline
 	if d.Timeout != nil {
 		t.ActiveDeadlineSeconds = d.Timeout.Seconds + deadlineGrace
 	}
 	c.secrets(s, &t)
 	c.kubernetes(s, &t)
-	if d.Batch != nil {
-		c.add(d.Batch.Pos, diag.TargetUnsupported, "step %s: //flow:batch shapes an AWS Batch job; on argo use //flow:kubernetes", s.Name)
-	}
 	return t
 }
 
@@ -76,19 +74,35 @@ const deadlineGrace = 60
 const exitHandler = "flow--exit"
 
 func (c *compiler) exitTemplate() {
-	c.templates = append(c.templates, Template{
-		Name: exitHandler,
-		Container: &Container{
-			Name:    "main",
-			Image:   c.opts.Image,
-			Command: []string{backends.RunnerPath},
-			Args: []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
-				"--datastore-root", c.opts.DatastoreRoot},
-			Env:       []EnvVar{engineEnv},
-			Resources: Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}},
-		},
-	})
+	t := c.containerTemplateFor(c.steps[c.f.Graph.Start])
+	t.Name, t.Inputs, t.Metadata = exitHandler, nil, nil
+	t.Container.Image = c.opts.Image
+	t.Container.Args = []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
+		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
+	if c.opts.EventURL != "" {
+		t.Container.Args = append(t.Container.Args, "--event-url", kubeLiteral(c.opts.EventURL))
+	}
+	supportPod(&t)
+	c.templates = append(c.templates, t)
 }
+
+// supportPod makes t, a copy of a step's template, a pod that only records
+// something in the datastore (the run's end, a caught failure): it keeps
+// what reaches the datastore (the image, service account, environment and
+// secrets) and drops the rest (outputs, volumes, node placement, the
+// step's deadline and resources), and is retried, so that a node's hiccup
+// does not lose the record.
+func supportPod(t *Template) {
+	t.Outputs, t.ActiveDeadlineSeconds = nil, 0
+	t.NodeSelector, t.Tolerations, t.Volumes = nil, nil, nil
+	t.Container.VolumeMounts, t.Container.Ports = nil, nil
+	t.Container.Resources = Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}}
+	t.RetryStrategy = &RetryStrategy{Limit: supportRetries, RetryPolicy: "Always", Backoff: &Backoff{Duration: "10s", Factor: ptr(2)}}
+}
+
+// supportRetries is how often the exit handler and a --caught pod are
+// retried (10 s, 20 s, 40 s apart).
+const supportRetries = 3
 
 // engineEnv tells the runner which engine runs it, for the run's tags.
 var engineEnv = EnvVar{Name: "FLOWC_ENGINE", Value: "argo"}
@@ -105,7 +119,7 @@ func (c *compiler) args(s *ir.Step) []string {
 		"--run-id", "{{workflow.name}}",
 		"--task-id", "{{inputs.parameters.task-id}}",
 		"--retry-count", retries,
-		"--datastore-root", c.opts.DatastoreRoot,
+		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot),
 		"--outputs", outDir,
 		"--capture-logs"}
 	if s.Name == c.f.Graph.Start {
@@ -116,20 +130,24 @@ func (c *compiler) args(s *ir.Step) []string {
 	return a
 }
 
-// paramArgs passes parameter p to the start task: --param NAME=VALUE. An
+// paramArgs passes parameter p to the start task as --param-b64
+// NAME=BASE64: the value is encoded by an Argo expression, so that neither
+// the controller's second substitution pass ({{...}} in a value) nor the
+// kubelet's $(VAR) expansion ever sees it, and the runner decodes it. An
 // optional parameter without a default has the workflow argument "" when
 // not given, which is no value of a number, a boolean or a duration; the
-// runner must not see it then, so that the parameter is unset as in
-// flowc run. An argument array cannot drop an element, so each of the two
-// is an Argo expression that, for "", gives --capture-logs instead, a flag
-// the runner already has and may be given twice.
+// runner must not see it then, so that the parameter is unset as in flowc
+// run. An argument array cannot drop an element, so each of the two is an
+// expression that, for "", gives --capture-logs instead, a flag the runner
+// already has and may be given twice.
 func paramArgs(p ir.Param) []string {
 	ref := "workflow.parameters['" + p.Name + "']"
+	value := "'" + p.Name + "=' + toBase64(" + ref + ")"
 	if p.Default != nil || p.Required {
-		return []string{"--param", p.Name + "={{workflow.parameters." + p.Name + "}}"}
+		return []string{"--param-b64", "{{=" + value + "}}"}
 	}
 	unset := "{{=" + ref + " == '' ? '--capture-logs' : "
-	return []string{unset + "'--param'}}", unset + "'" + p.Name + "=' + " + ref + "}}"}
+	return []string{unset + "'--param-b64'}}", unset + value + "}}"}
 }
 
 // outputs are the output parameters of step s's container.
@@ -143,22 +161,34 @@ func outputs(s *ir.Step) []Parameter {
 	return nil
 }
 
-// env is FLOWC_ENGINE and //flow:environment, sorted; a variable of the
-// directive named FLOWC_ENGINE wins.
-func env(e *ir.Environment) []EnvVar {
+// env is FLOWC_ENGINE and //flow:environment of step s, sorted; a
+// variable of the directive named FLOWC_ENGINE wins. Values are written
+// for the kubelet (kubeLiteral); a value with {{, which Argo's controller
+// would substitute and cannot escape, is a diagnostic.
+func (c *compiler) env(s *ir.Step) []EnvVar {
 	vars := map[string]string{engineEnv.Name: engineEnv.Value}
-	if e != nil {
-		for k, v := range e.Vars {
+	if e := s.Decorators.Environment; e != nil {
+		for _, k := range sortedKeys(e.Vars) {
+			v := e.Vars[k]
+			if strings.Contains(v, "{{") {
+				c.add(e.Pos, diag.TargetValue, "step %s: environment variable %s contains {{, which Argo's controller would substitute; Argo has no escape for it", s.Name, k)
+			}
 			vars[k] = v
 		}
 	}
 	var out []EnvVar
 	for k, v := range vars {
-		out = append(out, EnvVar{Name: k, Value: v})
+		out = append(out, EnvVar{Name: k, Value: kubeLiteral(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// kubeLiteral writes s so that the kubelet, which expands $(VAR) in a
+// container's args and env values (and turns $$ into $), passes it
+// unchanged: every $ doubled. Only text flowc writes literally goes
+// through it; a parameter's value reaches the runner base64-encoded.
+func kubeLiteral(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 
 // secrets makes //flow:secrets and kubernetes secrets= environment from
 // Kubernetes Secrets: each source is a Secret in the workflow's namespace,
@@ -168,12 +198,6 @@ func (c *compiler) secrets(s *ir.Step, t *Template) {
 	var pos ir.Pos
 	if sec := s.Decorators.Secrets; sec != nil {
 		names, pos = append(names, sec.Sources...), sec.Pos
-		if sec.Role != "" {
-			c.add(sec.Pos, diag.TargetUnsupported, "step %s: secrets role= is an IAM role; on argo the pod's service account (kubernetes service_account=) decides what it may read", s.Name)
-		}
-		if sec.AllowOverride {
-			c.add(sec.Pos, diag.TargetUnsupported, "step %s: secrets allow_override=true cannot be expressed: in Kubernetes a variable set by env always wins over one from a Secret", s.Name)
-		}
 	}
 	if k := s.Decorators.Kubernetes; k != nil {
 		if len(k.Secrets) > 0 {
@@ -195,6 +219,10 @@ func (c *compiler) secrets(s *ir.Step, t *Template) {
 	}
 }
 
+// defaultDisk is a pod's ephemeral storage in MiB when neither
+// //flow:resources nor //flow:kubernetes says (Metaflow's default).
+const defaultDisk = 10240
+
 // quantity writes a CPU count as a Kubernetes quantity.
 func quantity(cpu float64) string { return strconv.FormatFloat(cpu, 'f', -1, 64) }
 
@@ -208,12 +236,11 @@ func mib(n int) string { return fmt.Sprintf("%dMi", n) }
 // limits of the vendor's resource; QoS Guaranteed makes every limit equal
 // to its request.
 func (c *compiler) resources(s *ir.Step) Resources {
-	cpu, mem, disk, gpu, vendor := 1.0, 4096, 10240, 0, "nvidia"
+	cpu, mem, disk, gpu, vendor := 1.0, 4096, defaultDisk, 0, "nvidia"
 	if r := s.Decorators.Resources; r != nil {
-		cpu, mem, gpu = r.CPU, r.Memory, r.GPU
-		if r.Disk > 0 {
-			disk = r.Disk
-		}
+		// resources' disk has no default: 0 when not given, so that a
+		// kubernetes disk= below the default counts.
+		cpu, mem, gpu, disk = r.CPU, r.Memory, r.GPU, r.Disk
 	}
 	k := s.Decorators.Kubernetes
 	if k != nil && s.Decorators.Resources == nil {
@@ -225,6 +252,9 @@ func (c *compiler) resources(s *ir.Step) Resources {
 		if k.GPUVendor != "" {
 			vendor = k.GPUVendor
 		}
+	}
+	if disk == 0 {
+		disk = defaultDisk
 	}
 	req := map[string]string{"cpu": quantity(cpu), "memory": mib(mem), "ephemeral-storage": mib(disk)}
 	res := Resources{Requests: req}

@@ -187,16 +187,13 @@ func (c *compiler) caught(s *ir.Step, t DAGTask, id string) []DAGTask {
 		tmpl.Inputs.Parameters = append(tmpl.Inputs.Parameters, Parameter{Name: "status"})
 		// The record runs no user code: a small pod, on any node, with
 		// the step's image, environment, secrets and service account
-		// (what reaches the datastore).
-		tmpl.Outputs, tmpl.RetryStrategy, tmpl.ActiveDeadlineSeconds = nil, nil, 0
-		tmpl.NodeSelector, tmpl.Tolerations, tmpl.Volumes = nil, nil, nil
-		tmpl.Container.VolumeMounts, tmpl.Container.Ports = nil, nil
-		tmpl.Container.Resources = Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}}
+		// (what reaches the datastore), retried.
+		supportPod(&tmpl)
 		tmpl.Container.Args = []string{"step", s.Name,
 			"--run-id", "{{workflow.name}}",
 			"--task-id", "{{inputs.parameters.task-id}}",
 			"--retry-count", "auto",
-			"--datastore-root", c.opts.DatastoreRoot,
+			"--datastore-root", kubeLiteral(c.opts.DatastoreRoot),
 			"--caught", "the step's pod failed on its last attempt (Argo: {{inputs.parameters.status}})",
 			"--caught-type", "exit"}
 		c.templates = append(c.templates, tmpl)

@@ -2,7 +2,7 @@
 // WorkflowTemplate, plus a CronWorkflow for //flow:schedule and an Argo
 // Events Sensor for //flow:trigger and //flow:trigger_on_finish, as one YAML
 // stream. Every step is a container running the flow's task runner
-// (backends.RunnerPath) with an argument array, never a shell; task ids are
+// (ir.RunnerPath) with an argument array, never a shell; task ids are
 // the runtime's deterministic ids, so no list of inputs travels through
 // Argo. The objects are flowc's own typed structs (types.go), marshalled
 // once with sigs.k8s.io/yaml.

@@ -3,7 +3,12 @@ package argo_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -11,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -18,6 +24,7 @@ import (
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/internal/runsnap"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
@@ -53,21 +60,13 @@ type node struct {
 
 var varRE = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
 
-// subst resolves {{...}} in s from scope; an expression {{=...}} handles
-// the one form flowc emits, asInt(inputs.parameters.X) + 1.
+// subst resolves {{...}} in s from scope; an expression {{=...}} is one of
+// the forms flowc emits (see expr).
 func (a *argoSim) subst(s string, scope map[string]string) string {
 	return varRE.ReplaceAllStringFunc(s, func(m string) string {
 		key := strings.TrimSpace(m[2 : len(m)-2])
 		if e, ok := strings.CutPrefix(key, "="); ok {
-			mm := regexp.MustCompile(`^asInt\((inputs\.parameters\.\w+)\) \+ 1$`).FindStringSubmatch(e)
-			if mm == nil {
-				a.t.Fatalf("expression %q: not one the simulator knows", e)
-			}
-			n, err := strconv.Atoi(scope[mm[1]])
-			if err != nil {
-				a.t.Fatalf("asInt(%q): %v", scope[mm[1]], err)
-			}
-			return strconv.Itoa(n + 1)
+			return a.expr(e, scope)
 		}
 		v, ok := scope[key]
 		if !ok {
@@ -75,6 +74,39 @@ func (a *argoSim) subst(s string, scope map[string]string) string {
 		}
 		return v
 	})
+}
+
+var (
+	asIntRE   = regexp.MustCompile(`^asInt\((inputs\.parameters\.\w+)\) \+ 1$`)
+	paramB64  = regexp.MustCompile(`^'([\w-]+)=' \+ toBase64\(workflow\.parameters\['([\w-]+)'\]\)$`)
+	unsetRE   = regexp.MustCompile(`^workflow\.parameters\['([\w-]+)'\] == '' \? '--capture-logs' : (.*)$`)
+	literalRE = regexp.MustCompile(`^'([^']*)'$`)
+)
+
+// expr evaluates the expressions flowc emits: the loop's next iteration,
+// a parameter's encoded value, and the choice for an unset parameter.
+func (a *argoSim) expr(e string, scope map[string]string) string {
+	if m := asIntRE.FindStringSubmatch(e); m != nil {
+		n, err := strconv.Atoi(scope[m[1]])
+		if err != nil {
+			a.t.Fatalf("asInt(%q): %v", scope[m[1]], err)
+		}
+		return strconv.Itoa(n + 1)
+	}
+	if m := paramB64.FindStringSubmatch(e); m != nil {
+		return m[1] + "=" + base64.StdEncoding.EncodeToString([]byte(scope["workflow.parameters."+m[2]]))
+	}
+	if m := unsetRE.FindStringSubmatch(e); m != nil {
+		if scope["workflow.parameters."+m[1]] == "" {
+			return "--capture-logs"
+		}
+		return a.expr(m[2], scope)
+	}
+	if m := literalRE.FindStringSubmatch(e); m != nil {
+		return m[1]
+	}
+	a.t.Fatalf("expression %q: not one the simulator knows", e)
+	return ""
 }
 
 // run runs a template with its inputs and returns its node.
@@ -124,7 +156,7 @@ func (a *argoSim) container(tm argo.Template, scope map[string]string) node {
 			}
 			args = append(args, a.subst(arg, sc))
 		}
-		if tm.Container.Command[0] != backends.RunnerPath {
+		if tm.Container.Command[0] != ir.RunnerPath {
 			a.t.Fatalf("command %v", tm.Container.Command)
 		}
 		if len(args) > 1 && args[0] == "step" {
@@ -341,7 +373,17 @@ func TestEngineArgo(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := t.TempDir()
-			data := compile(t, f, backends.Options{Image: "img", DatastoreRoot: root})
+			// The exit handler posts the run's end event to a webhook.
+			var mu sync.Mutex
+			var events []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				events = append(events, r.Method+" "+r.URL.Path+" "+string(body))
+				mu.Unlock()
+			}))
+			defer srv.Close()
+			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}, EventURL: srv.URL + "/flowc"})
 			var wt argo.WorkflowTemplate
 			if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
 				t.Fatal(err)
@@ -373,6 +415,11 @@ func TestEngineArgo(t *testing.T) {
 			if wf.phase != "Succeeded" {
 				t.Fatalf("workflow %s; tasks run: %v", wf.phase, sim.started)
 			}
+			wantEvent := fmt.Sprintf(`POST /flowc {"name":"flowc.%s.end","payload":{"flow":"%s","run_id":"%s"}}`, f.Name, f.Name, sim.name)
+			if mu.Lock(); len(events) != 1 || events[0] != wantEvent {
+				t.Errorf("end events %q, want %q", events, wantEvent)
+			}
+			mu.Unlock()
 			skip := map[string][]string{"branch": {"Elapsed", "Timings"}}[name]
 			want := snapshot(t, local.Root, f.Name, sim.name, skip)
 			got := snapshot(t, root, f.Name, sim.name, skip)

@@ -2,6 +2,7 @@ package argo
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
@@ -33,9 +34,6 @@ func (c *compiler) kubernetes(s *ir.Step, t *Template) {
 	}
 	if k.Namespace != "" && k.Namespace != c.opts.Namespace {
 		c.add(k.Pos, diag.TargetUnsupported, "step %s: kubernetes namespace=%q: every pod of an Argo workflow runs in the workflow's namespace; set it with flowc compile --namespace", s.Name, k.Namespace)
-	}
-	if k.ComputePool != "" {
-		c.add(k.Pos, diag.TargetUnsupported, "step %s: kubernetes compute_pool= has no Argo meaning; use node_selector", s.Name)
 	}
 	if k.QOS != "" && k.QOS != "Burstable" && k.QOS != "Guaranteed" {
 		c.add(k.Pos, diag.TargetValue, "step %s: qos %q must be Burstable or Guaranteed", s.Name, k.QOS)
@@ -73,6 +71,10 @@ func (c *compiler) labelMap(s *ir.Step, pos ir.Pos, what string, m map[string]st
 		}
 		if why := labelValue(m[k]); values && why != "" {
 			c.add(pos, diag.TargetValue, "step %s: %s value %q of %s %s", s.Name, what, m[k], k, why)
+			continue
+		}
+		if strings.Contains(m[k], "{{") {
+			c.add(pos, diag.TargetValue, "step %s: %s value %q of %s contains {{, which Argo's controller would substitute; Argo has no escape for it", s.Name, what, m[k], k)
 			continue
 		}
 		out[k] = m[k]

@@ -57,15 +57,15 @@ func squash(s string) string {
 }
 
 // stepName maps a step name to the name of its template and DAG task. A
-// name whose plain form is a valid label without "--" and fits is kept
-// readable ("JoinModels" is "joinmodels"); any other gets a readable prefix
+// name whose plain form is a valid label without "--", fits, and is no
+// word of Argo's expression language (exprWords) is kept readable ("JoinModels" is "joinmodels"); any other gets a readable prefix
 // and a hash of the whole step name, so that the mapping stays injective:
 // plain names never contain "--" and hashed names end in a hash of the
 // original. Names with "--" are flowc's own (the entrypoint, fan-out and
 // loop tasks), so they never collide with a step's.
 func stepName(step string) string {
 	p := plain(step)
-	if len(p) <= maxStepName && dns1123Label.MatchString(p) && !strings.Contains(p, reservedSep) && !looksHashed(p) {
+	if len(p) <= maxStepName && dns1123Label.MatchString(p) && !strings.Contains(p, reservedSep) && !looksHashed(p) && !exprWords[strings.ReplaceAll(p, "-", "_")] {
 		return p
 	}
 	prefix := squash(step)
@@ -76,6 +76,17 @@ func stepName(step string) string {
 		return "s-" + hashSuffix(step)
 	}
 	return prefix + "-" + hashSuffix(step)
+}
+
+// exprWords are the words of Argo's expression language (expr-lang
+// v1.17) that cannot name a variable: its word operators and literals.
+// Argo evaluates a task's depends with the task names, "-" written "_",
+// as variables, so a task named "in" or "nil" breaks every depends that
+// names it ("unexpected token"); such a step name is hashed like an invalid
+// one. Builtins (len, join, sort) are fine: a variable shadows them.
+var exprWords = map[string]bool{
+	"not": true, "in": true, "or": true, "and": true, "matches": true, "contains": true,
+	"let": true, "if": true, "else": true, "true": true, "false": true, "nil": true,
 }
 
 // looksHashed reports whether a plain name ends like a hashed one, "-"

@@ -17,6 +17,10 @@ func TestStepName(t *testing.T) {
 		{"Café", "caf-" + hashSuffix("Café")},                    // not a DNS label
 		{"X_deadbeef", "x-deadbeef-" + hashSuffix("X_deadbeef")}, // looks hashed
 		{long, strings.Repeat("step", 11)[:31] + "-" + hashSuffix(long)},
+		{"In", "in-" + hashSuffix("In")},    // an operator of Argo's depends expressions
+		{"Len", "len"},                      // a builtin, which a variable shadows
+		{"Nil", "nil-" + hashSuffix("Nil")}, // a literal
+		{"Intake", "intake"},
 	} {
 		if got := stepName(c.step); got != c.want {
 			t.Errorf("stepName(%q) = %q, want %q", c.step, got, c.want)

@@ -25,15 +25,16 @@ type WorkflowTemplate struct {
 // WorkflowSpec is the spec of a Workflow, WorkflowTemplate or CronWorkflow's
 // workflowSpec.
 type WorkflowSpec struct {
-	Entrypoint          string               `json:"entrypoint,omitempty"`
-	OnExit              string               `json:"onExit,omitempty"`
-	Arguments           *Arguments           `json:"arguments,omitempty"`
-	Parallelism         int                  `json:"parallelism,omitempty"`
-	ServiceAccountName  string               `json:"serviceAccountName,omitempty"`
-	PodMetadata         *ObjectMeta          `json:"podMetadata,omitempty"`
-	WorkflowMetadata    *ObjectMeta          `json:"workflowMetadata,omitempty"`
-	Templates           []Template           `json:"templates,omitempty"`
-	WorkflowTemplateRef *WorkflowTemplateRef `json:"workflowTemplateRef,omitempty"`
+	Entrypoint            string               `json:"entrypoint,omitempty"`
+	OnExit                string               `json:"onExit,omitempty"`
+	Arguments             *Arguments           `json:"arguments,omitempty"`
+	Parallelism           int                  `json:"parallelism,omitempty"`
+	ActiveDeadlineSeconds int                  `json:"activeDeadlineSeconds,omitempty"`
+	ServiceAccountName    string               `json:"serviceAccountName,omitempty"`
+	PodMetadata           *ObjectMeta          `json:"podMetadata,omitempty"`
+	WorkflowMetadata      *ObjectMeta          `json:"workflowMetadata,omitempty"`
+	Templates             []Template           `json:"templates,omitempty"`
+	WorkflowTemplateRef   *WorkflowTemplateRef `json:"workflowTemplateRef,omitempty"`
 }
 
 // WorkflowTemplateRef names the template a Workflow runs.
@@ -117,6 +118,7 @@ type RetryStrategy struct {
 // Backoff is the wait between retries.
 type Backoff struct {
 	Duration string `json:"duration"`
+	Factor   *int   `json:"factor,omitempty"`
 }
 
 // Container is a Kubernetes container.

@@ -22,28 +22,6 @@ type Target struct{}
 // Name returns "step-functions".
 func (Target) Name() string { return "step-functions" }
 
-// CheckOptions wants an image, a job queue, an IAM role ARN and an S3
-// datastore root.
-func (Target) CheckOptions(o backends.Options) error {
-	switch {
-	case o.Image == "":
-		return fmt.Errorf("step-functions needs --image, the container image holding the task runner at %s", backends.RunnerPath)
-	case o.JobQueue == "":
-		return fmt.Errorf("step-functions needs --job-queue, the AWS Batch job queue (a name or an ARN)")
-	case o.Role == "":
-		return fmt.Errorf("step-functions needs --role, the IAM role ARN the jobs, the state machine and the schedule run as")
-	case !strings.HasPrefix(o.Role, "arn:"):
-		return fmt.Errorf("step-functions: --role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.Role)
-	}
-	if _, _, err := splitS3(o.DatastoreRoot); err != nil {
-		return err
-	}
-	if len(o.DatastoreRoot) > 512 {
-		return fmt.Errorf("step-functions: --datastore-root is %d characters long; at most 512 keep every container override short", len(o.DatastoreRoot))
-	}
-	return nil
-}
-
 // splitS3 splits s3://bucket/prefix.
 func splitS3(root string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(root, "s3://")
@@ -58,10 +36,15 @@ func splitS3(root string) (bucket, prefix string, err error) {
 // job definitions), and FLOW.schedule.json and FLOW.rules.json when the
 // flow is scheduled or triggered.
 func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
-	if err := (Target{}).CheckOptions(opts); err != nil {
+	o, err := backends.OptionsFor[*Options]("step-functions", opts)
+	if err != nil {
 		return nil, nil, err
 	}
-	c := newCompiler(f, opts)
+	if err := o.Check(); err != nil {
+		return nil, nil, err
+	}
+	c := newCompiler(f, *o)
+	c.diags = append(c.diags, support.Diagnose("step-functions", o.Dir, f)...)
 	m := c.machine()
 	c.checkSize(m)
 	jobs := c.jobList()
@@ -140,7 +123,7 @@ func marshal(v any) ([]byte, error) {
 // compiler holds what one compilation needs.
 type compiler struct {
 	f               *ir.Flow
-	opts            backends.Options
+	opts            Options
 	names           names
 	partition       string
 	bucket, prefix  string
@@ -151,7 +134,7 @@ type compiler struct {
 	diags           diag.List
 }
 
-func newCompiler(f *ir.Flow, opts backends.Options) *compiler {
+func newCompiler(f *ir.Flow, opts Options) *compiler {
 	c := &compiler{f: f, opts: opts, jobs: map[string]JobDefinition{}, stepJob: map[string]string{}, partition: "aws"}
 	c.bucket, c.prefix, _ = splitS3(opts.DatastoreRoot)
 	if a, ok := parseARN(opts.Role); ok {

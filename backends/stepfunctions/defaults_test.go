@@ -15,19 +15,19 @@ import (
 
 // compileFiles compiles an example for step-functions and returns its
 // files by suffix.
-func compileFiles(t *testing.T, example string, opts backends.Options) map[string][]byte {
+func compileFiles(t *testing.T, example string, opts stepfunctions.Options) map[string][]byte {
 	t.Helper()
 	return compileDir(t, filepath.Join("..", "..", "examples", example), opts)
 }
 
 // compileDir compiles the flow in dir for step-functions and returns its
 // files by suffix.
-func compileDir(t *testing.T, pkg string, opts backends.Options) map[string][]byte {
+func compileDir(t *testing.T, pkg string, opts stepfunctions.Options) map[string][]byte {
 	t.Helper()
 	f, dir := loadDir(t, pkg)
 	tg, _ := backends.Lookup("step-functions")
 	opts.Dir = dir
-	files, diags, err := tg.Compile(f, opts)
+	files, diags, err := tg.Compile(f, &opts)
 	if err != nil || len(diags) > 0 {
 		t.Fatal(err, diags)
 	}
@@ -121,7 +121,7 @@ func compileSource(t *testing.T, src string) string {
 		t.Fatal(diags)
 	}
 	tg, _ := backends.Lookup("step-functions")
-	_, diags, err := tg.Compile(pkg.Flows[0], e2eOptions)
+	_, diags, err := tg.Compile(pkg.Flows[0], &e2eOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

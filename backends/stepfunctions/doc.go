@@ -5,7 +5,7 @@
 // for //flow:trigger and //flow:trigger_on_finish.
 //
 // Every step is a Task state that submits a Batch job running the flow's
-// task runner (backends.RunnerPath) with an argument array; the run id is
+// task runner (ir.RunnerPath) with an argument array; the run id is
 // the execution name and task ids are the deterministic ids of
 // runtime/sched, computed by the state machine from the ids the foreach
 // tasks record. Nothing but ids travels through the state payload: the

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/backends"
-	_ "github.com/flowc-dev/flowc/backends/stepfunctions"
+	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/internal/runsnap"
@@ -29,11 +29,10 @@ import (
 // serves it from a local directory.
 const e2eRoot = "s3://flowc-e2e/datastore"
 
-var e2eOptions = backends.Options{
-	Image:         "flowc-e2e:latest",
-	DatastoreRoot: e2eRoot,
-	JobQueue:      "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc",
-	Role:          "arn:aws:iam::123456789012:role/flowc",
+var e2eOptions = stepfunctions.Options{
+	Common:   backends.Common{Image: "flowc-e2e:latest", DatastoreRoot: e2eRoot},
+	JobQueue: "arn:aws:batch:eu-west-1:123456789012:job-queue/flowc",
+	Role:     "arn:aws:iam::123456789012:role/flowc",
 }
 
 // e2eParams are the parameters an example runs with: as flowc run gets
@@ -92,14 +91,14 @@ func loadDir(t *testing.T, dir string) (*ir.Flow, string) {
 
 // compileBundle compiles f for step-functions and writes its files into
 // one file, each under a "# ---- NAME ----" line, as the golden files are.
-func compileBundle(t *testing.T, f *ir.Flow, dir string, opts backends.Options) string {
+func compileBundle(t *testing.T, f *ir.Flow, dir string, opts stepfunctions.Options) string {
 	t.Helper()
 	tg, err := backends.Lookup("step-functions")
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts.Dir = dir
-	files, diags, err := tg.Compile(f, opts)
+	files, diags, err := tg.Compile(f, &opts)
 	if err != nil || len(diags) > 0 {
 		t.Fatalf("compile: %v %v", err, diags)
 	}
@@ -418,7 +417,7 @@ func sameOnBothEnginesOn(t *testing.T, node, dir, runID string, params e2eParams
 	// Every job ran the runner with an argument array, no shell, for the
 	// compiled datastore root.
 	for _, tk := range ex.Tasks {
-		if tk.Command[0] != backends.RunnerPath || tk.Command[1] != "step" {
+		if tk.Command[0] != ir.RunnerPath || tk.Command[1] != "step" {
 			t.Errorf("%s ran %v", tk.State, tk.Command)
 		}
 		if i := slices.Index(tk.Command, "--datastore-root"); i < 0 || i+1 == len(tk.Command) || tk.Command[i+1] != opts.DatastoreRoot {

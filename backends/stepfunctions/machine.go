@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -78,7 +77,7 @@ func (c *compiler) onFailure(top *scope) {
 			top.states[name] = st
 		}
 	}
-	args := []string{lit(backends.RunnerPath), lit("end-run"), lit("--run-id"), "$.run", lit("--status"), lit("failed"),
+	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), "$.run", lit("--status"), lit("failed"),
 		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
 	top.states[stateFailed] = State{
 		Type:     "Task",
@@ -161,7 +160,7 @@ const diedCause = "the task process died or was killed; the execution history ho
 // where the step would have gone.
 func (c *compiler) caught(sc *scope, s *ir.Step, task *State) {
 	name := sc.name(s.Name) + sfxCaught
-	args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+	args := []string{lit(ir.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
 	for _, a := range c.commandTail() {
 		args = append(args, lit(a))
 	}
@@ -205,7 +204,7 @@ func (c *compiler) taskState(s *ir.Step) State {
 		"JobDefinition": c.stepJob[s.Name],
 	}
 	if s.Name == c.f.Graph.Start {
-		args := []string{lit(backends.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
+		args := []string{lit(ir.RunnerPath), lit("step"), lit(s.Name), lit("--run-id"), "$.run", lit("--task-id"), taskID(s)}
 		for _, a := range c.commandTail() {
 			args = append(args, lit(a))
 		}
@@ -231,7 +230,7 @@ func (c *compiler) commandTail() []string {
 // jobCommand is the job definitions' command: a task's, with Batch
 // parameter references for the step, the run id and the task id.
 func (c *compiler) jobCommand() []string {
-	return append([]string{backends.RunnerPath, "step", "Ref::step", "--run-id", "Ref::run", "--task-id", "Ref::task"}, c.commandTail()...)
+	return append([]string{ir.RunnerPath, "step", "Ref::step", "--run-id", "Ref::run", "--task-id", "Ref::task"}, c.commandTail()...)
 }
 
 // arn is the Resource of a service integration, in the role's partition.

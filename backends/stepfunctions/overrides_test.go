@@ -135,7 +135,7 @@ func TestDefinitionTooLarge(t *testing.T) {
 	}
 	f := generated(t, 10000)
 	tg, _ := backends.Lookup("step-functions")
-	_, diags, err := tg.Compile(f, e2eOptions)
+	_, diags, err := tg.Compile(f, &e2eOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestContainerOverridesFit(t *testing.T) {
 			opts := e2eOptions
 			opts.DatastoreRoot = "s3://" + strings.Repeat("b", 63) + "/" + strings.Repeat("p", 512-5-63-1)
 			tg, _ := backends.Lookup("step-functions")
-			files, diags, err := tg.Compile(f, opts)
+			files, diags, err := tg.Compile(f, &opts)
 			if err != nil || len(diags) > 0 {
 				t.Fatal(err, diags)
 			}

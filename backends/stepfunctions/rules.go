@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/flowc-dev/flowc/diag"
 )
 
 // Rule is an EventBridge rule and its one target, in the shape of the
@@ -45,9 +43,6 @@ func (c *compiler) rules() []Rule {
 	var out []Rule
 	d := c.f.Decorators
 	if t := d.Trigger; t != nil {
-		if len(t.Options) > 0 {
-			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger options are not supported")
-		}
 		for i, ev := range t.Events {
 			pattern := map[string]any{"source": []string{EventSource}, "detail-type": []string{ev.Name}}
 			r := c.rule(fmt.Sprintf("%s-event-%d", c.names.machine, i), "runs "+c.f.Name+" on event "+ev.Name, pattern)
@@ -59,9 +54,6 @@ func (c *compiler) rules() []Rule {
 		}
 	}
 	if t := d.TriggerOnFinish; t != nil {
-		if len(t.Options) > 0 {
-			c.diags.Add(c.pos(t.Pos), diag.TargetUnsupported, "step-functions: trigger_on_finish options are not supported")
-		}
 		for i, flow := range t.Flows {
 			// A flow's state machine is named after it, under a project
 			// PROJECT-BRANCH-FLOW: the upstream flow is looked for in the

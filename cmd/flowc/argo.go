@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,10 +17,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/parser"
 )
 
 func init() {
@@ -59,11 +58,11 @@ var newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, stri
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	ns, _, err := cc.Namespace()
 	if err != nil {
-		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", kubeconfigErr(err)
 	}
 	cfg, err := cc.ClientConfig()
 	if err != nil {
-		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", kubeconfigErr(err)
 	}
 	cfg.UserAgent = "flowc"
 	client, err := dynamic.NewForConfig(cfg)
@@ -71,6 +70,18 @@ var newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, stri
 		return nil, "", fmt.Errorf("kubernetes client: %w", err)
 	}
 	return client, ns, nil
+}
+
+// kubeconfigErr explains a kubeconfig that cannot be used. For none at
+// all, client-go's own text suggests KUBERNETES_MASTER, which no current
+// tool sets: say what is missing instead.
+func kubeconfigErr(err error) error {
+	if clientcmd.IsEmptyConfig(err) {
+		return errors.New("no kubeconfig: flowc reaches the cluster as kubectl does, and found no configuration " +
+			"(--kubeconfig, KUBECONFIG, ~/.kube/config) and no in-cluster service account; " +
+			"point --kubeconfig at one, or write the YAML with flowc compile --target argo")
+	}
+	return fmt.Errorf("kubeconfig: %w", err)
 }
 
 func newDeployArgo() *cobra.Command {
@@ -88,10 +99,11 @@ version of the flow, which no longer has //flow:schedule or a trigger, is
 deleted. It prints what it did and the objects' names.`,
 		Args: pkgArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, o, err := tf.load(cmd, argo.Target{}, &ff, args)
+			f, opts, err := tf.load(cmd, &ff, args)
 			if err != nil {
 				return err
 			}
+			o := opts.(*argo.Options)
 			objs, err := compileArgo(cmd.ErrOrStderr(), f, o)
 			if err != nil {
 				return err
@@ -105,13 +117,13 @@ deleted. It prints what it did and the objects' names.`,
 	}
 	ff.register(c)
 	kf.register(c.Flags())
-	tf.register(c)
+	tf.register(c, argo.Target{})
 	return c
 }
 
 // compileArgo compiles f for argo, printing diagnostics.
-func compileArgo(stderr io.Writer, f *ir.Flow, o backends.Options) (*argo.Objects, error) {
-	objs, diags, err := argo.CompileObjects(f, o)
+func compileArgo(stderr io.Writer, f *ir.Flow, o *argo.Options) (*argo.Objects, error) {
+	objs, diags, err := argo.CompileObjects(f, *o)
 	if err != nil {
 		return nil, fmt.Errorf("compile %s for argo: %w", f.Name, err)
 	}
@@ -295,7 +307,7 @@ func argoWorkflow(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (*ar
 			continue
 		}
 		raw := *values[p.Name]
-		if _, err := parser.ParseValue(p.Type, p.Separator, raw); err != nil {
+		if _, err := ir.ParseValue(p.Type, p.Separator, raw); err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
 		}
 		if wf.Spec.Arguments == nil {

@@ -324,3 +324,16 @@ func TestDeployArgoSensor(t *testing.T) {
 		t.Errorf("the sensor creates workflows in namespace %q", ns)
 	}
 }
+
+// TestKubeClientNoConfig: without any kubeconfig the error says so plainly,
+// not client-go's advice to set KUBERNETES_MASTER.
+func TestKubeClientNoConfig(t *testing.T) {
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	t.Setenv("KUBERNETES_MASTER", "")
+	_, _, err := newKubeClient(kubeFlags{}, "")
+	if err == nil || !strings.HasPrefix(err.Error(), "no kubeconfig:") || strings.Contains(err.Error(), "KUBERNETES_MASTER") {
+		t.Errorf("without a kubeconfig: %v", err)
+	}
+}

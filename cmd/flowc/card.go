@@ -82,20 +82,24 @@ func newCardView() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "view PATHSPEC",
 		Short: "Write a task's card to a file and open it in a browser",
-		Long: `View writes the card of task Flow/Run/Step/Task to FILE (-o; "-" is
+		Long: `View writes the card of task Flow/Run/Step/Task (Flow/Run/Step names the
+only task of a step that has one) to FILE (-o; "-" is
 standard output) or, without -o, to a file in the temporary directory, and
 prints the file's path. When standard output is a terminal and a browser can
 be started (xdg-open, or open on macOS), it opens the file. --id picks a card
 of a step with several; without it, the card without an id, or the only one.`,
 		Args: onePathspec("card view"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := pathspecArg("card view", args[0], 4, 4, "Flow/Run/Step/Task")
+			p, err := pathspecArg("card view", args[0], 3, 4, "Flow/Run/Step/Task, or Flow/Run/Step for a step with one task")
 			if err != nil {
 				return err
 			}
 			tasks, err := sf.tasks(p)
 			if err != nil {
 				return err
+			}
+			if len(tasks) > 1 {
+				return usagef("card view: step %s has %d tasks; name one, as %s", p, len(tasks), tasks[0].Pathspec())
 			}
 			page, info, err := pickCard(tasks[0], id, cmd.Flags().Changed("id"))
 			if err != nil {

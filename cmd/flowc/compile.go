@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/diag"
@@ -20,19 +21,34 @@ func newCompile() *cobra.Command {
 	var tf targetFlags
 	var target, out string
 	c := &cobra.Command{
-		Use:   "compile [PKG] --target TARGET [-o PATH]",
+		Use:   "compile [PKG] --target TARGET [-o PATH] [flags]",
 		Short: "Compile a flow for a target",
 		Long: `Compile checks a flow and emits what its target runs. --target local emits
 the local execution plan, a versioned JSON document. With -o, a target that
 emits one file writes it to PATH, and one that emits several writes them into
-the directory PATH; without -o the files go to standard output.`,
-		Args: pkgArgs,
+the directory PATH; without -o the files go to standard output.
+
+Each target takes the flags below and flags of its own:
+flowc compile --target TARGET --help lists them.`,
+		// The target's flags are known once --target is: RunE parses
+		// the command line in two passes.
+		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := backends.Lookup(target)
+			t, err := backends.Lookup(targetArg(args))
 			if err != nil {
 				return usageError{err}
 			}
-			f, o, err := tf.load(cmd, t, &ff, args)
+			tf.registerTarget(cmd, t)
+			if err := cmd.Flags().Parse(args); err != nil {
+				return usageError{err}
+			}
+			if help, _ := cmd.Flags().GetBool("help"); help {
+				return cmd.Help()
+			}
+			if err := pkgArgs(cmd, cmd.Flags().Args()); err != nil {
+				return err
+			}
+			f, o, err := tf.load(cmd, &ff, cmd.Flags().Args())
 			if err != nil {
 				return err
 			}
@@ -46,41 +62,111 @@ the directory PATH; without -o the files go to standard output.`,
 	ff.register(c)
 	c.Flags().StringVar(&target, "target", "local", "the target: "+fmt.Sprint(backends.Names()))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this file (one file) or directory (several)")
-	tf.register(c)
+	tf.registerPackage(c)
+	// flowc help compile lists the default target's flags.
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		if tf.opts == nil {
+			if t, err := backends.Lookup("local"); err == nil {
+				tf.registerTarget(cmd, t)
+			}
+		}
+		if p := cmd.Parent(); p != nil {
+			p.HelpFunc()(cmd, args)
+		}
+	})
 	return c
 }
 
-// targetFlags are the settings of compile and deploy: the remote targets'
-// options and --package.
+// targetArg finds --target in compile's arguments, before its flags are
+// known: a first pass that skips every other flag.
+func targetArg(args []string) string {
+	pre := pflag.NewFlagSet("compile", pflag.ContinueOnError)
+	pre.ParseErrorsAllowlist.UnknownFlags = true
+	pre.SetOutput(io.Discard)
+	target := pre.String("target", "local", "")
+	pre.BoolP("help", "h", false, "")
+	_ = pre.Parse(args) // the second pass reports the errors
+	return *target
+}
+
+// targetFlags are the settings of compile and deploy: the target's options
+// (the common ones and the target's own) and --package.
 type targetFlags struct {
+	target   string // the target's name
 	opts     backends.Options
+	others   map[string][]string // another target's flag: the targets that take it
 	pf       packageFlags
 	pkgFirst bool
 }
 
-func (tf *targetFlags) register(c *cobra.Command) {
-	registerTargetFlags(c, &tf.opts)
+// register adds the options of target t and --package to c: what deploy
+// takes.
+func (tf *targetFlags) register(c *cobra.Command, t backends.Target) {
+	tf.registerPackage(c)
+	tf.registerTarget(c, t)
+}
+
+// registerPackage adds --package (with its flags) to c.
+func (tf *targetFlags) registerPackage(c *cobra.Command) {
 	registerPackageFlag(c, &tf.pf, &tf.pkgFirst)
 }
 
-// load checks the options target t needs, loads the flow, and with
-// --package pushes its runner image first: the flow and the options to
-// compile it with.
-func (tf *targetFlags) load(cmd *cobra.Command, t backends.Target, ff *frontFlags, args []string) (*ir.Flow, backends.Options, error) {
-	o := tf.opts
-	if oc, ok := t.(backends.OptionChecker); ok {
-		if err := oc.CheckOptions(o); err != nil {
-			return nil, o, usageError{err}
+// registerTarget adds the common flags and target t's own to c, and,
+// hidden, the other targets' flags, so that one of those is a usage error
+// that names its target rather than an unknown flag. It comes after every
+// other flag of c.
+func (tf *targetFlags) registerTarget(c *cobra.Command, t backends.Target) {
+	fs := c.Flags()
+	tf.target, tf.opts = t.Name(), t.NewOptions()
+	backends.RegisterFlags(fs, tf.opts)
+	tf.others = map[string][]string{}
+	for _, name := range backends.Names() {
+		other, _ := backends.Lookup(name)
+		if name == t.Name() {
+			continue
 		}
+		ofs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+		other.NewOptions().Flags(ofs)
+		ofs.VisitAll(func(f *pflag.Flag) {
+			g := fs.Lookup(f.Name)
+			if g == nil {
+				h := *f
+				h.Shorthand, h.Hidden = "", true
+				fs.AddFlag(&h)
+				g = &h
+			}
+			if g.Hidden {
+				tf.others[f.Name] = append(tf.others[f.Name], name)
+			}
+		})
+	}
+}
+
+// load checks the target's options, loads the flow, and with --package
+// pushes its runner image first: the flow and the options to compile it
+// with.
+func (tf *targetFlags) load(cmd *cobra.Command, ff *frontFlags, args []string) (*ir.Flow, backends.Options, error) {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if ts, ok := tf.others[f.Name]; ok && err == nil {
+			err = usagef("--%s is a flag of target %s, not of %s", f.Name, strings.Join(ts, " and "), tf.target)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	o := tf.opts
+	if err := o.Check(); err != nil {
+		return nil, nil, usageError{err}
 	}
 	f, dir, err := ff.loadFlow(args, cmd.ErrOrStderr())
 	if err != nil {
-		return nil, o, err
+		return nil, nil, err
 	}
-	o.Dir = dir
+	o.Shared().Dir = dir
 	if tf.pkgFirst {
-		if err := packageFirst(cmd, &tf.pf, f, dir, &o); err != nil {
-			return nil, o, err
+		if err := packageFirst(cmd, &tf.pf, f, dir, o.Shared()); err != nil {
+			return nil, nil, err
 		}
 	}
 	return f, o, nil
@@ -110,18 +196,6 @@ func reportDiags(w io.Writer, diags diag.List) error {
 		fmt.Fprintln(w, d.Error())
 	}
 	return errReported
-}
-
-// registerTargetFlags adds the settings of the remote targets (see
-// backends.Options) to compile and deploy.
-func registerTargetFlags(c *cobra.Command, o *backends.Options) {
-	fs := c.Flags()
-	fs.StringVar(&o.Image, "image", "", "argo, step-functions: the container image holding the task runner")
-	fs.StringVar(&o.DatastoreRoot, "datastore-root", "", "argo, step-functions: the datastore the tasks use (s3://bucket/prefix)")
-	fs.StringVar(&o.Namespace, "namespace", "", "argo: the Kubernetes namespace")
-	fs.IntVar(&o.MaxWorkers, "max-workers", 0, "argo: the most tasks running at once (parallelism); 0 for no limit")
-	fs.StringVar(&o.JobQueue, "job-queue", "", "step-functions: the AWS Batch job queue")
-	fs.StringVar(&o.Role, "role", "", "step-functions: the IAM role ARN the Batch jobs run as")
 }
 
 // writeFiles writes the compiled files to standard output, a file, or a

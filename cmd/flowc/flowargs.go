@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -15,7 +19,13 @@ import (
 // second parses every flag, with the parameters that params adds. register
 // binds the command's own flags to fresh variables at each call and
 // returns the frontFlags it bound. It returns a nil flow when it printed
-// the help instead.
+// the help instead: the command's flags and the flow's parameters.
+//
+// Only the second pass knows which flags take a value, so only it decides
+// whether -h was asked for: in `--msg -h` or `--d -1h` the -h is a
+// parameter's value. Where the first pass misread a parameter's value as
+// the package (`--dry ./pkg` for a flag it does not know), the second
+// pass's package wins and the flow is loaded again.
 func flowArgs(cmd *cobra.Command, args []string, register func(fs *pflag.FlagSet) *frontFlags, params func(fs *pflag.FlagSet, f *ir.Flow) error) (f *ir.Flow, dir string, fs *pflag.FlagSet, err error) {
 	pre := pflag.NewFlagSet(cmd.CommandPath(), pflag.ContinueOnError)
 	pre.ParseErrorsAllowlist.UnknownFlags = true
@@ -25,25 +35,88 @@ func flowArgs(cmd *cobra.Command, args []string, register func(fs *pflag.FlagSet
 	if err := pre.Parse(args); err != nil {
 		return nil, "", nil, usageError{err}
 	}
-	if *help {
-		return nil, "", nil, cmd.Help()
+	pkgArgs := pre.Args()
+	for range 2 {
+		if len(pkgArgs) > 1 {
+			what := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return nil, "", nil, usagef("%s takes one package directory, got %v", what, pkgArgs)
+		}
+		// Asked for help, the user wants no diagnostics of the package in
+		// the working directory, which may not be a flow's at all.
+		stderr := cmd.ErrOrStderr()
+		if *help {
+			stderr = io.Discard
+		}
+		f, dir, err = ff.loadFlow(pkgArgs, stderr)
+		if err != nil {
+			if *help { // no flow to describe: the command's own flags
+				return nil, "", nil, flowHelp(cmd, register, nil)
+			}
+			return nil, "", nil, err
+		}
+		fs = pflag.NewFlagSet(cmd.CommandPath(), pflag.ContinueOnError)
+		fs.SetOutput(discard{})
+		ff = register(fs)
+		wantHelp := fs.BoolP("help", "h", false, "show this help, with the flow's parameters")
+		if err := params(fs, f); err != nil {
+			return nil, "", nil, err
+		}
+		if err := fs.Parse(args); err != nil {
+			return nil, "", nil, usageError{paramHint(err, f)}
+		}
+		if *wantHelp {
+			return nil, "", nil, flowHelp(cmd, register, f)
+		}
+		if slices.Equal(fs.Args(), pkgArgs) {
+			return f, dir, fs, nil
+		}
+		pkgArgs = fs.Args()
 	}
-	if pre.NArg() > 1 {
-		what := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
-		return nil, "", nil, usagef("%s takes one package directory, got %v", what, pre.Args())
+	return nil, "", nil, usagef("cannot tell the package from the parameters in %q", strings.Join(args, " "))
+}
+
+// flowHelp prints the help of a command that takes a flow's parameters: its
+// description, its own flags, and the parameters of f when it is known,
+// each with its type, default and help text.
+func flowHelp(cmd *cobra.Command, register func(fs *pflag.FlagSet) *frontFlags, f *ir.Flow) error {
+	w := cmd.OutOrStdout()
+	if long := strings.TrimSpace(cmd.Long); long != "" {
+		fmt.Fprintf(w, "%s\n\n", long)
 	}
-	f, dir, err = ff.loadFlow(pre.Args(), cmd.ErrOrStderr())
-	if err != nil {
-		return nil, "", nil, err
+	fmt.Fprintf(w, "Usage:\n  %s\n\nFlags:\n", cmd.UseLine())
+	own := pflag.NewFlagSet(cmd.CommandPath(), pflag.ContinueOnError)
+	register(own)
+	own.BoolP("help", "h", false, "show this help, with the flow's parameters")
+	io.WriteString(w, own.FlagUsages())
+	if f == nil {
+		fmt.Fprintf(w, "\nRun it with a package directory (or in one) to list its flow's parameters.\n")
+		return nil
 	}
-	fs = pflag.NewFlagSet(cmd.CommandPath(), pflag.ContinueOnError)
-	fs.SetOutput(discard{})
-	register(fs)
-	if err := params(fs, f); err != nil {
-		return nil, "", nil, err
+	if len(f.Params) == 0 {
+		fmt.Fprintf(w, "\nFlow %s has no parameters.\n", f.Name)
+		return nil
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, "", nil, usageError{paramHint(err, f)}
+	fmt.Fprintf(w, "\nParameters of flow %s (also FLOWC_PARAM_NAME in the environment):\n", f.Name)
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
+	for _, p := range f.Params {
+		help := p.Help
+		switch {
+		case p.Required:
+			help += " (required)"
+		case p.Default != nil:
+			help += fmt.Sprintf(" (default %s)", defaultShown(p))
+		}
+		fmt.Fprintf(tw, "      --%s %s\t%s\n", p.Name, p.GoType, strings.TrimSpace(help))
 	}
-	return f, dir, fs, nil
+	return tw.Flush()
+}
+
+// defaultShown is a parameter's default as the user would type it, quoted
+// where it is a string that would not read as one.
+func defaultShown(p ir.Param) string {
+	d := p.DefaultText()
+	if (p.Type == ir.String) && (d == "" || strings.ContainsAny(d, " \t\"'")) {
+		return fmt.Sprintf("%q", d)
+	}
+	return d
 }

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/flowc-dev/flowc/client"
+	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
@@ -72,7 +74,7 @@ func (sf *storeFlags) tasks(p client.Pathspec) ([]*client.Task, error) {
 // lookupTasks returns the tasks a pathspec of depth 2 to 4 names: a run's
 // End task, every task of a step, or one task.
 func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {
-	run, err := c.Flow(p.Flow).Run(p.Run)
+	run, err := lookupRun(c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +93,43 @@ func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {
 		return nil, err
 	}
 	return []*client.Task{t}, nil
+}
+
+// lookupRun returns the run of p: Flow/latest is the flow's latest run.
+// A flow that has no run at all is named as unknown, with the flows that
+// the datastore holds that it resembles.
+func lookupRun(c *client.Client, p client.Pathspec) (*client.Run, error) {
+	f := c.Flow(p.Flow)
+	var run *client.Run
+	var err error
+	if p.Run == "latest" {
+		run, err = f.LatestRun()
+	} else {
+		run, err = f.Run(p.Run)
+	}
+	if errors.Is(err, client.ErrNotFound) {
+		if runs, lerr := f.Runs(); lerr == nil && len(runs) == 0 {
+			return nil, unknownFlow(c, p.Flow, err)
+		}
+	}
+	return run, err
+}
+
+// unknownFlow is the error for a flow with no run in the datastore: it
+// lists the flows there are, or the one the name resembles.
+func unknownFlow(c *client.Client, name string, err error) error {
+	flows, ferr := c.Flows()
+	if ferr != nil || len(flows) == 0 {
+		return err
+	}
+	var names []string
+	for _, f := range flows {
+		names = append(names, f.Name())
+	}
+	if hint := parser.DidYouMean(name, names); hint != "" {
+		return fmt.Errorf("flow %s is unknown in this datastore%s", name, hint)
+	}
+	return fmt.Errorf("flow %s is unknown in this datastore; its flows are %s", name, strings.Join(names, ", "))
 }
 
 // onePathspec accepts exactly one argument, a pathspec.

@@ -81,6 +81,11 @@ func printLogs(w, stderr io.Writer, pathspec string, tasks []*client.Task, strea
 	}
 	if len(blocks) == 0 {
 		fmt.Fprintf(stderr, "The logs of %s are empty.\n", pathspec)
+		// A retried task's latest attempt may have printed nothing where an
+		// earlier one, the one that failed, did.
+		if attempt < 0 && len(tasks) == 1 && tasks[0].Attempt() > 0 {
+			fmt.Fprintf(stderr, "It ran %d attempts; see an earlier one with --attempt N (0 to %d).\n", tasks[0].Attempt()+1, tasks[0].Attempt()-1)
+		}
 	}
 	for _, b := range blocks {
 		if len(blocks) > 1 {

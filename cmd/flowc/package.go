@@ -40,7 +40,7 @@ func newPackage() *cobra.Command {
 		Use:   "package [PKG] --image REPO[:TAG] [--base IMAGE] [--platform linux/amd64,linux/arm64]",
 		Short: "Build the flow's task runner into a container image and push it",
 		Long: `Package cross-builds the flow's task runner for each platform (a static
-binary, CGO_ENABLED=0), puts it at ` + backends.RunnerPath + ` in one layer over --base
+binary, CGO_ENABLED=0), puts it at ` + ir.RunnerPath + ` in one layer over --base
 (scratch by default), and pushes the image to REPO[:TAG] — an OCI index when
 there are several platforms — with the credentials of the Docker config file
 and its helpers, without a Docker daemon. It prints the image by digest,
@@ -125,7 +125,7 @@ func registerPackageFlag(c *cobra.Command, pf *packageFlags, on *bool) {
 
 // packageFirst runs flowc package for a command given --package: it pushes
 // to opts.Image and replaces it with the image by digest.
-func packageFirst(cmd *cobra.Command, pf *packageFlags, f *ir.Flow, dir string, opts *backends.Options) error {
+func packageFirst(cmd *cobra.Command, pf *packageFlags, f *ir.Flow, dir string, opts *backends.Common) error {
 	if opts.Image == "" {
 		return usagef("--package needs --image REPO[:TAG]: where to push the image")
 	}

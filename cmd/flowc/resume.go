@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
 )
@@ -41,9 +43,10 @@ only the tasks that did not finish run again.`,
 				return err
 			}
 			if step != "" && f.Step(step) == nil {
-				return usagef("flow %s has no step %s", f.Name, step)
+				return usagef("flow %s has no step %s%s", f.Name, step, parser.DidYouMean(step, f.Graph.Order))
 			}
-			if origin == "" {
+			latest := origin == ""
+			if latest {
 				root, err := rf.store.resolve()
 				if err != nil {
 					return err
@@ -56,6 +59,11 @@ only the tasks that did not finish run again.`,
 					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, root)
 				}
 			}
+			how := ""
+			if latest {
+				how = " (the flow's latest run; a resumed run never becomes the latest, as in Metaflow)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Resuming %s/%s%s.\n", f.Name, origin, how)
 			return executeWith(cmd, f, dir, &rf, nil, &exec.Resume{OriginRunID: origin, Step: step})
 		},
 	}

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,7 +28,6 @@ type runFlags struct {
 	maxLogSize   int
 	tags         []string
 	runIDFile    string
-	local        bool
 	pkgArg       string // the package as the user wrote it, for hints
 }
 
@@ -43,7 +40,6 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
-	fs.BoolVar(&rf.local, "local", true, "run on this machine (the default)")
 }
 
 func newRun() *cobra.Command {
@@ -110,7 +106,7 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 			}
 			continue
 		}
-		v, err := parser.ParseValue(p.Type, p.Separator, raw)
+		v, err := ir.ParseValue(p.Type, p.Separator, raw)
 		if err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
 		}
@@ -124,19 +120,28 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 {
 		return usagef("--max-workers, --max-num-splits and --max-log-size must be at least 1")
 	}
+	for _, t := range rf.tags {
+		if err := datastore.CheckTag(t); err != nil {
+			return usagef("--tag: %v", err)
+		}
+	}
 	root, err := rf.store.resolve()
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := exec.NotifyContext(context.Background()) // Ctrl-C, SIGTERM, SIGHUP
 	defer stop()
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
+	// The run's time counts from its start, once the runner is built.
 	start := time.Now()
+	bopts := buildOptions()
+	bopts.Progress = prog.Build
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		Build: buildOptions(), Resume: resume, OnStart: func(runID string) error {
+		Build: bopts, Resume: resume, OnStart: func(runID string) error {
+			start = time.Now()
 			if rf.runIDFile == "" {
 				return nil
 			}
@@ -168,6 +173,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		pkg = rf.pkgArg + " "
 	}
 	fmt.Fprintf(w, "Resume it with: flowc resume %s--origin-run-id %s\n", pkg, res.RunID)
+	if resume != nil {
+		fmt.Fprintf(w, "(a plain flowc resume resumes %s/%s, the latest run, again)\n", f.Name, resume.OriginRunID)
+	}
 	return errReported
 }
 

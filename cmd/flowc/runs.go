@@ -83,7 +83,7 @@ func listRuns(stdout, stderr io.Writer, c *client.Client, args []string) error {
 		if r.Finished() {
 			took = formatDuration(r.Duration())
 		}
-		rows = append(rows, []string{r.Pathspec(), string(r.Status()), r.Start().Local().Format(time.DateTime),
+		rows = append(rows, []string{r.Pathspec(), r.StatusText(), r.Start().Local().Format(time.DateTime),
 			took, strings.Join(r.Tags(), ",")})
 	}
 	return writeTable(stdout, rows)

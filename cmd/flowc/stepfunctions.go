@@ -81,8 +81,8 @@ differs, so a second deploy of the same flow changes nothing. --dry-run
 contacts nothing and prints the calls a first deployment makes.`,
 		Args: pkgArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, _ := backends.Lookup("step-functions")
-			f, o, err := tf.load(cmd, t, &ff, args)
+			t := stepfunctions.Target{}
+			f, o, err := tf.load(cmd, &ff, args)
 			if err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ contacts nothing and prints the calls a first deployment makes.`,
 			if err != nil {
 				return err
 			}
-			d := &sfnDeployer{out: cmd.OutOrStdout(), dry: dry, role: o.Role}
+			d := &sfnDeployer{out: cmd.OutOrStdout(), dry: dry, role: o.(*stepfunctions.Options).Role}
 			if !dry {
 				cfg, err := af.config(cmd.Context())
 				if err != nil {
@@ -102,9 +102,9 @@ contacts nothing and prints the calls a first deployment makes.`,
 		},
 	}
 	ff.register(c)
-	tf.register(c)
 	af.register(c.Flags())
 	c.Flags().BoolVar(&dry, "dry-run", false, "print the calls, contact nothing")
+	tf.register(c, stepfunctions.Target{})
 	return c
 }
 

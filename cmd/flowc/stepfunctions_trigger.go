@@ -12,7 +12,6 @@ import (
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/parser"
 )
 
 // maxTriggerInput bounds the run's input: Start's command carries every
@@ -43,9 +42,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	var af awsFlags
 	var name string
 	register := func(fs *pflag.FlagSet) {
-		fs.StringVar(&ff.flow, "flow", "", "")
-		fs.StringArrayVar(&ff.configs, "config", nil, "")
-		fs.StringVar(&name, "run-id", "", "")
+		fs.StringVar(&ff.flow, "flow", "", "the flow, where the package holds several")
+		fs.StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+		fs.StringVar(&name, "run-id", "", "the execution's name (default: one Step Functions chooses)")
 		af.register(fs)
 	}
 	values := map[string]*string{}
@@ -107,7 +106,7 @@ func triggerInput(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (str
 			continue
 		}
 		raw := *values[p.Name]
-		if _, err := parser.ParseValue(p.Type, p.Separator, raw); err != nil {
+		if _, err := ir.ParseValue(p.Type, p.Separator, raw); err != nil {
 			return "", usagef("--%s: %v", p.Name, err)
 		}
 		in[p.Name] = raw

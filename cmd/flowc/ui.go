@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -53,14 +54,21 @@ func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, host
 	if err != nil {
 		return err
 	}
+	root, err := sf.resolve()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("ui: port %d is in use (another flowc ui?); choose another with --port N, or --port 0 for any free one", port)
+	}
 	if err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
 	if !loopback(host) {
 		fmt.Fprintf(stderr, "flowc: warning: --host %s makes the run browser, with every artifact and log, reachable from other machines; it has no authentication\n", host)
 	}
-	fmt.Fprintf(stdout, "flowc ui: serving %s on http://%s/ (Ctrl-C stops)\n", sf.root, ln.Addr())
+	fmt.Fprintf(stdout, "flowc ui: serving the datastore %s on http://%s/ (Ctrl-C stops)\n", root, ln.Addr())
 	return srv.Serve(ctx, ln)
 }
 

@@ -55,6 +55,9 @@ func TestUIHost(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			a := addr.FindStringSubmatch(stdout.String())[1]
+			if !regexp.MustCompile(`^flowc ui: serving the datastore \S+ on http://`).MatchString(stdout.String()) {
+				t.Errorf("stdout %q does not name the datastore", stdout.String())
+			}
 			if tc.host != "0.0.0.0" {
 				if h, _, _ := net.SplitHostPort(a); !net.ParseIP(h).IsLoopback() {
 					t.Errorf("listening on %s", a)
@@ -77,5 +80,20 @@ func TestUIHost(t *testing.T) {
 				t.Errorf("warning %v, want %v; stderr %q", got, tc.warn, stderr.String())
 			}
 		})
+	}
+}
+
+// TestUIBusyPort: a port in use is an error that says what to do.
+func TestUIBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	var stdout, stderr lockedBuffer
+	err = serveUI(context.Background(), &stdout, &stderr, &storeFlags{root: t.TempDir()}, "127.0.0.1", port)
+	if err == nil || !strings.Contains(err.Error(), "is in use") || !strings.Contains(err.Error(), "--port") {
+		t.Errorf("serveUI on a busy port: %v", err)
 	}
 }

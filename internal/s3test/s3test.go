@@ -109,9 +109,17 @@ var listening = regexp.MustCompile(`listening on ([0-9.]+):([0-9]+)`)
 // and its output is logged if the test failed.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return StartAt(t, "127.0.0.1")
+}
+
+// StartAt is Start with the server listening on the local address ip
+// instead of 127.0.0.1: the e2e cluster's pods reach it at the address of
+// their bridge on this machine.
+func StartAt(t testing.TB, ip string) *Server {
+	t.Helper()
 	bin := need(t)
 	const bucket = "flowc"
-	cmd := exec.Command("node", bin, "-d", t.TempDir(), "-a", "127.0.0.1", "-p", "0", "--silent", "--configure-bucket", bucket)
+	cmd := exec.Command("node", bin, "-d", t.TempDir(), "-a", ip, "-p", "0", "--silent", "--configure-bucket", bucket)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

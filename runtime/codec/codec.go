@@ -39,6 +39,8 @@ func init() {
 	eo := cbor.CoreDetEncOptions()
 	eo.Time = cbor.TimeRFC3339Nano
 	eo.TimeTag = cbor.EncTagRequired
+	// MethodPairs: MarshalBinary (the library's default) and MarshalText.
+	eo.TextMarshaler = cbor.TextMarshalerTextString
 	var err error
 	if encMode, err = eo.EncMode(); err != nil {
 		panic(err)
@@ -52,6 +54,8 @@ func init() {
 		UTF8:           cbor.UTF8DecodeInvalid,
 		IntDec:         cbor.IntDecConvertSignedOrBigInt,
 		DefaultMapType: reflect.TypeFor[map[string]any](),
+		// The decoding side of MethodPairs' MarshalText.
+		TextUnmarshaler: cbor.TextUnmarshalerTextString,
 	}
 	if decMode, err = do.DecMode(); err != nil {
 		panic(err)
@@ -219,7 +223,7 @@ func unsupportedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, st
 	seen[t] = true
 	switch t.Kind() {
 	case reflect.Chan, reflect.Func, reflect.Complex64, reflect.Complex128, reflect.UnsafePointer, reflect.Uintptr:
-		return t, ""
+		return t, "" // what RefusedKind refuses, interfaces aside: Encode writes any dynamic value
 	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
 		if t.Kind() == reflect.Map {
 			if bad, p := unsupportedIn(t.Key(), seen); bad != nil {
@@ -246,17 +250,7 @@ func unsupportedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, st
 }
 
 func unsupportedWhy(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Chan:
-		return "channels cannot be saved as artifacts"
-	case reflect.Func:
-		return "functions cannot be saved as artifacts"
-	case reflect.Complex64, reflect.Complex128:
-		return "complex numbers cannot be saved as artifacts (store real and imaginary parts)"
-	case reflect.UnsafePointer, reflect.Uintptr:
-		return "pointers held as numbers cannot be saved as artifacts"
-	}
-	return "values of this type cannot be saved as artifacts"
+	return RefusedKind(t.Kind(), t.Kind() == reflect.Interface && t.NumMethod() == 0)
 }
 
 // typeName is the Go type of v as %T prints it, "nil" for a nil interface.

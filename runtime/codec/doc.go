@@ -45,6 +45,12 @@
 //     reported instead of overflowing the stack.
 //   - unexported struct fields are not stored; struct fields follow the
 //     `cbor` or, failing that, the `json` struct tag (name, omitempty, "-").
+//   - a type with MarshalCBOR, MarshalBinary or MarshalText (on the value or
+//     its pointer; the first of these it has) is stored by that method and
+//     read back by the matching Unmarshal method; MarshalJSON is ignored.
+//     [MethodPairs], [SpecialTypes] and [RefusedKind] state these rules for
+//     flowc's front end, which applies them to a flow's fields before
+//     anything runs.
 //
 // This package does no I/O and knows nothing of keys or hashes: that is
 // package datastore's job.

@@ -1,15 +1,12 @@
 package codec
 
 import (
-	"encoding"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
 	"unsafe"
-
-	"github.com/fxamacker/cbor/v2"
 )
 
 // The fast paths write and read a top-level []byte as a bare CBOR byte
@@ -80,28 +77,6 @@ var bigEndianHost = func() bool {
 	x := uint16(1)
 	return *(*byte)(unsafe.Pointer(&x)) == 0
 }()
-
-var (
-	typeCBORMarshaler     = reflect.TypeFor[cbor.Marshaler]()
-	typeBinaryMarshaler   = reflect.TypeFor[encoding.BinaryMarshaler]()
-	typeCBORUnmarshaler   = reflect.TypeFor[cbor.Unmarshaler]()
-	typeBinaryUnmarshaler = reflect.TypeFor[encoding.BinaryUnmarshaler]()
-)
-
-// customEncoding reports whether the CBOR library would encode t through a
-// method of t (or *t) rather than by its kind; the fast paths leave such
-// types alone so that the two paths never disagree.
-func customEncoding(t reflect.Type) bool {
-	pt := reflect.PointerTo(t)
-	return t.Implements(typeCBORMarshaler) || t.Implements(typeBinaryMarshaler) ||
-		pt.Implements(typeCBORMarshaler) || pt.Implements(typeBinaryMarshaler)
-}
-
-// customDecoding is customEncoding's counterpart for decoding into t.
-func customDecoding(t reflect.Type) bool {
-	pt := reflect.PointerTo(t)
-	return pt.Implements(typeCBORUnmarshaler) || pt.Implements(typeBinaryUnmarshaler)
-}
 
 // encodeFast encodes v when it is, after following pointers, a slice of
 // bytes or of fixed-size numbers: head is the CBOR head (tag and byte string

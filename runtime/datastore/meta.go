@@ -226,7 +226,10 @@ func (s *Store) ListFlows(ctx context.Context) ([]string, error) {
 }
 
 // ListRuns returns the run documents of flow, newest first (by start time,
-// then by id). Run directories without a run document are skipped.
+// then by id). Run directories without a run document are skipped, and so
+// are run documents that cannot be read (empty after a crash, not JSON,
+// of an unknown schema), each with a warning naming its file (see
+// [Store.SetWarn]): one bad document must not hide every other run.
 func (s *Store) ListRuns(ctx context.Context, flow string) ([]Run, error) {
 	if err := checkName("flow", flow); err != nil {
 		return nil, err
@@ -242,7 +245,11 @@ func (s *Store) ListRuns(ctx context.Context, flow string) ([]Run, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			if ctx.Err() != nil || !errors.Is(err, errBadDoc) {
+				return nil, err
+			}
+			s.warnf("skipping run %s/%s: %s: %v", flow, id, s.where(runKey(flow, id)), err)
+			continue
 		}
 		runs = append(runs, r)
 	}

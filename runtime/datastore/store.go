@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,6 +20,8 @@ type Store struct {
 	backend Backend
 	// noMap turns off reading large blobs through the backend's Mapper.
 	noMap atomic.Bool
+	// warn, when set, receives warnings; standard error otherwise.
+	warn atomic.Pointer[func(msg string)]
 }
 
 // New returns a Store on b.
@@ -148,11 +151,19 @@ func isDecimal(s string) bool {
 // writeDoc stores v as indented JSON (map keys sorted, so the same document
 // gives the same bytes) ending in a newline.
 func (s *Store) writeDoc(ctx context.Context, key string, v any) error {
+	data, err := encodeDoc(key, v)
+	if err != nil {
+		return err
+	}
+	return s.backend.Put(ctx, key, data)
+}
+
+func encodeDoc(key string, v any) ([]byte, error) {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("datastore: write %s: %w", key, err)
+		return nil, fmt.Errorf("datastore: write %s: %w", key, err)
 	}
-	return s.backend.Put(ctx, key, append(data, '\n'))
+	return append(data, '\n'), nil
 }
 
 // readDoc reads the JSON document at key into v after checking that its
@@ -163,19 +174,49 @@ func (s *Store) readDoc(ctx context.Context, key, want string, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeDoc(key, want, data, v)
+}
+
+// decodeDoc decodes the document data read from key, of schema want.
+func decodeDoc(key, want string, data []byte, v any) error {
 	var head struct {
 		Schema string `json:"schema"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return fmt.Errorf("datastore: read %s: %w", key, err)
+		return fmt.Errorf("datastore: read %s: %w: %w", key, errBadDoc, err)
 	}
 	if head.Schema != want {
-		return fmt.Errorf("datastore: read %s: schema %q, this flowc reads %q", key, head.Schema, want)
+		return fmt.Errorf("datastore: read %s: %w: schema %q, this flowc reads %q", key, errBadDoc, head.Schema, want)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("datastore: read %s: %w", key, err)
+		return fmt.Errorf("datastore: read %s: %w: %w", key, errBadDoc, err)
 	}
 	return nil
+}
+
+// errBadDoc is matched by the error of a document that exists but cannot
+// be read: not JSON (empty, after a crash), or not of its schema.
+var errBadDoc = errors.New("unreadable document")
+
+// SetWarn sends the Store's warnings (a document skipped in a listing) to
+// warn instead of standard error.
+func (s *Store) SetWarn(warn func(msg string)) { s.warn.Store(&warn) }
+
+func (s *Store) warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if w := s.warn.Load(); w != nil && *w != nil {
+		(*w)(msg)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "flowc: warning: %s\n", msg)
+}
+
+// where names the object under key for a warning: its file, or its URL.
+func (s *Store) where(key string) string {
+	if r, ok := s.backend.(interface{ Root() string }); ok {
+		return strings.TrimSuffix(r.Root(), "/") + "/" + key
+	}
+	return key
 }
 
 // listNames returns the names of the common prefixes ("directories")

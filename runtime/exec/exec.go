@@ -145,6 +145,9 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 		}
 		opts.Root = root
 	}
+	// A run on a local datastore gets a runner without the S3 datastore,
+	// which starts each task tens of milliseconds sooner.
+	opts.Build.LocalOnly = !datastore.IsRemote(opts.Root)
 	r, err := build.Build(ctx, opts.PkgDir, opts.Plan, opts.Build)
 	if err != nil {
 		return nil, err
@@ -185,9 +188,13 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
 	}
+	if err := e.store.WriteHeartbeat(ctx, e.plan.Name, e.runID); err != nil {
+		return nil, err
+	}
 	if err := e.store.WriteRun(ctx, rec); err != nil {
 		return nil, err
 	}
+	stopBeat := e.heartbeat(ctx)
 	if e.originRun == nil { // as in Metaflow, a resume does not become the latest run
 		if err := e.store.SetLatestRun(ctx, e.plan.Name, e.runID); err != nil {
 			return nil, err
@@ -208,6 +215,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if err == nil {
 		err = e.loop(ctx, res)
 	}
+	stopBeat()
 	rec.End = time.Now()
 	rec.Status = datastore.RunSucceeded
 	if err != nil {
@@ -215,15 +223,48 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		res.Err = err
 	}
 	res.Status = rec.Status
-	// Tags may have changed while the run went on (flowc tag add).
-	if cur, rerr := e.store.ReadRun(context.WithoutCancel(ctx), e.plan.Name, e.runID); rerr == nil {
-		rec.Tags = cur.Tags
-	}
 	res.Cloned = int(e.cloned.Load())
-	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil && err == nil {
-		return res, werr
+	// Tags may have changed while the run went on (flowc tag add): the
+	// end is recorded on the document as it is now.
+	werr := e.store.UpdateRun(context.WithoutCancel(ctx), e.plan.Name, e.runID, func(cur *datastore.Run) error {
+		tags := cur.Tags
+		*cur = rec
+		cur.Tags = tags
+		return nil
+	})
+	if werr != nil {
+		// The run would show as running until it goes stale: say so.
+		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
 	return res, nil
+}
+
+// heartbeatEvery is how often the executor rewrites the run's heartbeat.
+var heartbeatEvery = datastore.HeartbeatInterval
+
+// heartbeat rewrites the run's heartbeat until the returned function is
+// called, so that a run whose executor died is seen to be stale.
+func (e *executor) heartbeat(ctx context.Context) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				if err := e.store.WriteHeartbeat(context.WithoutCancel(ctx), e.plan.Name, e.runID); err != nil {
+					e.out.printf("flowc: run %s/%s: heartbeat: %v", e.plan.Name, e.runID, err)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
 }
 
 // initRun has the runner record the parameters.
@@ -391,19 +432,21 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 		}
 		e.event(Event{Kind: Started, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n})
 		code, err := e.attempt(ctx, t, n, fallback, kind)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
-		}
 		if err == nil && code == task.ExitOK {
-			d, err := e.store.ReadDone(ctx, e.path(t))
+			// Finished, maybe while the run was being stopped.
+			rctx := context.WithoutCancel(ctx)
+			d, err := e.store.ReadDone(rctx, e.path(t))
 			if err != nil {
 				return nil, err
 			}
-			a, err := e.store.ReadAttempt(ctx, e.path(t), d.Attempt)
+			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
 			if err != nil {
 				return nil, err
 			}
 			return &a, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
 		}
 		lastErr = err
 		if a, rerr := e.store.ReadAttempt(ctx, e.path(t), n); rerr == nil && a.Error != "" && err == nil {
@@ -444,7 +487,6 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
 	cmd := exec.Command(e.runner, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Env = append(os.Environ(), "FLOWC_RUN_ID="+e.runID)
 	if env := st.Decorators.Environment; env != nil {
 		for k, v := range env.Vars {
@@ -456,7 +498,8 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	stderr := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	proc, err := startTask(cmd)
+	if err != nil {
 		return 0, fmt.Errorf("start the runner: %w", err)
 	}
 	var timeout <-chan time.Time
@@ -467,26 +510,26 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 		defer timer.Stop()
 		timeout = timer.C
 	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	var err error
 	killedFor := ""
+	wctx := context.WithoutCancel(ctx)
+	p := e.path(t)
 	select {
-	case err = <-waited:
+	case err = <-proc.waited:
 	case <-timeout:
 		// The step had its context cancelled and a grace period already:
 		// no second warning.
 		killedFor = fmt.Sprintf("step %s timed out after %ds and was killed", t.Step, st.Decorators.Timeout.Seconds)
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		err = <-waited
+		proc.killGroup(syscall.SIGKILL)
+		err = <-proc.waited
 	case <-ctx.Done():
 		killedFor = "stopped: " + context.Cause(ctx).Error()
-		err = stop(cmd, waited)
+		err = stop(proc)
+		if err == nil && e.finished(wctx, p, n) {
+			killedFor = "" // it finished in its grace period: not killed
+		}
 	}
 	stdout.Flush()
 	stderr.Flush()
-	wctx := context.WithoutCancel(ctx)
-	p := e.path(t)
 	_ = e.store.WriteLog(wctx, p, n, datastore.Stdout, bytes.NewReader(stdout.Bytes()))
 	_ = e.store.WriteLog(wctx, p, n, datastore.Stderr, bytes.NewReader(stderr.Bytes()))
 	code := 0
@@ -542,16 +585,26 @@ func describeExit(err error) string {
 
 // stop ends a task's process group: SIGTERM, then SIGKILL after a grace
 // period.
-func stop(cmd *exec.Cmd, waited chan error) error {
-	pgid := cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+func stop(p *taskProcess) error {
+	p.killGroup(syscall.SIGTERM)
 	select {
-	case err := <-waited:
+	case err := <-p.waited:
 		return err
-	case <-time.After(5 * time.Second):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		return <-waited
+	case <-time.After(stopGrace):
+		p.killGroup(syscall.SIGKILL)
+		return <-p.waited
 	}
+}
+
+// stopGrace is how long a stopped task has to end before it is killed.
+const stopGrace = 5 * time.Second
+
+// finished reports whether attempt n of task p is the task's finishing
+// attempt, done marker written: a task that finished while it was being
+// stopped keeps the attempt its runner recorded.
+func (e *executor) finished(ctx context.Context, p datastore.TaskPath, n int) bool {
+	d, err := e.store.ReadDone(ctx, p)
+	return err == nil && d.Attempt == n
 }
 
 func (e *executor) event(ev Event) {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,14 +23,28 @@ import (
 )
 
 // TestMain lets the test binary act as a bare executor process, so that a
-// test can SIGKILL one in the middle of a run.
+// test can SIGKILL one in the middle of a run (or hang it up, or stop it):
+// it runs testdata/$FLOWC_TEST_EXECUTOR_FLOW (default slow), stopped by
+// exec.StopSignals as flowc run is, with parameter Mode set to
+// $FLOWC_TEST_EXECUTOR_MODE when that is set.
 func TestMain(m *testing.M) {
 	if root := os.Getenv("FLOWC_TEST_EXECUTOR_ROOT"); root != "" {
-		f, err := loadPlan("testdata/slow")
-		if err == nil {
-			_, err = exec.Run(context.Background(), exec.Options{Plan: f, PkgDir: "testdata/slow", Root: root, MaxWorkers: 2})
+		dir := "testdata/slow"
+		if name := os.Getenv("FLOWC_TEST_EXECUTOR_FLOW"); name != "" {
+			dir = "testdata/" + name
 		}
+		var params map[string]json.RawMessage
+		if mode := os.Getenv("FLOWC_TEST_EXECUTOR_MODE"); mode != "" {
+			params = map[string]json.RawMessage{"Mode": json.RawMessage(strconv.Quote(mode))}
+		}
+		ctx, stop := exec.NotifyContext(context.Background())
+		f, err := loadPlan(dir)
+		if err == nil {
+			_, err = exec.Run(ctx, exec.Options{Plan: f, PkgDir: dir, Root: root, MaxWorkers: 4, Params: params})
+		}
+		stop()
 		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}
 		os.Exit(0)

@@ -22,11 +22,14 @@ func (l *lineWriter) printf(format string, args ...any) {
 func (l *lineWriter) writeLine(prefix string, line []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	io.WriteString(l.w, prefix)
-	l.w.Write(line)
+	// One write per line: a display that redraws between writes (the
+	// terminal's progress block) never separates a prefix from its line.
+	buf := make([]byte, 0, len(prefix)+len(line)+1)
+	buf = append(append(buf, prefix...), line...)
 	if len(line) == 0 || line[len(line)-1] != '\n' {
-		io.WriteString(l.w, "\n")
+		buf = append(buf, '\n')
 	}
+	l.w.Write(buf)
 }
 
 // logBuffer keeps a stream of a task's output, up to a limit (then marks the

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
-	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // Resume describes the run a new run resumes, as Metaflow's resume: every
@@ -27,6 +27,19 @@ func (e *executor) prepareResume(ctx context.Context) error {
 	origin, err := e.store.ReadRun(ctx, e.plan.Name, r.OriginRunID)
 	if err != nil {
 		return fmt.Errorf("resume: no run %s/%s: %w", e.plan.Name, r.OriginRunID, err)
+	}
+	if since, stale := e.store.Stale(ctx, origin, time.Now()); stale {
+		// Its executor is gone: record how it ended, so that it does not
+		// show as running forever.
+		origin.Status, origin.End = datastore.RunFailed, since
+		err := e.store.UpdateRun(ctx, e.plan.Name, origin.RunID, func(r *datastore.Run) error {
+			r.Status, r.End = origin.Status, origin.End
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("resume: record stale run %s/%s as failed: %w", e.plan.Name, origin.RunID, err)
+		}
+		e.out.printf("Run %s/%s was %s; recorded as failed", e.plan.Name, origin.RunID, datastore.StaleText(since))
 	}
 	e.originRun = &origin
 	e.rerun = map[string]bool{}
@@ -100,7 +113,7 @@ func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*
 // parameters and configs of the run it resumes.
 func (e *executor) cloneParams(ctx context.Context) error {
 	p := func(run string) datastore.TaskPath {
-		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: task.ParamsStep, Task: task.ParamsTask}
+		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: datastore.ParamsStep, Task: datastore.ParamsTask}
 	}
 	a, err := e.copyTask(ctx, p(e.originRun.RunID), p(e.runID))
 	if err == nil && a == nil {

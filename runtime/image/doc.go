@@ -1,6 +1,6 @@
 // Package image packages a flow's task runner as an OCI container image
 // and pushes it to a registry, without a Docker daemon (as ko does): one
-// layer holding the runner at backends.RunnerPath (/flowc/runner) and an
+// layer holding the runner at ir.RunnerPath (/flowc/runner) and an
 // empty /tmp, over a base image (scratch, the empty image, by default),
 // one image per platform and an OCI image index over them when there are
 // several.

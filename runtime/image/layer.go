@@ -17,12 +17,12 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/internal/atomicfile"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // RunnerPath is where the runner is in the image.
-const RunnerPath = backends.RunnerPath
+const RunnerPath = ir.RunnerPath
 
 // layerTime is the modification time of every entry: fixed, so the layer
 // depends on the binary only.

@@ -1,3 +1,5 @@
+//go:build !flowc_nocards
+
 package task
 
 import (

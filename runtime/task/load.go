@@ -14,18 +14,11 @@ import (
 	"github.com/flowc-dev/flowc/runtime/sched"
 )
 
-// ParamsStep and ParamsTask name the pseudo task that holds a run's
-// parameters and configs, as Metaflow's _parameters task does.
-const (
-	ParamsStep = "_parameters"
-	ParamsTask = "0"
-)
-
 // load fills f with the run's parameters and configs and, for an ordinary
 // step, the artifacts of its input; it returns the task's foreach stack,
 // and for a join its inputs.
 func (r *runner[F]) load(ctx context.Context, f *F) ([]datastore.ForeachFrame, flow.Inputs[F], error) {
-	params, err := r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
+	params, err := r.store.ReadArtifacts(ctx, datastore.ParamsStep, datastore.ParamsTask, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the run's parameters: %w", err)
 	}
@@ -191,7 +184,7 @@ func (in *inputs[F]) load(i int) *F {
 	f := new(F)
 	var err error
 	if in.params == nil {
-		in.params, err = in.r.store.ReadArtifacts(ctx, ParamsStep, ParamsTask, 0)
+		in.params, err = in.r.store.ReadArtifacts(ctx, datastore.ParamsStep, datastore.ParamsTask, 0)
 	}
 	if err == nil {
 		err = in.r.fill(ctx, f, in.params, func(k FieldKind) bool { return k != Artifact })

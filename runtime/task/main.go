@@ -21,9 +21,9 @@ import (
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
-              [--datastore-root DIR] [--param NAME=VALUE ...] [--outputs DIR] [--capture-logs]`
+              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs]`
 
 // Main runs the runner's command line and exits. The generated main of a
 // flow's runner calls it.
@@ -46,9 +46,11 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	retry := fs.String("retry-count", "0", "the attempt: a number, or auto for one past the attempts recorded")
 	var params paramFlags
 	fs.Var(&params, "param", "start: a parameter's value, NAME=VALUE (repeatable); records the run's parameters if it has none")
+	fs.Var(b64ParamFlags{&params}, "param-b64", "start: as --param, the value in standard base64, NAME=BASE64 (repeatable)")
 	outputs := fs.String("outputs", "", "write the task's next steps and foreach width to files next and splits in this directory")
 	captureLogs := fs.Bool("capture-logs", false, "store the task's own stdout and stderr as the attempt's logs")
 	status := fs.String("status", "", "end-run: how the run ended, succeeded or failed (Argo's Succeeded, Failed and Error are taken too)")
+	eventURL := fs.String("event-url", "", "end-run: post the event flowc.FLOW.end of a succeeded run to this URL (an Argo Events webhook)")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
@@ -78,6 +80,12 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		if err := finishRun(ctx, st, *status); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 			return ExitFailed
+		}
+		if *eventURL != "" && strings.EqualFold(*status, "succeeded") {
+			if err := postEndEvent(ctx, *eventURL, fl.Name, *runID); err != nil {
+				fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
+				return ExitFailed
+			}
 		}
 		return ExitOK
 	}
@@ -253,13 +261,13 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 	}
 	now := time.Now()
 	att := &datastore.Attempt{Attempt: 0, Start: now, End: now, Status: datastore.AttemptOK}
-	if err := st.WriteArtifacts(ctx, ParamsStep, ParamsTask, 0, arts); err != nil {
+	if err := st.WriteArtifacts(ctx, datastore.ParamsStep, datastore.ParamsTask, 0, arts); err != nil {
 		return err
 	}
-	if err := st.WriteAttempt(ctx, ParamsStep, ParamsTask, att); err != nil {
+	if err := st.WriteAttempt(ctx, datastore.ParamsStep, datastore.ParamsTask, att); err != nil {
 		return err
 	}
-	return st.MarkDone(ctx, ParamsStep, ParamsTask, att)
+	return st.MarkDone(ctx, datastore.ParamsStep, datastore.ParamsTask, att)
 }
 
 // setParam decodes a parameter's JSON value into its field.

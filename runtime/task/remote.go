@@ -2,18 +2,17 @@ package task
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
 )
@@ -49,6 +48,27 @@ func (p *paramFlags) Set(s string) error {
 	return nil
 }
 
+// b64ParamFlags collects repeated --param-b64 NAME=BASE64 flags into the
+// same list as --param, decoded: an engine that substitutes text into the
+// runner's arguments (Argo, whose controller substitutes {{...}} twice and
+// whose kubelet expands $(VAR)) passes each value as standard base64, which
+// no later pass can change.
+type b64ParamFlags struct{ p *paramFlags }
+
+func (b b64ParamFlags) String() string { return "" }
+
+func (b b64ParamFlags) Set(s string) error {
+	name, enc, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want NAME=BASE64, got %q", s)
+	}
+	v, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return fmt.Errorf("--param-b64 %s: the value is not standard base64: %v", name, err)
+	}
+	return b.p.Set(name + "=" + string(v))
+}
+
 // parseParams reads --param flags by the plan's parameter types into JSON
 // values by field name, as flowc run reads --NAME VALUE.
 func parseParams(plan *ir.Flow, flags []string) (map[string]json.RawMessage, error) {
@@ -64,7 +84,7 @@ func parseParams(plan *ir.Flow, flags []string) (map[string]json.RawMessage, err
 		if p == nil {
 			return nil, fmt.Errorf("--param %s: the flow has no parameter %s", name, name)
 		}
-		v, err := parser.ParseValue(p.Type, p.Separator, raw)
+		v, err := ir.ParseValue(p.Type, p.Separator, raw)
 		if err != nil {
 			return nil, fmt.Errorf("parameter --%s: %w", name, err)
 		}
@@ -99,7 +119,7 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 		return err
 	}
 	b := st.s.Backend()
-	if _, err := b.Get(ctx, PlanKey(st.flow, st.run)); errors.Is(err, datastore.ErrNotFound) {
+	if _, err := b.Get(ctx, datastore.PlanKey(st.flow, st.run)); errors.Is(err, datastore.ErrNotFound) {
 		if err := WritePlan(ctx, st.s, st.run, plan); err != nil {
 			return fmt.Errorf("write the plan: %w", err)
 		}
@@ -109,9 +129,7 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 	if _, err := st.s.ReadRun(ctx, st.flow, st.run); errors.Is(err, datastore.ErrNotFound) {
 		name := os.Getenv("FLOWC_USER")
 		if name == "" {
-			if u, err := user.Current(); err == nil {
-				name = u.Username
-			}
+			name = currentUser()
 		}
 		rec := datastore.Run{Flow: st.flow, RunID: st.run, User: name, Start: time.Now(), Status: datastore.RunRunning,
 			SystemTags: []string{"user:" + name, "runtime:" + engineName()}, Parameters: map[string]json.RawMessage{}}
@@ -131,7 +149,7 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 	} else if err != nil {
 		return err
 	}
-	if _, err := st.s.ReadDone(ctx, st.path(ParamsStep, ParamsTask)); err == nil {
+	if _, err := st.s.ReadDone(ctx, st.path(datastore.ParamsStep, datastore.ParamsTask)); err == nil {
 		return nil
 	} else if !errors.Is(err, datastore.ErrNotFound) {
 		return err

@@ -112,7 +112,9 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)), Cards: r.cards.Set(),
 	})
 	done = r.trace("step")
+	disarm := r.watch(ctx, att) // deadline.go: limits that hold without an executor
 	next, err := r.call(f, c, in)
+	disarm()
 	done()
 	if tctx.Err() != nil && errors.Is(context.Cause(tctx), errTimeout) {
 		if err == nil {

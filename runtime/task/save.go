@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/flowc-dev/flowc/runtime/codec"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
@@ -21,6 +22,11 @@ func (r *runner[F]) save(ctx context.Context, f *F) (map[string]datastore.Artifa
 		prev, inherited := r.inherited[fd.Name]
 		if !inherited && !isSet(ptr) {
 			continue
+		}
+		// The front end refuses such a field (an error, an io.Reader):
+		// fail here, with the reason, rather than in the next step's decode.
+		if err := codec.CheckType(reflect.TypeOf(ptr).Elem()); err != nil {
+			return nil, fmt.Errorf("artifact %s: %w", fd.Name, err)
 		}
 		a, err := r.store.s.PutArtifact(ctx, reflect.ValueOf(ptr).Elem().Interface())
 		if err != nil {

@@ -13,17 +13,7 @@ import (
 // DefaultRoot is the local datastore root when none is given.
 const DefaultRoot = datastore.DefaultRoot
 
-// PlanKey is the key of a run's plan: the runner of every task reads the
-// flow's graph and directives from it.
-func PlanKey(flow, run string) string { return flow + "/" + run + "/_plan.json" }
-
-// StepPlanKey is the key of the part of a run's plan that one step's tasks
-// read: the step, the steps that lead to it and the split it closes. A task
-// reads this small document instead of the whole plan, whose decoding would
-// cost every task of a 1,000-step flow about 13 ms.
-func StepPlanKey(flow, run, step string) string { return flow + "/" + run + "/_plan/" + step + ".json" }
-
-// stepPlan is the document at StepPlanKey.
+// stepPlan is the document at datastore.StepPlanKey.
 type stepPlan struct {
 	Flow  string `json:"flow"`
 	Start string `json:"start"`
@@ -38,7 +28,7 @@ func WritePlan(ctx context.Context, s *datastore.Store, run string, f *ir.Flow) 
 	if err != nil {
 		return err
 	}
-	if err := s.Backend().Put(ctx, PlanKey(f.Name, run), data); err != nil {
+	if err := s.Backend().Put(ctx, datastore.PlanKey(f.Name, run), data); err != nil {
 		return err
 	}
 	closes := map[string]*ir.Step{}
@@ -61,7 +51,7 @@ func WritePlan(ctx context.Context, s *datastore.Store, run string, f *ir.Flow) 
 		if err != nil {
 			return err
 		}
-		if err := s.Backend().Put(ctx, StepPlanKey(f.Name, run, st.Name), doc); err != nil {
+		if err := s.Backend().Put(ctx, datastore.StepPlanKey(f.Name, run, st.Name), doc); err != nil {
 			return err
 		}
 	}
@@ -88,7 +78,7 @@ func (st *store) path(step, task string) datastore.TaskPath {
 
 // ReadPlan reads the run's plan.
 func (st *store) ReadPlan(ctx context.Context) (*ir.Flow, error) {
-	data, err := st.s.Backend().Get(ctx, PlanKey(st.flow, st.run))
+	data, err := st.s.Backend().Get(ctx, datastore.PlanKey(st.flow, st.run))
 	if err != nil {
 		return nil, fmt.Errorf("read the plan of run %s/%s: %w", st.flow, st.run, err)
 	}
@@ -126,7 +116,7 @@ func (st *store) MarkDone(ctx context.Context, step, task string, a *datastore.A
 // flow holding just those steps; the whole plan where the run has no
 // per-step documents.
 func (st *store) ReadStepPlan(ctx context.Context, step string) (*ir.Flow, error) {
-	data, err := st.s.Backend().Get(ctx, StepPlanKey(st.flow, st.run, step))
+	data, err := st.s.Backend().Get(ctx, datastore.StepPlanKey(st.flow, st.run, step))
 	if errors.Is(err, datastore.ErrNotFound) {
 		return st.ReadPlan(ctx)
 	}

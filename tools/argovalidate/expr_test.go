@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"slices"
 	"testing"
 
 	wfv1 "github.com/argoproj/argo-workflows/v4/pkg/apis/workflow/v1alpha1"
@@ -57,26 +56,6 @@ func replace(t *testing.T, list []string, vars map[string]string) []string {
 		t.Fatal(err)
 	}
 	return got
-}
-
-// TestOptionalParameterArgs: an optional parameter without a default
-// reaches the runner only when it has a value.
-func TestOptionalParameterArgs(t *testing.T) {
-	wt := loadTemplate(t, "../../backends/argo/testdata/full.argo.yaml")
-	args := tmpl(t, wt, "start").Container.Args
-	vars := map[string]string{"workflow.name": "wf-1", "inputs.parameters.task-id": "0"}
-	for _, p := range wt.Spec.Arguments.Parameters {
-		vars["workflow.parameters."+p.Name] = p.Value.String()
-	}
-	got := replace(t, args, vars)
-	if slices.Contains(got, "count=") || slices.Contains(got, "note=") || !slices.Contains(got, "region=eu-west-1") {
-		t.Errorf("unset optional parameters reach the runner: %q", got)
-	}
-	vars["workflow.parameters.count"] = "5"
-	got = replace(t, args, vars)
-	if i := slices.Index(got, "count=5"); i < 1 || got[i-1] != "--param" {
-		t.Errorf("count=5 is not passed as --param count=5: %q", got)
-	}
 }
 
 // TestLoopExpressions: the loop's next iteration and its output.

@@ -5,8 +5,10 @@ go 1.26
 require (
 	github.com/argoproj/argo-workflows/v4 v4.0.5
 	github.com/expr-lang/expr v1.17.7
-	sigs.k8s.io/yaml v1.4.0
+	sigs.k8s.io/yaml v1.6.0
 )
+
+require go.yaml.in/yaml/v2 v2.4.2 // indirect
 
 require (
 	dario.cat/mergo v1.0.2 // indirect
@@ -29,7 +31,7 @@ require (
 	github.com/go-openapi/swag v0.23.1 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
-	github.com/google/gnostic-models v0.6.9 // indirect
+	github.com/google/gnostic-models v0.7.0 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.4-0.20250319132907-e064f32e3674 // indirect
@@ -96,9 +98,72 @@ require (
 	k8s.io/apimachinery v0.33.1 // indirect
 	k8s.io/client-go v0.33.1 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
-	k8s.io/kube-openapi v0.0.0-20250318190949-c8a335a9a2ff // indirect
+	k8s.io/kube-openapi v0.0.0-20250710124328-f3f2b991d03b // indirect
+	k8s.io/kubernetes v1.34.4
 	k8s.io/utils v0.0.0-20260319190234-28399d86e0b5 // indirect
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v4 v4.7.0 // indirect
 )
+
+replace k8s.io/api v0.0.0 => k8s.io/api v0.34.4
+
+replace k8s.io/apiextensions-apiserver v0.0.0 => k8s.io/apiextensions-apiserver v0.34.4
+
+replace k8s.io/apimachinery v0.0.0 => k8s.io/apimachinery v0.34.4
+
+replace k8s.io/apiserver v0.0.0 => k8s.io/apiserver v0.34.4
+
+replace k8s.io/cli-runtime v0.0.0 => k8s.io/cli-runtime v0.34.4
+
+replace k8s.io/client-go v0.0.0 => k8s.io/client-go v0.34.4
+
+replace k8s.io/cloud-provider v0.0.0 => k8s.io/cloud-provider v0.34.4
+
+replace k8s.io/cluster-bootstrap v0.0.0 => k8s.io/cluster-bootstrap v0.34.4
+
+replace k8s.io/code-generator v0.0.0 => k8s.io/code-generator v0.34.4
+
+replace k8s.io/component-base v0.0.0 => k8s.io/component-base v0.34.4
+
+replace k8s.io/component-helpers v0.0.0 => k8s.io/component-helpers v0.34.4
+
+replace k8s.io/controller-manager v0.0.0 => k8s.io/controller-manager v0.34.4
+
+replace k8s.io/cri-api v0.0.0 => k8s.io/cri-api v0.34.4
+
+replace k8s.io/cri-client v0.0.0 => k8s.io/cri-client v0.34.4
+
+replace k8s.io/csi-translation-lib v0.0.0 => k8s.io/csi-translation-lib v0.34.4
+
+replace k8s.io/dynamic-resource-allocation v0.0.0 => k8s.io/dynamic-resource-allocation v0.34.4
+
+replace k8s.io/endpointslice v0.0.0 => k8s.io/endpointslice v0.34.4
+
+replace k8s.io/externaljwt v0.0.0 => k8s.io/externaljwt v0.34.4
+
+replace k8s.io/kms v0.0.0 => k8s.io/kms v0.34.4
+
+replace k8s.io/kube-aggregator v0.0.0 => k8s.io/kube-aggregator v0.34.4
+
+replace k8s.io/kube-controller-manager v0.0.0 => k8s.io/kube-controller-manager v0.34.4
+
+replace k8s.io/kube-proxy v0.0.0 => k8s.io/kube-proxy v0.34.4
+
+replace k8s.io/kube-scheduler v0.0.0 => k8s.io/kube-scheduler v0.34.4
+
+replace k8s.io/kubectl v0.0.0 => k8s.io/kubectl v0.34.4
+
+replace k8s.io/kubelet v0.0.0 => k8s.io/kubelet v0.34.4
+
+replace k8s.io/metrics v0.0.0 => k8s.io/metrics v0.34.4
+
+replace k8s.io/mount-utils v0.0.0 => k8s.io/mount-utils v0.34.4
+
+replace k8s.io/pod-security-admission v0.0.0 => k8s.io/pod-security-admission v0.34.4
+
+replace k8s.io/sample-apiserver v0.0.0 => k8s.io/sample-apiserver v0.34.4
+
+replace k8s.io/kube-openapi => k8s.io/kube-openapi v0.0.0-20250318190949-c8a335a9a2ff
+
+replace github.com/google/gnostic-models => github.com/google/gnostic-models v0.6.9

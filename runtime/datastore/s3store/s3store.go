@@ -73,8 +73,10 @@ func ParseRoot(root string) (bucket, prefix string, err error) {
 
 // Open returns a Backend for root ("s3://bucket/prefix"), configured from
 // the environment and the AWS config files as the package documentation
-// says. It sends no request: a missing bucket or bad credentials show up
-// in the first operation's error.
+// says. It sends no request to S3: a missing bucket or credentials S3
+// refuses show up in the first operation's error. Credentials that cannot
+// be found at all are an error at once (see checkCredentials).
+
 func Open(ctx context.Context, root string) (*Backend, error) {
 	bucket, prefix, err := ParseRoot(root)
 	if err != nil {
@@ -86,6 +88,9 @@ func Open(ctx context.Context, root string) (*Backend, error) {
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
+	}
+	if err := checkCredentials(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("s3 datastore %s: %w", root, err)
 	}
 	pathStyle, err := pathStyleOverride()
 	if err != nil {
@@ -110,6 +115,29 @@ func Open(ctx context.Context, root string) (*Backend, error) {
 		}
 	})
 	return New(client, bucket, prefix), nil
+}
+
+// credentialsWait bounds the search for credentials. The SDK's chain ends
+// with the EC2 instance metadata service, which off EC2 answers nothing and
+// is retried for about 20 s; on EC2, ECS or EKS credentials come in well
+// under a second.
+const credentialsWait = 5 * time.Second
+
+// checkCredentials finds the configuration's credentials once (the SDK
+// caches them for the requests that follow), so that a machine without any
+// gets a plain error naming where they are looked for, at once, instead of
+// the first request's after the SDK's retries.
+func checkCredentials(ctx context.Context, cfg aws.Config) error {
+	if cfg.Credentials == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, credentialsWait)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("no AWS credentials found (looked in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "+
+			"AWS_PROFILE and ~/.aws, web identity, container and instance roles): %w", err)
+	}
+	return nil
 }
 
 // pathStyleOverride reads FLOWC_S3_PATH_STYLE: nil when unset.

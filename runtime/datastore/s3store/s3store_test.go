@@ -433,3 +433,19 @@ func FuzzParseRoot(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenWithoutCredentials: with no credentials anywhere, Open says so
+// at once instead of failing the first request after the SDK's retries.
+func TestOpenWithoutCredentials(t *testing.T) {
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // no instance metadata service here to ask
+	_, err := s3store.Open(context.Background(), "s3://bucket/prefix")
+	if err == nil || !strings.Contains(err.Error(), "no AWS credentials found") {
+		t.Errorf("Open without credentials: %v", err)
+	}
+}

@@ -44,7 +44,7 @@ func (f *Deployed_Flow) Start(c *flow.Context) flow.Next {
 //flow:resources cpu=2 memory=2048 gpu=2 shared_memory=256 disk=20480
 //flow:kubernetes gpu_vendor=amd node_selector={"cloud.google.com/gke-nodepool"=gpu} tolerations=[{key=gpu, operator=Exists, effect=NoSchedule}] labels={team=fraud} annotations={"example.com/owner"="Fraud Team"} use_tmpfs=true tmpfs_size=1024 persistent_volume_claims={data-pvc=/data} port=8080 service_account=worker secrets=[k8s-creds]
 //flow:secrets sources=[db-credentials]
-//flow:environment vars={LOG_LEVEL=debug, MODE="a b"}
+//flow:environment vars={LOG_LEVEL=debug, MODE="a b", SHELL_TEXT="$(HOME) $$ $HOME $(LOG_LEVEL)"}
 func (f *Deployed_Flow) Process(c *flow.Context) flow.Next {
 	return flow.Goto(f.Join)
 }

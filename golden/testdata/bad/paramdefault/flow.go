@@ -11,6 +11,12 @@ type Limits struct {
 	Max int `json:"max"`
 }
 
+// Count and Window are aliases: their parameters parse as what they name.
+type (
+	Count  = int
+	Window = time.Duration
+)
+
 // Defaults has defaults that do not parse as their parameters' types.
 type Defaults struct {
 	Seed    int           `flow:"param" default:"forty-two"` // want "FLOW040 .*default of parameter seed: \"forty-two\" is not an integer"
@@ -21,6 +27,8 @@ type Defaults struct {
 	Wait    time.Duration `flow:"param" default:"10"`        // want "FLOW040 .*wait: \"10\" is not a duration"
 	Limits  Limits        `flow:"param" default:"{max: 3}"`  // want "FLOW040 .*limits: .* is not valid JSON"
 	Regions []string      `flow:"param" default:"eu,us"`
+	Tries   Count         `flow:"param" default:"two"` // want "FLOW040 .*tries: \"two\" is not an integer"
+	Grace   Window        `flow:"param" default:"5"`   // want "FLOW040 .*grace: \"5\" is not a duration"
 }
 
 func (f *Defaults) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }

@@ -1,0 +1,25 @@
+package exec
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// taskAttr puts a task in a process group of its own, and has the kernel
+// send it SIGTERM when the executor dies.
+func taskAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+}
+
+// waitExited blocks until process pid has exited, without reaping it
+// (waitid with WNOWAIT), and reports whether it could.
+func waitExited(pid int) bool {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			return err == nil
+		}
+	}
+}
