@@ -96,6 +96,9 @@ const DefaultAttemptSeconds = 5 * 24 * 60 * 60
 // the job's secrets (Batch refuses secrets without one) and pulls the
 // image from a private registry. The flow-wide default is --role.
 func (c *compiler) executionRole() string {
+	if c.opts.ExecutionRole != "" {
+		return c.opts.ExecutionRole
+	}
 	return c.opts.Role
 }
 

@@ -53,11 +53,54 @@ func (c *compiler) machine() Machine {
 	first := c.initStates(top)
 	c.walk(top, c.f.Graph.Start)
 	c.onFailure(top)
-	return Machine{
-		Comment: fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
-		StartAt: first,
-		States:  top.states,
+	c.endedStates(top, first)
+	timeout := c.opts.WorkflowTimeout
+	if timeout == 0 {
+		timeout = DefaultWorkflowTimeout
 	}
+	return Machine{
+		Comment:        fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
+		StartAt:        stateStart,
+		States:         top.states,
+		TimeoutSeconds: int(timeout.Seconds()),
+	}
+}
+
+// An execution that timed out or was stopped runs no Catch, so it cannot
+// record its run as failed itself. The rule MACHINE-ended starts the state
+// machine again with the input {EndRunKey: the execution's name}, and the
+// first state sends that input to end-run, which records the run failed
+// (if it is still running), then stops.
+const (
+	stateStart    = "flowc.start"    // Choice: a run, or the end of one
+	stateEndRun   = "flowc.end-run"  // Task: end-run --status failed for the run EndRunKey names
+	stateRecorded = "flowc.recorded" // Succeed
+	// EndRunKey is the input key that names the run to record failed.
+	EndRunKey = "flowc:end-run"
+)
+
+// endedStates adds flowc.start, which goes to first unless the input is
+// {EndRunKey: RUN}, and the states that record RUN failed.
+func (c *compiler) endedStates(top *scope, first string) {
+	path := "$['" + EndRunKey + "']"
+	t := true
+	top.states[stateStart] = State{Type: "Choice", Choices: []Choice{{Variable: path, IsPresent: &t, Next: stateEndRun}}, Default: first}
+	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), path, lit("--status"), lit("failed"),
+		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
+	top.states[stateEndRun] = State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(c.names.machine+"-end-run", 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.endRunJob,
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       stateRecorded,
+	}
+	top.states[stateRecorded] = State{Type: "Succeed"}
 }
 
 // Names of the states that record a failed run.

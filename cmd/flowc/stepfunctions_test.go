@@ -283,7 +283,7 @@ func TestDeployStepFunctions(t *testing.T) {
 
 	out, calls := deploy(sfnFlags...)
 	want := []string{"batch.registerjobdefinition", "batch.registerjobdefinition", "batch.registerjobdefinition",
-		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets"}
+		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets", "events.PutRule", "events.PutTargets"}
 	if got := writes(calls); !slices.Equal(got, want) {
 		t.Errorf("first deploy wrote %v, want %v\n%s", got, want, out)
 	}
@@ -313,7 +313,7 @@ func TestDeployStepFunctions(t *testing.T) {
 	}
 	validateSent(t, created["definition"].(string))
 	var rule map[string]any
-	json.Unmarshal(fake.bodies["events.PutRule"][0], &rule)
+	json.Unmarshal(fake.bodies["events.PutRule"][1], &rule)
 	if !strings.Contains(fmt.Sprint(rule["EventPattern"]), `":stateMachine:Training"`) {
 		t.Errorf("trigger_on_finish rule pattern: %v", rule["EventPattern"])
 	}
@@ -322,8 +322,8 @@ func TestDeployStepFunctions(t *testing.T) {
 	if w := writes(calls); len(w) != 0 {
 		t.Errorf("second deploy of the same flow wrote %v\n%s", w, out)
 	}
-	if strings.Count(out, "unchanged") != 7 {
-		t.Errorf("second deploy should find all 7 objects unchanged:\n%s", out)
+	if strings.Count(out, "unchanged") != 9 {
+		t.Errorf("second deploy should find all 9 objects unchanged:\n%s", out)
 	}
 
 	changed := slices.Clone(sfnFlags)
