@@ -65,6 +65,8 @@ type Options interface {
 	// ones), bound to the options' fields, with help text; each flag's
 	// default is the value the field holds, so a target sets its defaults
 	// in NewOptions. Adding a flag to a target is a field and a line here.
+	// fs may hold no other flag (flowc lists each target's own flags on a
+	// set of their own), so Flags registers and touches only its own.
 	Flags(fs *pflag.FlagSet)
 	// Check validates the options, common ones included, as the target
 	// needs them; its error names the flag, and flowc reports it as a
@@ -72,8 +74,9 @@ type Options interface {
 	Check() error
 }
 
-// RegisterFlags registers the common flags and then o's own on fs. A
-// target may change a common flag's help text in its Flags (fs.Lookup).
+// RegisterFlags registers the common flags and then o's own on fs. The
+// common flags' defaults are the values o holds, so a target changes one
+// (say --max-workers) in NewOptions.
 func RegisterFlags(fs *pflag.FlagSet, o Options) {
 	o.Shared().addFlags(fs)
 	o.Flags(fs)

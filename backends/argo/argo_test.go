@@ -328,10 +328,14 @@ func TestCronAndSensor(t *testing.T) {
 		!cmp.Equal(get(t, deps[1], "filters", "data", 0, "value"), []any{"model.updated"}) {
 		t.Errorf("dependencies = %v", deps)
 	}
+	// Any one event starts a run (as on step-functions), not all of them.
+	if got := get(t, sensor, "spec", "triggers", 0, "template", "conditions"); got != "data_ready_0 || model_updated_1" {
+		t.Errorf("trigger conditions = %v", got)
+	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data-ready-0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
@@ -495,5 +499,22 @@ func TestDefaults(t *testing.T) {
 	o.MaxWorkers = 8
 	if got := get(t, objects(t, f, o)[0], "spec", "parallelism"); got != 8.0 {
 		t.Errorf("--max-workers 8: parallelism %v", got)
+	}
+}
+
+// TestEventURL: --event-url makes the exit handler post the run's end
+// event (TestEngineArgo receives it); it must be an http(s) URL.
+func TestEventURL(t *testing.T) {
+	o := opts
+	o.EventURL = "http://flowc-eventsource-svc:12000/flowc"
+	exit := get(t, templateNamed(t, objects(t, load(t, "../../examples/hello"), o)[0], "flow--exit"), "container", "args").([]any)
+	if i := slices.Index(exit, any("--event-url")); i < 0 || exit[i+1] != o.EventURL {
+		t.Errorf("exit handler args %v", exit)
+	}
+	for _, bad := range []string{"flowc-eventsource-svc:12000", "ftp://x/y", "http://{{workflow.name}}/x"} {
+		o.EventURL = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--event-url") {
+			t.Errorf("--event-url %q: %v", bad, err)
+		}
 	}
 }

@@ -79,6 +79,9 @@ func (c *compiler) exitTemplate() {
 	t.Container.Image = c.opts.Image
 	t.Container.Args = []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
 		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
+	if c.opts.EventURL != "" {
+		t.Container.Args = append(t.Container.Args, "--event-url", kubeLiteral(c.opts.EventURL))
+	}
 	supportPod(&t)
 	c.templates = append(c.templates, t)
 }

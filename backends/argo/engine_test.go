@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -368,7 +373,17 @@ func TestEngineArgo(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := t.TempDir()
-			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
+			// The exit handler posts the run's end event to a webhook.
+			var mu sync.Mutex
+			var events []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				events = append(events, r.Method+" "+r.URL.Path+" "+string(body))
+				mu.Unlock()
+			}))
+			defer srv.Close()
+			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}, EventURL: srv.URL + "/flowc"})
 			var wt argo.WorkflowTemplate
 			if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
 				t.Fatal(err)
@@ -400,6 +415,11 @@ func TestEngineArgo(t *testing.T) {
 			if wf.phase != "Succeeded" {
 				t.Fatalf("workflow %s; tasks run: %v", wf.phase, sim.started)
 			}
+			wantEvent := fmt.Sprintf(`POST /flowc {"name":"flowc.%s.end","payload":{"flow":"%s","run_id":"%s"}}`, f.Name, f.Name, sim.name)
+			if mu.Lock(); len(events) != 1 || events[0] != wantEvent {
+				t.Errorf("end events %q, want %q", events, wantEvent)
+			}
+			mu.Unlock()
 			skip := map[string][]string{"branch": {"Elapsed", "Timings"}}[name]
 			want := snapshot(t, local.Root, f.Name, sim.name, skip)
 			got := snapshot(t, root, f.Name, sim.name, skip)

@@ -3,6 +3,7 @@ package argo
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -19,6 +20,11 @@ type Options struct {
 	// Namespace is the Kubernetes namespace of the objects; empty leaves
 	// it to kubectl's or flowc deploy's context.
 	Namespace string
+	// EventURL is where the exit handler of a succeeded run posts the
+	// event flowc.FLOW.end (an Argo Events webhook EventSource, whose
+	// Sensors start the flows with //flow:trigger_on_finish); empty posts
+	// nothing.
+	EventURL string
 }
 
 // NewOptions returns the argo target's options with their defaults.
@@ -27,6 +33,7 @@ func (Target) NewOptions() backends.Options { return &Options{} }
 // Flags registers argo's own flags.
 func (o *Options) Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the Kubernetes namespace")
+	fs.StringVar(&o.EventURL, "event-url", o.EventURL, "post flowc.FLOW.end to this URL when a run succeeds (an Argo Events webhook, for //flow:trigger_on_finish)")
 }
 
 // Check wants the image that holds the runner and a datastore the pods
@@ -40,6 +47,9 @@ func (o *Options) Check() error {
 	}
 	if strings.Contains(o.DatastoreRoot, "{{") || strings.Contains(o.Image, "{{") {
 		return errors.New("--image and --datastore-root must not contain {{, which Argo's controller would substitute")
+	}
+	if u, err := url.Parse(o.EventURL); o.EventURL != "" && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || strings.Contains(o.EventURL, "{{")) {
+		return fmt.Errorf("--event-url %q is not an http or https URL", o.EventURL)
 	}
 	if o.Namespace != "" && !dns1123Label.MatchString(o.Namespace) {
 		return fmt.Errorf("--namespace %q is not a Kubernetes namespace name (lowercase letters, digits and -)", o.Namespace)

@@ -223,12 +223,16 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		res.Err = err
 	}
 	res.Status = rec.Status
-	// Tags may have changed while the run went on (flowc tag add).
-	if cur, rerr := e.store.ReadRun(context.WithoutCancel(ctx), e.plan.Name, e.runID); rerr == nil {
-		rec.Tags = cur.Tags
-	}
 	res.Cloned = int(e.cloned.Load())
-	if werr := e.store.WriteRun(context.WithoutCancel(ctx), rec); werr != nil {
+	// Tags may have changed while the run went on (flowc tag add): the
+	// end is recorded on the document as it is now.
+	werr := e.store.UpdateRun(context.WithoutCancel(ctx), e.plan.Name, e.runID, func(cur *datastore.Run) error {
+		tags := cur.Tags
+		*cur = rec
+		cur.Tags = tags
+		return nil
+	})
+	if werr != nil {
 		// The run would show as running until it goes stale: say so.
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}

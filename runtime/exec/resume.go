@@ -32,7 +32,11 @@ func (e *executor) prepareResume(ctx context.Context) error {
 		// Its executor is gone: record how it ended, so that it does not
 		// show as running forever.
 		origin.Status, origin.End = datastore.RunFailed, since
-		if err := e.store.WriteRun(ctx, origin); err != nil {
+		err := e.store.UpdateRun(ctx, e.plan.Name, origin.RunID, func(r *datastore.Run) error {
+			r.Status, r.End = origin.Status, origin.End
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("resume: record stale run %s/%s as failed: %w", e.plan.Name, origin.RunID, err)
 		}
 		e.out.printf("Run %s/%s was %s; recorded as failed", e.plan.Name, origin.RunID, datastore.StaleText(since))

@@ -25,3 +25,9 @@ func init() {
 // FLOWC_USER is not set: $USER (a local runner does not link the cgo user
 // lookup).
 func currentUser() string { return os.Getenv("USER") }
+
+// postEndEvent is refused by a local-only runner: only an engine's exit
+// handler posts end events, and engines run the full runner.
+func postEndEvent(_ context.Context, url, _, _ string) error {
+	return fmt.Errorf("--event-url %s: this runner was built for a local datastore only and posts no events", url)
+}
