@@ -1,3 +1,5 @@
+//go:build !flowc_local
+
 package task
 
 import (

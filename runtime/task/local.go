@@ -25,3 +25,9 @@ func init() {
 // FLOWC_USER is not set: $USER (a local runner does not link the cgo user
 // lookup).
 func currentUser() string { return os.Getenv("USER") }
+
+// postEndEvent is for an engine's exit handler, whose runner is never
+// local-only (event.go posts the event over HTTP).
+func postEndEvent(_ context.Context, url, _, _ string) error {
+	return fmt.Errorf("--event-url %s: this runner was built for a local datastore only and does not post events", url)
+}
