@@ -64,7 +64,11 @@ done
 mkdir -p "$BIN" "$STATE"/{pids,logs,pki}
 start_build=$(date +%s)
 log "building tools/kube (etcd, Kubernetes) and tools/argo-e2e (Argo $ARGO_VERSION); the first build takes long"
-(cd tools/kube && nice -n 10 go build -o "$BIN/kube" . && CGO_ENABLED=0 nice -n 10 go build -o "$BIN/kube-pause" ./pause)
+# The version the components report (the kubelet registers it on its Node).
+KVER=$(cd tools/kube && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+KLD="-X k8s.io/component-base/version.gitVersion=$KVER -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KVER" | cut -d. -f2)"
+KLD="$KLD -X k8s.io/client-go/pkg/version.gitVersion=$KVER"
+(cd tools/kube && nice -n 10 go build -ldflags "$KLD" -o "$BIN/kube" . && CGO_ENABLED=0 nice -n 10 go build -o "$BIN/kube-pause" ./pause)
 (cd tools/argo-e2e && CGO_ENABLED=0 nice -n 10 go build -o "$BIN/workflow-controller" github.com/argoproj/argo-workflows/v4/cmd/workflow-controller &&
 	CGO_ENABLED=0 nice -n 10 go build -o "$BIN/argoexec" github.com/argoproj/argo-workflows/v4/cmd/argoexec)
 ARGO_DIR=$(cd tools/argo-e2e && go list -m -f '{{.Dir}}' github.com/argoproj/argo-workflows/v4)
