@@ -234,3 +234,54 @@ func TestTimeoutAndEnded(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchQueue: a step's //flow:batch queue= sends its jobs (and its
+// caught record's) to that queue; the others go to --job-queue.
+func TestBatchQueue(t *testing.T) {
+	src := `package p
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Q struct{}
+
+func (f *Q) Start(c *flow.Context) flow.Next { return flow.Goto(f.Train) }
+
+//flow:batch queue=gpu-queue gpu=1
+//flow:catch
+func (f *Q) Train(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Q) End(c *flow.Context) {}
+`
+	pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
+	for _, f := range pkg.Flows {
+		diags = append(diags, check.Flow(f)...)
+	}
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	tg, _ := backends.Lookup("step-functions")
+	files, diags, err := tg.Compile(pkg.Flows[0], &e2eOptions)
+	if err != nil || len(diags) > 0 {
+		t.Fatal(err, diags)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(files[0].Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	queues := map[string]string{}
+	walkStates(m, func(name string, st map[string]any) {
+		if p, ok := st["Parameters"].(map[string]any); ok && p["JobQueue"] != nil {
+			queues[name] = p["JobQueue"].(string)
+		}
+	})
+	for _, name := range []string{"Train", "Train.caught"} {
+		if queues[name] != "gpu-queue" {
+			t.Errorf("%s goes to %q, want gpu-queue", name, queues[name])
+		}
+	}
+	for _, name := range []string{"Start", "End", "flowc.failed"} {
+		if queues[name] != e2eOptions.JobQueue {
+			t.Errorf("%s goes to %q, want --job-queue", name, queues[name])
+		}
+	}
+}

@@ -42,7 +42,7 @@ var support = backends.Support{
 	"kubernetes use_tmpfs tmpfs_size tmpfs_path persistent_volume_claims shared_memory port compute_pool qos":                           backends.Ignored(podOnly),
 	"batch": backends.Yes,
 	"batch cpu gpu memory image iam_role shared_memory max_swap swappiness privileged aws_batch_tags": backends.Yes,
-	"batch queue":             backends.No(notYet + ": every job goes to --job-queue"),
+	"batch queue":             backends.Yes,
 	"batch execution_role":    backends.Yes,
 	"batch use_tmpfs":         backends.No(notYet),
 	"batch tmpfs_size":        backends.No(notYet),

@@ -25,7 +25,7 @@ func TestSupport(t *testing.T) {
 		{"", "//flow:resources shared_memory=64", "resources shared_memory= is not supported"},
 		{"", "//flow:secrets sources=[" + arn + "] allow_override=true", ""},
 		{"", "//flow:secrets sources=[" + arn + "] role=arn:aws:iam::1:role/r", "secrets role= is not supported"},
-		{"", "//flow:batch queue=q", "batch queue= is not supported"},
+		{"", "//flow:batch queue=q", ""},
 		{"", "//flow:batch use_tmpfs=false", "batch use_tmpfs= is not supported"},
 		{"//flow:trigger event=go options={}", "", "trigger options= is not supported"},
 		{"//flow:trigger_on_finish flow=Other options={a=b}", "", "trigger_on_finish options= is not supported"},
