@@ -25,10 +25,33 @@ type JobDefinition struct {
 	Tags                 map[string]string   `json:"tags,omitempty"`
 }
 
-// RetryStrategy is Batch's own retry: always one attempt, since retries
-// are the state machine's (a States Retry can wait between attempts).
+// RetryStrategy is Batch's own retry. A step's //flow:retry is the state
+// machine's (a States Retry can wait between attempts); Batch retries only
+// a job whose host went away (a Spot instance reclaimed, an instance
+// terminated), up to SpotAttempts in all, which the user's retries do not
+// count, and ends every other failure at once.
 type RetryStrategy struct {
-	Attempts int `json:"attempts"`
+	Attempts       int              `json:"attempts"`
+	EvaluateOnExit []EvaluateOnExit `json:"evaluateOnExit,omitempty"`
+}
+
+// EvaluateOnExit is one rule of a RetryStrategy.
+type EvaluateOnExit struct {
+	OnStatusReason string `json:"onStatusReason,omitempty"`
+	OnReason       string `json:"onReason,omitempty"`
+	Action         string `json:"action"`
+}
+
+// SpotAttempts is how many times Batch runs a job whose host was
+// reclaimed (Batch's status reason "Host EC2 (instance ...) terminated.").
+const SpotAttempts = 3
+
+// spotRetry retries a job whose host went away, and nothing else.
+func spotRetry() RetryStrategy {
+	return RetryStrategy{Attempts: SpotAttempts, EvaluateOnExit: []EvaluateOnExit{
+		{OnStatusReason: "Host EC2*", Action: "RETRY"},
+		{OnReason: "*", Action: "EXIT"},
+	}}
 }
 
 // JobTimeout is Batch's per-attempt time limit.
@@ -111,7 +134,7 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		Type:                 "container",
 		PlatformCapabilities: []string{"EC2"},
 		PropagateTags:        true,
-		RetryStrategy:        RetryStrategy{Attempts: 1},
+		RetryStrategy:        spotRetry(),
 		// What flowc deploys carries the flow's state machine name.
 		Tags: map[string]string{OwnerTag: c.names.machine},
 		ContainerProperties: ContainerProperties{

@@ -285,3 +285,21 @@ func (f *Q) End(c *flow.Context) {}
 		}
 	}
 }
+
+// TestSpotRetry: every job definition lets Batch rerun a job whose host
+// was reclaimed, and only that, apart from the state machine's retries.
+func TestSpotRetry(t *testing.T) {
+	files := compileFiles(t, "retrycatch", e2eOptions)
+	var jobs []stepfunctions.JobDefinition
+	if err := json.Unmarshal(files[".batch.json"], &jobs); err != nil {
+		t.Fatal(err)
+	}
+	for _, jd := range jobs {
+		rs := jd.RetryStrategy
+		if rs.Attempts != stepfunctions.SpotAttempts || len(rs.EvaluateOnExit) != 2 ||
+			rs.EvaluateOnExit[0] != (stepfunctions.EvaluateOnExit{OnStatusReason: "Host EC2*", Action: "RETRY"}) ||
+			rs.EvaluateOnExit[1] != (stepfunctions.EvaluateOnExit{OnReason: "*", Action: "EXIT"}) {
+			t.Errorf("%s: retryStrategy %+v, want Spot reclamation retried and nothing else", jd.JobDefinitionName, rs)
+		}
+	}
+}
