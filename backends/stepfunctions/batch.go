@@ -91,12 +91,23 @@ type Secret struct {
 	ValueFrom string `json:"valueFrom"`
 }
 
-// LinuxParameters holds the shared memory and swap settings.
+// LinuxParameters holds the shared memory, swap and tmpfs settings.
 type LinuxParameters struct {
-	SharedMemorySize int  `json:"sharedMemorySize,omitempty"`
-	MaxSwap          *int `json:"maxSwap,omitempty"`
-	Swappiness       *int `json:"swappiness,omitempty"`
+	SharedMemorySize int     `json:"sharedMemorySize,omitempty"`
+	MaxSwap          *int    `json:"maxSwap,omitempty"`
+	Swappiness       *int    `json:"swappiness,omitempty"`
+	Tmpfs            []Tmpfs `json:"tmpfs,omitempty"`
 }
+
+// Tmpfs is a memory-backed file system mounted in the container.
+type Tmpfs struct {
+	ContainerPath string `json:"containerPath"`
+	Size          int    `json:"size"` // MiB
+}
+
+// defaultTmpfsPath is where //flow:batch use_tmpfs mounts its tmpfs
+// without tmpfs_path, as Metaflow does.
+const defaultTmpfsPath = "/metaflow_temp"
 
 // minAttemptSeconds is the shortest attempt duration Batch accepts.
 const minAttemptSeconds = 60
@@ -158,15 +169,21 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 			jd.Tags[k] = v
 		}
 		jd.ContainerProperties.Privileged = d.Batch.Privileged
-		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch)
 	}
 	jd.Timeout = &JobTimeout{DefaultAttemptSeconds}
 	if d.Timeout != nil {
 		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
 	}
 	jd.ContainerProperties.ResourceRequirements = resources(d)
+	if d.Batch != nil {
+		mem, _ := strconv.Atoi(jd.ContainerProperties.ResourceRequirements[1].Value)
+		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch, mem)
+		if lp := jd.ContainerProperties.LinuxParameters; lp != nil && len(lp.Tmpfs) > 0 {
+			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"TMPDIR", lp.Tmpfs[0].ContainerPath})
+		}
+	}
 	// The runner tags the run it records runtime:$FLOWC_ENGINE.
-	jd.ContainerProperties.Environment = []KeyValue{{"FLOWC_ENGINE", "step-functions"}}
+	jd.ContainerProperties.Environment = append([]KeyValue{{"FLOWC_ENGINE", "step-functions"}}, jd.ContainerProperties.Environment...)
 	if d.Environment != nil {
 		for _, k := range sortedKeys(d.Environment.Vars) {
 			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})
@@ -215,11 +232,26 @@ func resources(d ir.StepDecorators) []ResourceRequirement {
 	return out
 }
 
-func linuxParameters(b *ir.Batch) *LinuxParameters {
-	if b.SharedMemory == 0 && b.MaxSwap == 0 && b.Swappiness == 0 {
+// linuxParameters are the step's shared memory, swap, and tmpfs: with
+// use_tmpfs (or a tmpfs_size), a tmpfs of tmpfs_size MiB (default half the
+// job's memory, as Metaflow) at tmpfs_path (default /metaflow_temp), which
+// TMPDIR names so that os.TempDir uses it.
+func linuxParameters(b *ir.Batch, memory int) *LinuxParameters {
+	useTmpfs := b.UseTmpfs || b.TmpfsSize > 0
+	if b.SharedMemory == 0 && b.MaxSwap == 0 && b.Swappiness == 0 && !useTmpfs {
 		return nil
 	}
 	lp := &LinuxParameters{SharedMemorySize: b.SharedMemory}
+	if useTmpfs {
+		t := Tmpfs{ContainerPath: b.TmpfsPath, Size: b.TmpfsSize}
+		if t.ContainerPath == "" {
+			t.ContainerPath = defaultTmpfsPath
+		}
+		if t.Size == 0 {
+			t.Size = max(1, memory/2)
+		}
+		lp.Tmpfs = []Tmpfs{t}
+	}
 	if b.MaxSwap != 0 || b.Swappiness != 0 {
 		swap, sw := b.MaxSwap, b.Swappiness
 		lp.MaxSwap, lp.Swappiness = &swap, &sw

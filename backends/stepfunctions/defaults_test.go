@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,6 +301,55 @@ func TestSpotRetry(t *testing.T) {
 			rs.EvaluateOnExit[0] != (stepfunctions.EvaluateOnExit{OnStatusReason: "Host EC2*", Action: "RETRY"}) ||
 			rs.EvaluateOnExit[1] != (stepfunctions.EvaluateOnExit{OnReason: "*", Action: "EXIT"}) {
 			t.Errorf("%s: retryStrategy %+v, want Spot reclamation retried and nothing else", jd.JobDefinitionName, rs)
+		}
+	}
+}
+
+// TestTmpfs: //flow:batch use_tmpfs mounts a tmpfs of half the job's
+// memory at /metaflow_temp (Metaflow's defaults), tmpfs_size and
+// tmpfs_path choose them, and TMPDIR names it.
+func TestTmpfs(t *testing.T) {
+	for _, tc := range []struct {
+		attrs string
+		want  stepfunctions.Tmpfs
+	}{
+		{"use_tmpfs=true memory=8192", stepfunctions.Tmpfs{ContainerPath: "/metaflow_temp", Size: 4096}},
+		{"tmpfs_size=1024 tmpfs_path=/scratch", stepfunctions.Tmpfs{ContainerPath: "/scratch", Size: 1024}},
+	} {
+		src := "package p\n\nimport \"github.com/flowc-dev/flowc/flow\"\n\ntype T struct{}\n\n//flow:batch " + tc.attrs +
+			"\nfunc (f *T) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }\n\nfunc (f *T) End(c *flow.Context) {}\n"
+		pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
+		for _, f := range pkg.Flows {
+			diags = append(diags, check.Flow(f)...)
+		}
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		tg, _ := backends.Lookup("step-functions")
+		files, diags, err := tg.Compile(pkg.Flows[0], &e2eOptions)
+		if err != nil || len(diags) > 0 {
+			t.Fatal(err, diags)
+		}
+		var jobs []stepfunctions.JobDefinition
+		if err := json.Unmarshal(files[1].Data, &jobs); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, jd := range jobs {
+			cp := jd.ContainerProperties
+			if cp.LinuxParameters == nil || len(cp.LinuxParameters.Tmpfs) == 0 {
+				continue
+			}
+			found = true
+			if cp.LinuxParameters.Tmpfs[0] != tc.want {
+				t.Errorf("%s: tmpfs %+v, want %+v", tc.attrs, cp.LinuxParameters.Tmpfs[0], tc.want)
+			}
+			if !slices.Contains(cp.Environment, stepfunctions.KeyValue{Name: "TMPDIR", Value: tc.want.ContainerPath}) {
+				t.Errorf("%s: environment %v lacks TMPDIR", tc.attrs, cp.Environment)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no job definition has a tmpfs", tc.attrs)
 		}
 	}
 }
