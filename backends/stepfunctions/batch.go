@@ -129,6 +129,14 @@ const DefaultAttemptSeconds = 5 * 24 * 60 * 60
 // executionRole is the role ECS starts a job's container with: it reads
 // the job's secrets (Batch refuses secrets without one) and pulls the
 // image from a private registry. The flow-wide default is --role.
+// or returns a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 func (c *compiler) executionRole() string {
 	if c.opts.ExecutionRole != "" {
 		return c.opts.ExecutionRole
@@ -151,7 +159,7 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		ContainerProperties: ContainerProperties{
 			Image:            c.opts.Image,
 			Command:          c.jobCommand(),
-			JobRoleArn:       c.opts.Role,
+			JobRoleArn:       or(c.opts.JobRole, c.opts.Role),
 			ExecutionRoleArn: c.executionRole(),
 		},
 	}

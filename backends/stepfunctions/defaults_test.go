@@ -353,3 +353,30 @@ func TestTmpfs(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparateRoles: --job-role is the jobs' role, --events-role the
+// schedule's and rules', each --role when not given.
+func TestSeparateRoles(t *testing.T) {
+	opts := e2eOptions
+	opts.JobRole, opts.EventsRole = "arn:aws:iam::123456789012:role/jobs", "arn:aws:iam::123456789012:role/events"
+	files := compileFiles(t, "production", opts)
+	var jobs []stepfunctions.JobDefinition
+	var rules []stepfunctions.Rule
+	var sched stepfunctions.Schedule
+	if json.Unmarshal(files[".batch.json"], &jobs) != nil || json.Unmarshal(files[".rules.json"], &rules) != nil || json.Unmarshal(files[".schedule.json"], &sched) != nil {
+		t.Fatal("unreadable output")
+	}
+	for _, jd := range jobs {
+		if jd.ContainerProperties.JobRoleArn != opts.JobRole {
+			t.Errorf("%s runs as %s, want --job-role", jd.JobDefinitionName, jd.ContainerProperties.JobRoleArn)
+		}
+	}
+	for _, r := range rules {
+		if r.Target.RoleArn != opts.EventsRole {
+			t.Errorf("rule %s starts as %s, want --events-role", r.Name, r.Target.RoleArn)
+		}
+	}
+	if sched.Target.RoleArn != opts.EventsRole {
+		t.Errorf("the schedule starts as %s, want --events-role", sched.Target.RoleArn)
+	}
+}
