@@ -65,7 +65,7 @@ func worstCommand(t *testing.T, f *ir.Flow, call string) ([]string, bool) {
 		switch {
 		case strings.HasPrefix(a, "'"):
 			cmd = append(cmd, strings.NewReplacer(`\'`, "'", `\{`, "{", `\}`, "}", `\\`, `\`).Replace(a[1:len(a)-1]))
-		case a == "$.run":
+		case a == "$.run", a == "$['flowc:end-run']": // a run id; the second, of flowc.end-run
 			cmd = append(cmd, strings.Repeat("r", maxRunID))
 		case a == "$.task", strings.HasPrefix(a, "States.Format('{}.{}', $.task"):
 			cmd = append(cmd, worstTaskID(f.Step(cmd[2]), a != "$.task"))
