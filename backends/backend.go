@@ -38,7 +38,8 @@ type Common struct {
 	// targets).
 	DatastoreRoot string
 	// MaxWorkers caps the tasks that run at once (argo: parallelism;
-	// step-functions: each foreach's MaxConcurrency); 0 leaves no limit.
+	// step-functions: each foreach's MaxConcurrency); 0 leaves the
+	// target's default (100 on both).
 	MaxWorkers int
 }
 
@@ -51,7 +52,7 @@ func (c *Common) Shared() *Common { return c }
 func (c *Common) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Image, "image", c.Image, "the container image holding the flow's task runner (remote targets)")
 	fs.StringVar(&c.DatastoreRoot, "datastore-root", c.DatastoreRoot, "the datastore the tasks use, s3://bucket/prefix (remote targets)")
-	fs.IntVar(&c.MaxWorkers, "max-workers", c.MaxWorkers, "the most tasks running at once (see the target's docs); 0 for no limit")
+	fs.IntVar(&c.MaxWorkers, "max-workers", c.MaxWorkers, "the most tasks running at once: argo's parallelism, step-functions' MaxConcurrency of each foreach; 0 for the target's default, 100 on both (as Metaflow's max-workers)")
 }
 
 // Options are one target's settings: the common ones and the target's own.
@@ -65,6 +66,8 @@ type Options interface {
 	// ones), bound to the options' fields, with help text; each flag's
 	// default is the value the field holds, so a target sets its defaults
 	// in NewOptions. Adding a flag to a target is a field and a line here.
+	// fs may hold no other flag (flowc lists each target's own flags on a
+	// set of their own), so Flags registers and touches only its own.
 	Flags(fs *pflag.FlagSet)
 	// Check validates the options, common ones included, as the target
 	// needs them; its error names the flag, and flowc reports it as a
@@ -72,8 +75,9 @@ type Options interface {
 	Check() error
 }
 
-// RegisterFlags registers the common flags and then o's own on fs. A
-// target may change a common flag's help text in its Flags (fs.Lookup).
+// RegisterFlags registers the common flags and then o's own on fs. The
+// common flags' defaults are the values o holds, so a target changes one
+// (say --max-workers) in NewOptions.
 func RegisterFlags(fs *pflag.FlagSet, o Options) {
 	o.Shared().addFlags(fs)
 	o.Flags(fs)

@@ -1,31 +1,23 @@
 package client
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"unicode/utf8"
+
+	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
 // Tag limits, as Metaflow's: a tag is non-empty UTF-8 of at most MaxTagLen
 // bytes, and a run has at most MaxUserTags user tags.
 const (
-	MaxTagLen   = 500
-	MaxUserTags = 50
+	MaxTagLen   = datastore.MaxTagLen
+	MaxUserTags = datastore.MaxUserTags
 )
 
-// CheckTag returns an error unless tag may be a user tag.
-func CheckTag(tag string) error {
-	switch {
-	case tag == "":
-		return errors.New("tag is empty")
-	case !utf8.ValidString(tag):
-		return fmt.Errorf("tag %q is not valid UTF-8", tag)
-	case len(tag) > MaxTagLen:
-		return fmt.Errorf("tag %.20q... is %d bytes, over %d", tag, len(tag), MaxTagLen)
-	}
-	return nil
-}
+// CheckTag returns an error, naming the tag, unless tag may be a user tag
+// (datastore.CheckTag): printable UTF-8 of at most MaxTagLen bytes, not
+// starting with a system tag's prefix (user:, runtime:).
+func CheckTag(tag string) error { return datastore.CheckTag(tag) }
 
 // AddTags adds user tags to the run, keeping those it has; adding a tag it
 // has is a no-op.
@@ -61,37 +53,30 @@ func (r *Run) RemoveTags(tags ...string) error {
 	})
 }
 
-// mutateTags rewrites the run document's user tags with change, on a fresh
-// read of the document. The store has no compare-and-swap, so it reads the
-// document back and tries again, a few times, if another writer got in
-// between (Metaflow's tag mutation is optimistic in the same way).
+// mutateTags rewrites the run document's user tags with change, on a
+// fresh read of the document, with Store.UpdateRun: concurrent writers
+// (twenty `flowc tag add` at once) lose no tag where the backend can
+// update without losing a write (the local datastore, S3).
 func (r *Run) mutateTags(change func(have []string) ([]string, error)) error {
 	c := r.c
-	for range 3 {
-		doc, err := c.store.ReadRun(c.ctx, r.doc.Flow, r.doc.RunID)
+	var doc datastore.Run
+	var changeErr error
+	err := c.store.UpdateRun(c.ctx, r.doc.Flow, r.doc.RunID, func(d *datastore.Run) error {
+		want, err := change(slices.Clone(d.Tags))
 		if err != nil {
-			return fmt.Errorf("tags of run %s: %w", r.Pathspec(), err)
-		}
-		want, err := change(slices.Clone(doc.Tags))
-		if err != nil {
+			changeErr = err
 			return err
 		}
-		if slices.Equal(want, doc.Tags) {
-			r.doc = doc
-			return nil
-		}
-		doc.Tags = want
-		if err := c.store.WriteRun(c.ctx, doc); err != nil {
-			return fmt.Errorf("tags of run %s: %w", r.Pathspec(), err)
-		}
-		back, err := c.store.ReadRun(c.ctx, r.doc.Flow, r.doc.RunID)
-		if err != nil {
-			return fmt.Errorf("tags of run %s: %w", r.Pathspec(), err)
-		}
-		if slices.Equal(back.Tags, want) {
-			r.doc = back
-			return nil
-		}
+		d.Tags = want
+		doc = *d
+		return nil
+	})
+	if changeErr != nil {
+		return changeErr
 	}
-	return fmt.Errorf("tags of run %s: the run document keeps changing under us; try again", r.Pathspec())
+	if err != nil {
+		return fmt.Errorf("tags of run %s: %w", r.Pathspec(), err)
+	}
+	r.doc = doc
+	return nil
 }

@@ -91,9 +91,15 @@ func (r *storeRules) check(t types.Type, seen map[types.Type]bool) *verdict {
 		if v, ok := r.memo[n]; ok {
 			return v
 		}
+		// A verdict reached while other types were being checked may
+		// have skipped one of them (a cycle back to it): only a verdict
+		// reached from n alone is kept.
+		top := len(seen) == 0
 		seen[n] = true
 		v := r.named(n, seen)
-		r.memo[n] = v
+		if top {
+			r.memo[n] = v
+		}
 		return v
 	}
 	if v := r.methods(t); v != nil || r.hasPair(t) {

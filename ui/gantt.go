@@ -110,9 +110,29 @@ func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func
 	for i, t := range tasks {
 		y := ganttAxisH + i*ganttRowH
 		label := t.Step + "/" + t.ID
-		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shorten(label, 26)))
+		shown := shorten(label, 26)
+		if t.Cloned {
+			shown = shorten(label, 17) + " (cloned)"
+		}
+		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shown))
+		if t.Cloned {
+			// Not run by this run: a mark at its start, not a bar at the
+			// origin run's times.
+			fmt.Fprintf(b, `<rect x="%d" y="%d" width="4" height="%d" class="bar cloned"><title>%s: cloned from the origin run, not run again</title></rect>`,
+				ganttLabelW, y+3, ganttRowH-6, html.EscapeString(label))
+			continue
+		}
 		if t.Start.IsZero() {
 			continue
+		}
+		// Earlier attempts of a retried task, in the same row, thinner.
+		for _, a := range t.Earlier {
+			if a.Start.IsZero() || a.End.IsZero() {
+				continue
+			}
+			ax0 := tl.x(a.Start)
+			fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar attempt %s"><title>%s attempt %d: %s, %s</title></rect>`,
+				ax0, y+6, max(tl.x(a.End)-ax0, 1), ganttRowH-12, ganttClass(taskSum{Status: a.Status}), html.EscapeString(label), a.Attempt, a.Status, roundDur(a.End.Sub(a.Start)))
 		}
 		x0, w := tl.bar(t)
 		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
@@ -144,7 +164,7 @@ func stepRowsSVG(b *strings.Builder, tl timeline, rs *runSum) {
 			continue
 		}
 		for _, t := range ts {
-			if t.Start.IsZero() {
+			if t.Start.IsZero() || t.Cloned {
 				continue
 			}
 			x0, w := tl.bar(t)

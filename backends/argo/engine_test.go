@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -368,7 +373,17 @@ func TestEngineArgo(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := t.TempDir()
-			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
+			// The exit handler posts the run's end event to a webhook.
+			var mu sync.Mutex
+			var events []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				events = append(events, r.Method+" "+r.URL.Path+" "+string(body))
+				mu.Unlock()
+			}))
+			defer srv.Close()
+			data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}, EventURL: srv.URL + "/flowc"})
 			var wt argo.WorkflowTemplate
 			if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
 				t.Fatal(err)
@@ -400,6 +415,11 @@ func TestEngineArgo(t *testing.T) {
 			if wf.phase != "Succeeded" {
 				t.Fatalf("workflow %s; tasks run: %v", wf.phase, sim.started)
 			}
+			wantEvent := fmt.Sprintf(`POST /flowc {"name":"flowc.%s.end","payload":{"flow":"%s","run_id":"%s"}}`, f.Name, f.Name, sim.name)
+			if mu.Lock(); len(events) != 1 || events[0] != wantEvent {
+				t.Errorf("end events %q, want %q", events, wantEvent)
+			}
+			mu.Unlock()
 			skip := map[string][]string{"branch": {"Elapsed", "Timings"}}[name]
 			want := snapshot(t, local.Root, f.Name, sim.name, skip)
 			got := snapshot(t, root, f.Name, sim.name, skip)
@@ -427,4 +447,51 @@ func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestLoopLimit: a self-loop that would pass Argo's recursion limit fails
+// at the last visit Argo can run, and the run's record says why. The
+// loop example's limit (97 visits) is lowered to 2 here.
+func TestLoopLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	dir := filepath.Join("..", "..", "examples", "loop")
+	f := load(t, dir)
+	ctx := context.Background()
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
+	var wt argo.WorkflowTemplate
+	if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
+		t.Fatal(err)
+	}
+	sim := &argoSim{t: t, tmpls: map[string]argo.Template{}, runner: r.Path, name: "loop-limit", params: map[string]string{}}
+	for _, tm := range wt.Spec.Templates {
+		if tm.Name == "refine" {
+			i := slices.Index(tm.Container.Args, "--max-visits")
+			if i < 0 || tm.Container.Args[i+1] != "97" {
+				t.Fatalf("refine args %q: want --max-visits 97", tm.Container.Args)
+			}
+			tm.Container.Args[i+1] = "2"
+		}
+		sim.tmpls[tm.Name] = tm
+	}
+	for _, p := range wt.Spec.Arguments.Parameters {
+		sim.params[p.Name] = *p.Value
+	}
+	if wf := sim.run(wt.Spec.Entrypoint, nil); wf.phase == "Succeeded" {
+		t.Fatalf("the loop ran past its limit: %v", sim.started)
+	}
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := st.ReadAttempt(ctx, datastore.TaskPath{Flow: f.Name, Run: sim.name, Step: "Refine", Task: "0.1"}, 0)
+	if err != nil || !strings.Contains(att.Error, "chose itself again after 2 visits") {
+		t.Errorf("visit 0.1: %+v, %v", att, err)
+	}
 }

@@ -49,10 +49,12 @@ var sensorOptions = map[string]string{
 
 // sensor makes the Argo Events Sensor of //flow:trigger and
 // //flow:trigger_on_finish: one dependency per event, filtered on the
-// event's body.name, all of them needed (Argo Events ANDs the
-// dependencies of a trigger), and a trigger that creates a Workflow from
-// the template, copying the mapped payload fields into its parameters. A
-// finished flow is the event "flowc.<Flow>.end".
+// event's body.name, any one of which starts a run (the trigger's
+// conditions ORs them; without conditions Argo Events would wait for all),
+// and a trigger that creates a Workflow from the template, copying the
+// mapped payload fields into its parameters (a field of an event that did
+// not come falls back to the parameter's default). A finished flow is the
+// event "flowc.<Flow>.end".
 func (c *compiler) sensor() *Sensor {
 	d := c.f.Decorators
 	if d.Trigger == nil && d.TriggerOnFinish == nil {
@@ -86,9 +88,13 @@ func (c *compiler) sensor() *Sensor {
 		spec.Template = &SensorTemplate{ServiceAccountName: sa}
 	}
 	var tparams []TriggerParameter
+	var deps []string
 	mapped := map[string]bool{}
 	for i, e := range events {
-		dep := fmt.Sprintf("%s-%d", squashOr(e.Name, "event"), i)
+		// A dependency name is an identifier of the trigger's
+		// conditions expression: letters, digits and _.
+		dep := fmt.Sprintf("%s_%d", strings.ReplaceAll(squashOr(e.Name, "event"), "-", "_"), i)
+		deps = append(deps, dep)
 		spec.Dependencies = append(spec.Dependencies, EventDependency{
 			Name: dep, EventSourceName: opts["event_source"], EventName: opts["event_name"],
 			Filters: &EventFilters{Data: []DataFilter{{Path: "body.name", Type: "string", Value: []string{e.Name}}}},
@@ -118,12 +124,22 @@ func (c *compiler) sensor() *Sensor {
 		}
 	}
 	for _, p := range c.f.Params {
+		if p.Required && p.Default == nil && mapped[p.Name] && len(events) > 1 {
+			c.add(pos, diag.TargetUnsupported, "parameter %s is required and has no default, but any one of the flow's %d events starts it, and only one sets it", p.Name, len(events))
+		}
 		if p.Required && p.Default == nil && !mapped[p.Name] {
 			c.add(pos, diag.TargetUnsupported, "the flow is triggered by events, but parameter %s is required, has no default, and no event sets it", p.Name)
 		}
 	}
+	// Any one of the events starts a run, as on step-functions (an
+	// EventBridge rule matches any of its patterns); Argo Events would
+	// otherwise wait for all of a trigger's dependencies.
+	conditions := ""
+	if len(deps) > 1 {
+		conditions = strings.Join(deps, " || ")
+	}
 	spec.Triggers = []SensorTrigger{{Template: TriggerTemplate{
-		Name: c.base, K8s: &K8sTrigger{Operation: "create", Source: ArtifactLocation{Resource: wf}, Parameters: tparams},
+		Name: c.base, Conditions: conditions, K8s: &K8sTrigger{Operation: "create", Source: ArtifactLocation{Resource: wf}, Parameters: tparams},
 	}}}
 	return &Sensor{
 		APIVersion: apiVersion,

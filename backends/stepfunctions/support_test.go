@@ -2,6 +2,7 @@ package stepfunctions_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,12 +18,12 @@ import (
 // were dropped without a word.
 func TestSupport(t *testing.T) {
 	const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"
-	for _, c := range []struct {
+	cases := []struct {
 		flowDir, stepDir string
 		want             string // a part of the one diagnostic's message, or "" for none
 	}{
 		{"", "//flow:resources shared_memory=64", "resources shared_memory= is not supported"},
-		{"", "//flow:secrets sources=[" + arn + "] allow_override=true", "secrets allow_override= is not supported"},
+		{"", "//flow:secrets sources=[" + arn + "] allow_override=true", ""},
 		{"", "//flow:secrets sources=[" + arn + "] role=arn:aws:iam::1:role/r", "secrets role= is not supported"},
 		{"", "//flow:batch queue=q", "batch queue= is not supported"},
 		{"", "//flow:batch use_tmpfs=false", "batch use_tmpfs= is not supported"},
@@ -32,22 +33,30 @@ func TestSupport(t *testing.T) {
 		{"", "//flow:kubernetes cpu=2 service_account=trainer node_selector={a=b}", ""},
 		{"", "//flow:resources cpu=2 disk=100", ""},
 		{"//flow:trigger event=go", "//flow:secrets sources=[" + arn + "]", ""},
-	} {
-		src := fmt.Sprintf("package p\n\nimport \"github.com/flowc-dev/flowc/flow\"\n\n%s\ntype F struct{}\n\n%s\nfunc (f *F) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }\n\nfunc (f *F) End(c *flow.Context) {}\n", c.flowDir, c.stepDir)
-		pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
-		for _, f := range pkg.Flows {
-			diags = append(diags, check.Flow(f)...)
-		}
-		if len(diags) > 0 {
-			t.Fatalf("%s%s: %v", c.flowDir, c.stepDir, diags)
-		}
-		_, got, err := stepfunctions.Target{}.Compile(pkg.Flows[0], &e2eOptions)
+	}
+	// One package holds a flow per case, Fn for cases[n] (loading a
+	// package type-checks it, which takes a while).
+	src := "package p\n\nimport \"github.com/flowc-dev/flowc/flow\"\n"
+	for n, c := range cases {
+		src += fmt.Sprintf("\n%s\ntype F%d struct{}\n\n%s\nfunc (f *F%[2]d) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }\n\nfunc (f *F%[2]d) End(c *flow.Context) {}\n", c.flowDir, n, c.stepDir)
+	}
+	pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
+	for _, f := range pkg.Flows {
+		diags = append(diags, check.Flow(f)...)
+	}
+	if len(diags) > 0 || len(pkg.Flows) != len(cases) {
+		t.Fatalf("the cases do not check clean: %v", diags)
+	}
+	for _, f := range pkg.Flows {
+		n, _ := strconv.Atoi(strings.TrimPrefix(f.Name, "F"))
+		c := cases[n]
+		_, got, err := stepfunctions.Target{}.Compile(f, &e2eOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
-		line := 5 // the flow's directive
+		line := f.Pos.Line - 1 // the flow's directive
 		if c.stepDir != "" {
-			line = 8
+			line = f.Pos.Line + 2
 		}
 		switch {
 		case c.want == "" && len(got) > 0:

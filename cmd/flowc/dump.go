@@ -75,7 +75,7 @@ func dumpText(out io.Writer, tasks []*client.Task) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  %s\t%s\t%s\n", name, info.GoType, codec.Preview(v, codec.DefaultPreview))
+			fmt.Fprintf(w, "  %s\t%s\t%s\n", name, info.GoType, codec.PreviewAs(v, info.GoType, codec.DefaultPreview))
 		}
 		if err := w.Flush(); err != nil {
 			return err

@@ -120,6 +120,11 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 {
 		return usagef("--max-workers, --max-num-splits and --max-log-size must be at least 1")
 	}
+	for _, t := range rf.tags {
+		if err := datastore.CheckTag(t); err != nil {
+			return usagef("--tag: %v", err)
+		}
+	}
 	root, err := rf.store.resolve()
 	if err != nil {
 		return err
@@ -144,6 +149,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		},
 	})
 	prog.Close()
+	if pe := (*exec.ParamError)(nil); errors.As(err, &pe) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}

@@ -34,11 +34,17 @@ const previewDepth = 64
 //	[]float64(1000)[0.5, 1, …]     top-level numeric slices, with their length
 //	[]byte(5) 68656c6c6f           byte strings as hex, with their length
 //	2024-01-02T03:04:05Z, 1.5s     times and durations
-func Preview(v any, max int) string {
+func Preview(v any, max int) string { return PreviewAs(v, "", max) }
+
+// PreviewAs is Preview for a value decoded without its Go type (the
+// client's ArtifactAny: an []int comes back []int64), whose type as
+// written was goType: a slice at the top is labelled goType, not the
+// decoded type. An empty goType is Preview's label.
+func PreviewAs(v any, goType string, max int) string {
 	if max <= 0 {
 		max = DefaultPreview
 	}
-	p := &previewer{max: max}
+	p := &previewer{max: max, topType: goType}
 	p.value(reflect.ValueOf(v), 0)
 	if p.cut {
 		return p.b.String() + "…"
@@ -49,10 +55,11 @@ func Preview(v any, max int) string {
 // previewer writes into b until it holds max-1 runes and more is offered,
 // then sets cut; every loop checks cut to stop early.
 type previewer struct {
-	b     strings.Builder
-	runes int
-	max   int
-	cut   bool
+	topType string // the label of a slice at depth 0, when not ""
+	b       strings.Builder
+	runes   int
+	max     int
+	cut     bool
 }
 
 func (p *previewer) write(s string) {
@@ -186,7 +193,11 @@ func (p *previewer) list(v reflect.Value, depth int) {
 		return
 	}
 	if v.Kind() == reflect.Slice && byElemKind[et.Kind()] != nil {
-		p.write(fmt.Sprintf("%s(%d)", v.Type(), v.Len()))
+		label := v.Type().String()
+		if depth == 0 && p.topType != "" {
+			label = p.topType
+		}
+		p.write(fmt.Sprintf("%s(%d)", label, v.Len()))
 	}
 	p.write("[")
 	for i := range v.Len() {

@@ -91,3 +91,14 @@ func TestPreviewOfDecodedArtifact(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewAs: an []int decoded without its type is an []int64; its
+// preview is labelled with the type the flow declared.
+func TestPreviewAs(t *testing.T) {
+	if got, want := codec.PreviewAs([]int64{1, 2}, "[]int", 0), "[]int(2)[1, 2]"; got != want {
+		t.Errorf("PreviewAs = %q, want %q", got, want)
+	}
+	if got, want := codec.PreviewAs([]int64{1, 2}, "", 0), "[]int64(2)[1, 2]"; got != want {
+		t.Errorf("PreviewAs without a type = %q, want %q", got, want)
+	}
+}

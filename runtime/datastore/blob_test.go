@@ -118,18 +118,26 @@ func TestBlobParts(t *testing.T) {
 	}
 }
 
+// TestBlobSkipsExisting: a second PutBlob of an intact blob writes
+// nothing (the file is the same file); a damaged one is rewritten
+// (TestPutBlobRepairs).
 func TestBlobSkipsExisting(t *testing.T) {
 	ctx := context.Background()
 	s, l := newStore(t)
-	data := []byte("content-addressed and written once")
-	ref, _ := s.PutBlob(ctx, data)
-	// Damage the stored blob: a second PutBlob must not touch it.
-	l.Put(ctx, datastore.BlobKey(ref.SHA), []byte("\x00garbage"))
-	if _, err := s.PutBlob(ctx, data); err != nil {
-		t.Fatal(err)
-	}
-	if raw, _ := l.Get(ctx, datastore.BlobKey(ref.SHA)); string(raw) != "\x00garbage" {
-		t.Error("PutBlob rewrote an existing blob")
+	for _, data := range [][]byte{[]byte("content-addressed and written once"), randomBytes(4, 3<<20)} {
+		ref, _ := s.PutBlob(ctx, data)
+		path := filepath.Join(l.Root(), filepath.FromSlash(datastore.BlobKey(ref.SHA)))
+		before, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PutBlob(ctx, data); err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.Stat(path)
+		if err != nil || !os.SameFile(before, after) {
+			t.Errorf("PutBlob rewrote an existing intact blob of %d bytes (%v)", len(data), err)
+		}
 	}
 }
 

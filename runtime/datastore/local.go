@@ -174,6 +174,9 @@ func isNotFound(err error) bool {
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
 }
 
+// isNotFoundErr reports whether a Backend error matches ErrNotFound.
+func isNotFoundErr(err error) bool { return errors.Is(err, ErrNotFound) }
+
 // Get implements Backend.
 func (l *Local) Get(ctx context.Context, key string) ([]byte, error) {
 	if err := CheckKey(key); err != nil {

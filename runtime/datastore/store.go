@@ -151,11 +151,19 @@ func isDecimal(s string) bool {
 // writeDoc stores v as indented JSON (map keys sorted, so the same document
 // gives the same bytes) ending in a newline.
 func (s *Store) writeDoc(ctx context.Context, key string, v any) error {
+	data, err := encodeDoc(key, v)
+	if err != nil {
+		return err
+	}
+	return s.backend.Put(ctx, key, data)
+}
+
+func encodeDoc(key string, v any) ([]byte, error) {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("datastore: write %s: %w", key, err)
+		return nil, fmt.Errorf("datastore: write %s: %w", key, err)
 	}
-	return s.backend.Put(ctx, key, append(data, '\n'))
+	return append(data, '\n'), nil
 }
 
 // readDoc reads the JSON document at key into v after checking that its
@@ -166,6 +174,11 @@ func (s *Store) readDoc(ctx context.Context, key, want string, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeDoc(key, want, data, v)
+}
+
+// decodeDoc decodes the document data read from key, of schema want.
+func decodeDoc(key, want string, data []byte, v any) error {
 	var head struct {
 		Schema string `json:"schema"`
 	}

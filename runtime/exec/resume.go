@@ -32,10 +32,18 @@ func (e *executor) prepareResume(ctx context.Context) error {
 		// Its executor is gone: record how it ended, so that it does not
 		// show as running forever.
 		origin.Status, origin.End = datastore.RunFailed, since
-		if err := e.store.WriteRun(ctx, origin); err != nil {
+		err := e.store.UpdateRun(ctx, e.plan.Name, origin.RunID, func(r *datastore.Run) error {
+			r.Status, r.End = origin.Status, origin.End
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("resume: record stale run %s/%s as failed: %w", e.plan.Name, origin.RunID, err)
 		}
 		e.out.printf("Run %s/%s was %s; recorded as failed", e.plan.Name, origin.RunID, datastore.StaleText(since))
+	}
+	if l, ok := e.store.Backend().(*datastore.Local); ok {
+		// What the origin's killed writers left behind.
+		_, _, _ = l.RemoveTemp(ctx, e.plan.Name+"/"+origin.RunID)
 	}
 	e.originRun = &origin
 	e.rerun = map[string]bool{}

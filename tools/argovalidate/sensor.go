@@ -108,12 +108,21 @@ func (s *sensor) check(ctx context.Context, getter templates) error {
 		return fmt.Errorf("spec.triggers is empty")
 	}
 	for i, t := range s.Spec.Triggers {
+		for _, name := range conditionNames.FindAllString(t.Template.Conditions, -1) {
+			if !deps[name] {
+				return fmt.Errorf("triggers[%d].template.conditions %q names %q, which is no dependency", i, t.Template.Conditions, name)
+			}
+		}
 		if err := checkTrigger(ctx, getter, deps, t.Template.Name, t.Template.K8s); err != nil {
 			return fmt.Errorf("triggers[%d]: %w", i, err)
 		}
 	}
 	return nil
 }
+
+// conditionNames finds the dependency names of a trigger's conditions
+// (an expression of names, &&, || and parentheses).
+var conditionNames = regexp.MustCompile(`[A-Za-z0-9_.-]+`)
 
 // checkTrigger checks a k8s trigger that creates a Workflow.
 func checkTrigger(ctx context.Context, getter templates, deps map[string]bool, name string, tr *k8sTrigger) error {

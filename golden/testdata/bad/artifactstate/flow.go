@@ -87,3 +87,22 @@ type Lossy struct {
 func (f *Lossy) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }
 
 func (f *Lossy) End(c *flow.Context) {}
+
+// A and B refer to each other; B's state is hidden through A.
+type A struct {
+	B *B
+	x int
+}
+
+// B is reported alone too, whatever was checked first.
+type B struct{ A *A }
+
+// Cycles has the two, in both orders.
+type Cycles struct {
+	A A // want "FLOW070 .*field A .*A keeps its state in unexported fields \\(x\\)"
+	B B // want "FLOW070 .*field B .*A keeps its state in unexported fields \\(x\\)"
+}
+
+func (f *Cycles) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Cycles) End(c *flow.Context) {}
