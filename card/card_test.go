@@ -144,3 +144,20 @@ func TestChartsDegenerate(t *testing.T) {
 }
 
 func nan() float64 { z := 0.0; return z / z }
+
+// TestDAGForeach: a foreach's edge is drawn distinctly, labelled with the
+// slice it splits over, and the steps inside it as a stack of boxes.
+func TestDAGForeach(t *testing.T) {
+	f := testFlow()
+	f.Steps[0].ForeachVar = "Items"
+	f.Steps[1].Foreach = []string{"Start"}
+	svg := string(card.DAG(f, nil, "", nil))
+	for _, want := range []string{`<path class="foreach"`, `>foreach Items</text>`, `<rect class="stack"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("DAG lacks %q:\n%s", want, svg)
+		}
+	}
+	if n := strings.Count(svg, `<rect class="stack"`); n != 2 {
+		t.Errorf("%d stack boxes, want 2 (behind Work only)", n)
+	}
+}

@@ -101,6 +101,12 @@ func DAG(f *ir.Flow, states map[string]string, highlight string, href func(step 
 			case n == s.Name:
 				x, y := a.x+nodeW, a.y+nodeH/2
 				fmt.Fprintf(&b, `<path d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="#667" marker-end="url(#arrow)"/>`, x, y-8, x+34, y-22, x+34, y+22, x, y+8)
+			case s.Kind == ir.KindForeach:
+				// A foreach fans out into one task per element: a thick
+				// dashed edge, labelled.
+				fmt.Fprintf(&b, `<path class="foreach" d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="#667" stroke-width="2.4" stroke-dasharray="6,3" marker-end="url(#arrow)"/>`,
+					a.x+nodeW/2, a.y+nodeH, a.x+nodeW/2, a.y+nodeH+gapY/2, c.x+nodeW/2, c.y-gapY/2, c.x+nodeW/2, c.y)
+				fmt.Fprintf(&b, `<text class="edge" x="%d" y="%d">foreach %s</text>`, a.x+nodeW/2+6, a.y+nodeH+14, html.EscapeString(s.ForeachVar))
 			default:
 				fmt.Fprintf(&b, `<path d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="#667" marker-end="url(#arrow)"/>`,
 					a.x+nodeW/2, a.y+nodeH, a.x+nodeW/2, a.y+nodeH+gapY/2, c.x+nodeW/2, c.y-gapY/2, c.x+nodeW/2, c.y)
@@ -119,6 +125,10 @@ func DAG(f *ir.Flow, states map[string]string, highlight string, href func(step 
 		}
 		if href != nil {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(href(s.Name)))
+		}
+		if len(s.Foreach) > 0 { // one task per element: a stack of boxes
+			fmt.Fprintf(&b, `<rect class="stack" x="%d" y="%d" width="%d" height="%d" rx="6"/><rect class="stack" x="%d" y="%d" width="%d" height="%d" rx="6"/>`,
+				p.x+8, p.y-8, nodeW, nodeH, p.x+4, p.y-4, nodeW, nodeH)
 		}
 		fmt.Fprintf(&b, `<g class="%s" data-step="%s"><title>%s (%s)%s</title><rect x="%d" y="%d" width="%d" height="%d" rx="6"/><text x="%d" y="%d" text-anchor="middle">%s</text></g>`,
 			cls, html.EscapeString(s.Name), html.EscapeString(s.Name), html.EscapeString(string(s.Kind)), stateNote(state), p.x, p.y, nodeW, nodeH, p.x+nodeW/2, p.y+nodeH/2+5, html.EscapeString(shorten(s.Name, 18)))
@@ -156,4 +166,6 @@ svg.dag .node.failed rect{fill:#fde0dc;stroke:#c0392b}
 svg.dag .node.pending rect{fill:#f3f3f6;stroke:#aab}
 svg.dag .node.here rect{stroke:#1f5fbf;stroke-width:3.5}
 svg.dag a:hover rect{stroke:#1f5fbf}
+svg.dag rect.stack{fill:#fff;stroke:#aab;stroke-width:1}
+svg.dag text.edge{font:11px system-ui,sans-serif;fill:#667}
 `

@@ -125,6 +125,15 @@ func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func
 		if t.Start.IsZero() {
 			continue
 		}
+		// Earlier attempts of a retried task, in the same row, thinner.
+		for _, a := range t.Earlier {
+			if a.Start.IsZero() || a.End.IsZero() {
+				continue
+			}
+			ax0 := tl.x(a.Start)
+			fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar attempt %s"><title>%s attempt %d: %s, %s</title></rect>`,
+				ax0, y+6, max(tl.x(a.End)-ax0, 1), ganttRowH-12, ganttClass(taskSum{Status: a.Status}), html.EscapeString(label), a.Attempt, a.Status, roundDur(a.End.Sub(a.Start)))
+		}
 		x0, w := tl.bar(t)
 		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="bar %s"><title>%s: %s, %s</title></rect>`,
 			x0, y+3, w, ganttRowH-6, ganttClass(t), html.EscapeString(label), html.EscapeString(string(t.Status)), roundDur(t.Duration(tl.now)))

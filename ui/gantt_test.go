@@ -35,3 +35,21 @@ func TestGanttResumed(t *testing.T) {
 		t.Errorf("timeline spans the origin run:\n%s", svg)
 	}
 }
+
+// TestGanttRetried: a retried task's failed attempts are on its row.
+func TestGanttRetried(t *testing.T) {
+	start := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	rs := &runSum{Tasks: []taskSum{{
+		Step: "Fetch", ID: "0", Attempt: 1, Status: datastore.AttemptOK, Done: true, Full: true,
+		Start: start.Add(2 * time.Second), End: start.Add(3 * time.Second),
+		Earlier: []attemptSpan{{Attempt: 0, Status: datastore.AttemptFailed, Start: start, End: start.Add(time.Second)}},
+	}}}
+	rs.aggregate([]string{"Fetch"})
+	if !rs.Start.Equal(start) {
+		t.Errorf("the run starts at %s, want its first attempt's start %s", rs.Start, start)
+	}
+	svg := string(gantt(rs, start.Add(time.Minute), func(taskSum) string { return "#" }))
+	if !strings.Contains(svg, `class="bar attempt failed"><title>Fetch/0 attempt 0: failed, 1s</title>`) {
+		t.Errorf("timeline lacks the failed attempt:\n%s", svg)
+	}
+}

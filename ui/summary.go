@@ -24,6 +24,9 @@ type taskSum struct {
 	// Cloned is set for a task a resume copied from its origin run, whose
 	// times are the origin's: it is not on this run's timeline.
 	Cloned bool
+	// Earlier holds the attempts before the latest, for a retried task:
+	// the timeline draws them beside it.
+	Earlier []attemptSpan
 	// Full says Attempt, Status, Start and End were read. Of a finished
 	// task only its done marker's existence is checked until a page shows
 	// more of it (see summaries.summary).
@@ -279,7 +282,21 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 	}
 	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
 	t.Cloned = a.Origin != ""
+	for i := 0; i < n && !t.Cloned; i++ {
+		e, err := s.store.ReadAttempt(ctx, p, i)
+		if err != nil {
+			continue // an attempt that never recorded itself
+		}
+		t.Earlier = append(t.Earlier, attemptSpan{Attempt: i, Status: datastore.AttemptStatus(knownStatus(e.Status)), Start: e.Start, End: e.End})
+	}
 	return t, nil
+}
+
+// attemptSpan is one earlier attempt of a retried task.
+type attemptSpan struct {
+	Attempt    int
+	Status     datastore.AttemptStatus
+	Start, End time.Time
 }
 
 // aggregate fills Steps, in graph order when the plan is known.
@@ -317,14 +334,18 @@ func (rs *runSum) aggregate(names []string) {
 		if t.Cloned { // its times are the origin run's
 			continue
 		}
-		if t.Full && (st.Start.IsZero() || t.Start.Before(st.Start)) {
-			st.Start = t.Start
+		first := t.Start // its first attempt's, for a retried task
+		if len(t.Earlier) > 0 && !t.Earlier[0].Start.IsZero() {
+			first = t.Earlier[0].Start
+		}
+		if t.Full && (st.Start.IsZero() || first.Before(st.Start)) {
+			st.Start = first
 		}
 		if t.End.After(st.End) {
 			st.End = t.End
 		}
-		if t.Full && (rs.Start.IsZero() || t.Start.Before(rs.Start)) {
-			rs.Start = t.Start
+		if t.Full && (rs.Start.IsZero() || first.Before(rs.Start)) {
+			rs.Start = first
 		}
 		if t.End.After(rs.End) {
 			rs.End = t.End

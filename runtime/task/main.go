@@ -24,7 +24,7 @@ const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
   RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
-              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs]`
+              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
 // Main runs the runner's command line and exits. The generated main of a
 // flow's runner calls it.
@@ -54,6 +54,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	eventURL := fs.String("event-url", "", "end-run: post the event flowc.FLOW.end of a succeeded run to this URL (an Argo Events webhook)")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
+	maxVisits := fs.Int("max-visits", 0, "step: the most visits of a self-loop step the engine runs; a visit that chooses the step again at the limit fails saying so")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
 	cmd, rest := args[0], args[1:]
 	step := ""
@@ -140,7 +141,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			}
 		}
 		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, outputs: *outputs, args: stepArgs{
-			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: retryCount, caught: *caught, caughtType: *caughtType,
+			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: retryCount, caught: *caught, caughtType: *caughtType, maxVisits: *maxVisits,
 		}}
 		if *captureLogs {
 			c, err := startCapture(maxCapturedLog)
