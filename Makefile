@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test vet fmt-check demo golden bench fuzz clean argo-validate e2e-argo kube-up kube-down
+.PHONY: all build test vet fmt-check demo golden bench fuzz clean argo-validate e2e-argo kube-up kube-down soak
 
 all: build
 
@@ -61,6 +61,11 @@ golden:
 
 bench:
 	$(GO) test ./check -run '^$$' -bench . -benchmem
+
+# The soak test in full: 20 runs of a 200-task flow, each killed with
+# SIGKILL at a random moment and resumed (see docs/testing.md).
+soak:
+	FLOWC_SOAK_RUNS=20 $(GO) test ./runtime/exec -run '^TestSoak$$' -count=1 -v -timeout 2h
 
 # Ten minutes for each fuzz target (see docs/testing.md).
 fuzz:

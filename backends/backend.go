@@ -38,7 +38,8 @@ type Common struct {
 	// targets).
 	DatastoreRoot string
 	// MaxWorkers caps the tasks that run at once (argo: parallelism;
-	// step-functions: each foreach's MaxConcurrency); 0 leaves no limit.
+	// step-functions: each foreach's MaxConcurrency); 0 leaves the
+	// target's default (100 on both).
 	MaxWorkers int
 }
 
@@ -51,7 +52,7 @@ func (c *Common) Shared() *Common { return c }
 func (c *Common) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Image, "image", c.Image, "the container image holding the flow's task runner (remote targets)")
 	fs.StringVar(&c.DatastoreRoot, "datastore-root", c.DatastoreRoot, "the datastore the tasks use, s3://bucket/prefix (remote targets)")
-	fs.IntVar(&c.MaxWorkers, "max-workers", c.MaxWorkers, "the most tasks running at once (see the target's docs); 0 for no limit")
+	fs.IntVar(&c.MaxWorkers, "max-workers", c.MaxWorkers, "the most tasks running at once: argo's parallelism, step-functions' MaxConcurrency of each foreach; 0 for the target's default, 100 on both (as Metaflow's max-workers)")
 }
 
 // Options are one target's settings: the common ones and the target's own.

@@ -7,11 +7,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ParseValue parses a parameter value written on the command line or as a
 // default, and returns it as canonical JSON.
 func ParseValue(t Type, sep, s string) (json.RawMessage, error) {
+	if !utf8.ValidString(s) {
+		// JSON would carry it as U+FFFD: the step would see another value.
+		return nil, fmt.Errorf("%q is not valid UTF-8", s)
+	}
 	var v any
 	var err error
 	switch t {

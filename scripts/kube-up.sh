@@ -164,7 +164,7 @@ wait_for containerd 30 ctr --address "$CTRD/containerd.sock" version
 start etcd "$BIN/kube" etcd --name flowc --data-dir "$STATE/etcd" \
 	--listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
 	--listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 10))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 10))" \
-	--initial-cluster "flowc=http://127.0.0.1:$((ETCD_PORT + 10))" --unsafe-no-fsync --listen-metrics-urls ""
+	--initial-cluster "flowc=http://127.0.0.1:$((ETCD_PORT + 10))" --unsafe-no-fsync
 wait_for etcd 60 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
 
 # --- control plane --------------------------------------------------------------
@@ -183,8 +183,7 @@ start kube-controller-manager "$BIN/kube" kube-controller-manager \
 	--kubeconfig "$PKI/controller-manager.kubeconfig" \
 	--authentication-kubeconfig "$PKI/controller-manager.kubeconfig" --authorization-kubeconfig "$PKI/controller-manager.kubeconfig" \
 	--service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
-	--use-service-account-credentials=true --leader-elect=false --profiling=false \
-	--controllers '*,-nodeipam,-cloud-node-lifecycle,-route,-service'
+	--use-service-account-credentials=true --leader-elect=false --profiling=false
 start kube-scheduler "$BIN/kube" kube-scheduler \
 	--kubeconfig "$PKI/scheduler.kubeconfig" \
 	--authentication-kubeconfig "$PKI/scheduler.kubeconfig" --authorization-kubeconfig "$PKI/scheduler.kubeconfig" \
@@ -228,7 +227,7 @@ clientConnection: {kubeconfig: "$PKI/kube-proxy.kubeconfig"}
 mode: iptables
 hostnameOverride: $NODE
 clusterCIDR: $POD_CIDR
-conntrack: {maxPerCore: 0}
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 metricsBindAddress: 127.0.0.1:10249
 healthzBindAddress: 127.0.0.1:10256
 EOF
@@ -254,7 +253,7 @@ data:
     - secretRef: {name: flowc-e2e-datastore, optional: true}
 EOF
 kubectl wait --for condition=established --timeout=60s crd/workflows.argoproj.io >/dev/null
-LEADER_ELECTION_DISABLE=true start workflow-controller "$BIN/workflow-controller" \
+start workflow-controller env LEADER_ELECTION_DISABLE=true "$BIN/workflow-controller" \
 	--kubeconfig "$PKI/admin.kubeconfig" --namespace "$ARGO_NS" \
 	--configmap workflow-controller-configmap \
 	--executor-image "$REGISTRY/flowc-e2e/argoexec:$ARGO_VERSION" --executor-image-pull-policy IfNotPresent

@@ -3,6 +3,8 @@ package ui_test
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -150,5 +152,36 @@ func TestErrorPageHidesRoot(t *testing.T) {
 	contains(t, "error page", page, "Wide/"+id+"/Work/0/DONE.json")
 	if strings.Contains(page, root) {
 		t.Errorf("the error page shows the datastore's path %s:\n%s", root, page)
+	}
+}
+
+// TestHostCheck: a request whose Host header names another site (a DNS
+// rebinding attack: the attacker's name resolved to 127.0.0.1) is refused;
+// the server's address and localhost are served.
+func TestHostCheck(t *testing.T) {
+	root := t.TempDir()
+	synthRun(t, root, 2)
+	srv := newServer(t, root)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	for host, want := range map[string]int{
+		"attacker.example:" + port: http.StatusMisdirectedRequest,
+		"attacker.example":         http.StatusMisdirectedRequest,
+		"127.0.0.1:" + port:        200,
+		"localhost:" + port:        200,
+		"[::1]:" + port:            200,
+	} {
+		req, err := http.NewRequest("GET", srv.URL+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
 	}
 }

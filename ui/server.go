@@ -35,6 +35,9 @@ type Server struct {
 	mux   *http.ServeMux
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// hosts are the host names, besides localhost and IP addresses, that
+	// a request's Host header may name; "*" allows any (see AllowHosts).
+	hosts []string
 }
 
 // Page sizes.
@@ -87,8 +90,40 @@ func New(c *client.Client) (*Server, error) {
 	return s, nil
 }
 
+// AllowHosts adds host names that a request's Host header may name,
+// besides "localhost" and IP addresses (which are always allowed); "*"
+// allows any name. See hostAllowed.
+func (s *Server) AllowHosts(names ...string) { s.hosts = append(s.hosts, names...) }
+
+// hostAllowed guards against DNS rebinding: a web page the user visits
+// (http://attacker.example) that points its own name at 127.0.0.1 could
+// otherwise read every page of the browser, artifacts and logs included,
+// because the request, to the attacker's name, looks same-origin to the
+// browser. Such a request carries the attacker's name in its Host header;
+// requests to the server by address or as localhost do not.
+func (s *Server) hostAllowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return true
+	}
+	for _, n := range s.hosts {
+		if n == "*" || strings.EqualFold(n, host) {
+			return true
+		}
+	}
+	return false
+}
+
 // ServeHTTP serves the browser.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r.Host) {
+		http.Error(w, "flowc ui: requests must name this server by its address or as localhost, not "+strconv.Quote(r.Host)+" (a DNS rebinding attack?); flowc ui --host NAME allows NAME", http.StatusMisdirectedRequest)
+		return
+	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	if !strings.HasPrefix(r.URL.Path, "/cards/") {

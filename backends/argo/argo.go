@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -156,9 +157,15 @@ func (c *compiler) build() *Objects {
 		OnExit:                exitHandler,
 		Arguments:             c.arguments(),
 		Parallelism:           c.parallelism(),
-		ActiveDeadlineSeconds: DefaultWorkflowDeadline,
+		ActiveDeadlineSeconds: c.workflowDeadline(),
 		WorkflowMetadata:      &ObjectMeta{Labels: c.labels()},
-		PodMetadata:           &ObjectMeta{Labels: c.labels()},
+		PodMetadata:           c.podMetadata(),
+		ServiceAccountName:    c.opts.ServiceAccount,
+		NodeSelector:          c.opts.NodeSelector,
+		PodPriorityClassName:  c.opts.PriorityClass,
+	}
+	for _, n := range c.opts.ImagePullSecrets {
+		spec.ImagePullSecrets = append(spec.ImagePullSecrets, LocalObjectReference{Name: n})
 	}
 	c.dagTemplate(entrypoint, nil)
 	c.exitTemplate()
@@ -198,6 +205,15 @@ func (c *compiler) parallelism() int {
 	return DefaultParallelism
 }
 
+// workflowDeadline is --workflow-timeout in seconds, or
+// DefaultWorkflowDeadline.
+func (c *compiler) workflowDeadline() int {
+	if c.opts.WorkflowTimeout > 0 {
+		return int(c.opts.WorkflowTimeout / time.Second)
+	}
+	return DefaultWorkflowDeadline
+}
+
 // baseName names the flow's objects, or reports why it cannot at the
 // project directive or the flow.
 func (c *compiler) baseName() string {
@@ -211,6 +227,25 @@ func (c *compiler) baseName() string {
 		return "invalid"
 	}
 	return name
+}
+
+// podMetadata is the metadata of every pod: --label and --annotation,
+// and flowc's labels, which win.
+func (c *compiler) podMetadata() *ObjectMeta {
+	m := &ObjectMeta{Labels: map[string]string{}}
+	for k, v := range c.opts.Labels {
+		m.Labels[k] = v
+	}
+	for k, v := range c.labels() {
+		m.Labels[k] = v
+	}
+	if len(c.opts.Annotations) > 0 {
+		m.Annotations = map[string]string{}
+		for k, v := range c.opts.Annotations {
+			m.Annotations[k] = v
+		}
+	}
+	return m
 }
 
 // labels are the labels of every object and pod of the flow.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
@@ -67,9 +68,14 @@ func compile(t testing.TB, f *ir.Flow, o argo.Options) []byte {
 // (go test ./backends/argo -update rewrites them; make argo-validate runs
 // Argo's validator on them).
 func TestFixtures(t *testing.T) {
-	for _, name := range []string{"full", "shapes", "keywords"} {
+	for _, name := range []string{"full", "shapes", "keywords", "flowwide"} {
 		t.Run(name, func(t *testing.T) {
-			got := compile(t, load(t, filepath.Join("testdata", name)), opts)
+			dir, opts := filepath.Join("testdata", name), opts
+			if name == "flowwide" {
+				// The full fixture with every flow-wide pod setting.
+				dir, opts = filepath.Join("testdata", "full"), flowWide
+			}
+			got := compile(t, load(t, dir), opts)
 			path := filepath.Join("testdata", name+".argo.yaml")
 			if *update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -84,7 +90,7 @@ func TestFixtures(t *testing.T) {
 			if diff := cmp.Diff(string(want), string(got)); diff != "" {
 				t.Errorf("%s differs (-golden +got):\n%s", path, diff)
 			}
-			if again := compile(t, load(t, filepath.Join("testdata", name)), opts); !bytes.Equal(got, again) {
+			if again := compile(t, load(t, dir), opts); !bytes.Equal(got, again) {
 				t.Error("two compilations differ")
 			}
 		})
@@ -496,9 +502,16 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("step activeDeadlineSeconds %v", got)
 	}
 	o := opts
-	o.MaxWorkers = 8
+	o.MaxWorkers, o.WorkflowTimeout = 8, 90*time.Minute
 	if got := get(t, objects(t, f, o)[0], "spec", "parallelism"); got != 8.0 {
 		t.Errorf("--max-workers 8: parallelism %v", got)
+	}
+	if got := get(t, objects(t, f, o)[0], "spec", "activeDeadlineSeconds"); got != 5400.0 {
+		t.Errorf("--workflow-timeout 90m: activeDeadlineSeconds %v", got)
+	}
+	o.WorkflowTimeout = 1500 * time.Millisecond
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--workflow-timeout") {
+		t.Errorf("--workflow-timeout 1.5s: %v", err)
 	}
 }
 
@@ -516,5 +529,57 @@ func TestEventURL(t *testing.T) {
 		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--event-url") {
 			t.Errorf("--event-url %q: %v", bad, err)
 		}
+	}
+}
+
+// flowWide is opts with every flow-wide pod setting.
+var flowWide = func() argo.Options {
+	o := opts
+	o.ServiceAccount, o.PriorityClass = "flow-sa", "high"
+	o.ImagePullSecrets, o.Secrets = []string{"registry-creds"}, []string{"s3-creds"}
+	o.Labels = map[string]string{"team": "fraud", "flowc.dev/flow": "not-this"}
+	o.Annotations = map[string]string{"example.com/owner": "Fraud Team {x}"}
+	o.NodeSelector = map[string]string{"pool": "batch"}
+	return o
+}()
+
+// TestFlowWide: the flow-wide settings reach every pod, the exit handler's
+// too; a step's own service account and node selector win, its secrets add.
+func TestFlowWide(t *testing.T) {
+	wt := objects(t, load(t, "testdata/full"), flowWide)[0]
+	for path, want := range map[string]any{
+		"serviceAccountName":                        "flow-sa",
+		"podPriorityClassName":                      "high",
+		"nodeSelector":                              map[string]any{"pool": "batch"},
+		"imagePullSecrets":                          []any{map[string]any{"name": "registry-creds"}},
+		"podMetadata.labels.team":                   "fraud",
+		"podMetadata.labels.flowc.dev/flow":         "fraud-staging-deployed-flow",
+		"podMetadata.annotations.example.com/owner": "Fraud Team {x}",
+	} {
+		keys := strings.SplitN(path, ".", 3)
+		var got any
+		switch len(keys) {
+		case 1:
+			got = get(t, wt, "spec", keys[0])
+		default:
+			got = get(t, wt, "spec", keys[0], keys[1], keys[2])
+		}
+		if !cmp.Equal(got, want) {
+			t.Errorf("spec.%s = %v, want %v", path, got, want)
+		}
+	}
+	for _, tm := range []string{"flow--exit", "start", "process"} {
+		env := get(t, templateNamed(t, wt, tm), "container", "envFrom").([]any)
+		if !cmp.Equal(env[0], map[string]any{"secretRef": map[string]any{"name": "s3-creds"}}) {
+			t.Errorf("%s envFrom %v", tm, env)
+		}
+	}
+	if got := get(t, templateNamed(t, wt, "process"), "serviceAccountName"); got != "worker" {
+		t.Errorf("process: a step's service_account must win, got %v", got)
+	}
+	o := flowWide
+	o.Labels = map[string]string{"team": "Fraud Team"}
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--label") {
+		t.Errorf("--label team=\"Fraud Team\": %v", err)
 	}
 }

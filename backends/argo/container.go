@@ -122,12 +122,32 @@ func (c *compiler) args(s *ir.Step) []string {
 		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot),
 		"--outputs", outDir,
 		"--capture-logs"}
+	if s.SelfLoop {
+		a = append(a, "--max-visits", itoa(maxVisits(s)))
+	}
 	if s.Name == c.f.Graph.Start {
 		for _, p := range c.f.Params {
 			a = append(a, paramArgs(p)...)
 		}
 	}
 	return a
+}
+
+// maxVisits is the most visits Argo runs of self-loop step s. Its
+// controller counts nested template calls and fails the workflow at 100
+// (maxAllowedStackDepth in workflow/controller/controller.go; the check in
+// executeTemplate, operator.go): flow--main is call 1, each foreach body
+// around the loop one more, the k-th "STEP--loop" call 2+nest+k, its visit
+// one more, and a retryStrategy one more again (the retry node). So visit
+// k runs while 3+nest+k+retry <= 99. The runner fails a visit that
+// chooses the step again at the limit, saying so (--max-visits), instead
+// of Argo's "Maximum recursion depth exceeded".
+func maxVisits(s *ir.Step) int {
+	n := 97 - len(s.Foreach)
+	if r := s.Decorators.Retry; r != nil && r.Times > 0 {
+		n--
+	}
+	return n
 }
 
 // paramArgs passes parameter p to the start task as --param-b64
@@ -194,7 +214,7 @@ func kubeLiteral(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 // Kubernetes Secrets: each source is a Secret in the workflow's namespace,
 // every key of which becomes a variable. flowc never sees a value.
 func (c *compiler) secrets(s *ir.Step, t *Template) {
-	var names []string
+	names := append([]string(nil), c.opts.Secrets...)
 	var pos ir.Pos
 	if sec := s.Decorators.Secrets; sec != nil {
 		names, pos = append(names, sec.Sources...), sec.Pos

@@ -448,3 +448,50 @@ func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 	}
 	return out
 }
+
+// TestLoopLimit: a self-loop that would pass Argo's recursion limit fails
+// at the last visit Argo can run, and the run's record says why. The
+// loop example's limit (97 visits) is lowered to 2 here.
+func TestLoopLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	dir := filepath.Join("..", "..", "examples", "loop")
+	f := load(t, dir)
+	ctx := context.Background()
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	data := compile(t, f, argo.Options{Common: backends.Common{Image: "img", DatastoreRoot: root}})
+	var wt argo.WorkflowTemplate
+	if err := yaml.UnmarshalStrict([]byte(strings.Split(string(data), "\n---\n")[0]), &wt); err != nil {
+		t.Fatal(err)
+	}
+	sim := &argoSim{t: t, tmpls: map[string]argo.Template{}, runner: r.Path, name: "loop-limit", params: map[string]string{}}
+	for _, tm := range wt.Spec.Templates {
+		if tm.Name == "refine" {
+			i := slices.Index(tm.Container.Args, "--max-visits")
+			if i < 0 || tm.Container.Args[i+1] != "97" {
+				t.Fatalf("refine args %q: want --max-visits 97", tm.Container.Args)
+			}
+			tm.Container.Args[i+1] = "2"
+		}
+		sim.tmpls[tm.Name] = tm
+	}
+	for _, p := range wt.Spec.Arguments.Parameters {
+		sim.params[p.Name] = *p.Value
+	}
+	if wf := sim.run(wt.Spec.Entrypoint, nil); wf.phase == "Succeeded" {
+		t.Fatalf("the loop ran past its limit: %v", sim.started)
+	}
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := st.ReadAttempt(ctx, datastore.TaskPath{Flow: f.Name, Run: sim.name, Step: "Refine", Task: "0.1"}, 0)
+	if err != nil || !strings.Contains(att.Error, "chose itself again after 2 visits") {
+		t.Errorf("visit 0.1: %+v, %v", att, err)
+	}
+}

@@ -25,16 +25,19 @@ type WorkflowTemplate struct {
 // WorkflowSpec is the spec of a Workflow, WorkflowTemplate or CronWorkflow's
 // workflowSpec.
 type WorkflowSpec struct {
-	Entrypoint            string               `json:"entrypoint,omitempty"`
-	OnExit                string               `json:"onExit,omitempty"`
-	Arguments             *Arguments           `json:"arguments,omitempty"`
-	Parallelism           int                  `json:"parallelism,omitempty"`
-	ActiveDeadlineSeconds int                  `json:"activeDeadlineSeconds,omitempty"`
-	ServiceAccountName    string               `json:"serviceAccountName,omitempty"`
-	PodMetadata           *ObjectMeta          `json:"podMetadata,omitempty"`
-	WorkflowMetadata      *ObjectMeta          `json:"workflowMetadata,omitempty"`
-	Templates             []Template           `json:"templates,omitempty"`
-	WorkflowTemplateRef   *WorkflowTemplateRef `json:"workflowTemplateRef,omitempty"`
+	Entrypoint            string                 `json:"entrypoint,omitempty"`
+	OnExit                string                 `json:"onExit,omitempty"`
+	Arguments             *Arguments             `json:"arguments,omitempty"`
+	Parallelism           int                    `json:"parallelism,omitempty"`
+	ActiveDeadlineSeconds int                    `json:"activeDeadlineSeconds,omitempty"`
+	ServiceAccountName    string                 `json:"serviceAccountName,omitempty"`
+	ImagePullSecrets      []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	NodeSelector          map[string]string      `json:"nodeSelector,omitempty"`
+	PodPriorityClassName  string                 `json:"podPriorityClassName,omitempty"`
+	PodMetadata           *ObjectMeta            `json:"podMetadata,omitempty"`
+	WorkflowMetadata      *ObjectMeta            `json:"workflowMetadata,omitempty"`
+	Templates             []Template             `json:"templates,omitempty"`
+	WorkflowTemplateRef   *WorkflowTemplateRef   `json:"workflowTemplateRef,omitempty"`
 }
 
 // WorkflowTemplateRef names the template a Workflow runs.

@@ -83,6 +83,11 @@ const minAttemptSeconds = 60
 // backstop for a runner that cannot.
 const timeoutGraceSeconds = 60
 
+// OwnerTag is the tag on everything flowc deploys (job definitions, the
+// state machine, rules), its value the state machine's name; deploy
+// replaces and deletes only what carries it.
+const OwnerTag = "flowc:flow"
+
 // DefaultAttemptSeconds is Batch's limit on an attempt of a step without
 // //flow:timeout: 5 days, Metaflow's default run time limit on Batch.
 const DefaultAttemptSeconds = 5 * 24 * 60 * 60
@@ -91,6 +96,9 @@ const DefaultAttemptSeconds = 5 * 24 * 60 * 60
 // the job's secrets (Batch refuses secrets without one) and pulls the
 // image from a private registry. The flow-wide default is --role.
 func (c *compiler) executionRole() string {
+	if c.opts.ExecutionRole != "" {
+		return c.opts.ExecutionRole
+	}
 	return c.opts.Role
 }
 
@@ -104,6 +112,8 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		PlatformCapabilities: []string{"EC2"},
 		PropagateTags:        true,
 		RetryStrategy:        RetryStrategy{Attempts: 1},
+		// What flowc deploys carries the flow's state machine name.
+		Tags: map[string]string{OwnerTag: c.names.machine},
 		ContainerProperties: ContainerProperties{
 			Image:            c.opts.Image,
 			Command:          c.jobCommand(),
@@ -121,7 +131,9 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		if d.Batch.ExecutionRole != "" {
 			jd.ContainerProperties.ExecutionRoleArn = d.Batch.ExecutionRole
 		}
-		jd.Tags = d.Batch.Tags
+		for k, v := range d.Batch.Tags {
+			jd.Tags[k] = v
+		}
 		jd.ContainerProperties.Privileged = d.Batch.Privileged
 		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch)
 	}

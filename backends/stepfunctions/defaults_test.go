@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowc-dev/flowc/backends"
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
@@ -156,9 +157,10 @@ func TestTriggerOnFinishProject(t *testing.T) {
 	if err := json.Unmarshal(files[".rules.json"], &rules); err != nil {
 		t.Fatal(err)
 	}
-	if len(rules) != 1 {
-		t.Fatalf("%d rules, want 1", len(rules))
+	if len(rules) != 2 || !strings.HasSuffix(rules[0].Name, "-ended") {
+		t.Fatalf("%d rules, want the ended rule and 1", len(rules))
 	}
+	rules = rules[1:]
 	var pattern struct {
 		Detail struct {
 			StateMachineArn []map[string]string `json:"stateMachineArn"`
@@ -187,6 +189,9 @@ func TestTriggerAnyEvent(t *testing.T) {
 	}
 	var events []string
 	for _, r := range rules {
+		if strings.HasSuffix(r.Name, "-ended") {
+			continue
+		}
 		var p struct {
 			DetailType []string `json:"detail-type"`
 		}
@@ -198,5 +203,34 @@ func TestTriggerAnyEvent(t *testing.T) {
 	}
 	if fmt.Sprint(events) != "[data_ready model_ready]" {
 		t.Errorf("rules on %v, want one on data_ready and one on model_ready", events)
+	}
+}
+
+// TestTimeoutAndEnded wants the state machine's TimeoutSeconds from
+// --workflow-timeout (30 days by default, as argo's workflow deadline),
+// and the rule that records a timed-out or stopped execution's run.
+func TestTimeoutAndEnded(t *testing.T) {
+	for _, tc := range []struct {
+		timeout time.Duration
+		want    int
+	}{{0, 30 * 24 * 3600}, {2 * time.Hour, 7200}} {
+		opts := e2eOptions
+		opts.WorkflowTimeout = tc.timeout
+		files := compileFiles(t, "hello", opts)
+		var m stepfunctions.Machine
+		if err := json.Unmarshal(files[".asl.json"], &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.TimeoutSeconds != tc.want {
+			t.Errorf("--workflow-timeout %s: TimeoutSeconds %d, want %d", tc.timeout, m.TimeoutSeconds, tc.want)
+		}
+		var rules []stepfunctions.Rule
+		if err := json.Unmarshal(files[".rules.json"], &rules); err != nil {
+			t.Fatal(err)
+		}
+		if len(rules) != 1 || rules[0].Name != "Hello-ended" || !strings.Contains(rules[0].EventPattern, `"TIMED_OUT","ABORTED"`) ||
+			rules[0].Target.InputTransformer == nil || rules[0].Target.InputTransformer.InputTemplate != `{"flowc:end-run": <run>}` {
+			t.Errorf("rules %+v, want Hello-ended on TIMED_OUT and ABORTED", rules)
+		}
 	}
 }

@@ -53,11 +53,54 @@ func (c *compiler) machine() Machine {
 	first := c.initStates(top)
 	c.walk(top, c.f.Graph.Start)
 	c.onFailure(top)
-	return Machine{
-		Comment: fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
-		StartAt: first,
-		States:  top.states,
+	c.endedStates(top, first)
+	timeout := c.opts.WorkflowTimeout
+	if timeout == 0 {
+		timeout = DefaultWorkflowTimeout
 	}
+	return Machine{
+		Comment:        fmt.Sprintf("flowc: flow %s (%s); run input: {\"PARAM\": \"value\", ...}", c.f.Name, c.f.Package),
+		StartAt:        stateStart,
+		States:         top.states,
+		TimeoutSeconds: int(timeout.Seconds()),
+	}
+}
+
+// An execution that timed out or was stopped runs no Catch, so it cannot
+// record its run as failed itself. The rule MACHINE-ended starts the state
+// machine again with the input {EndRunKey: the execution's name}, and the
+// first state sends that input to end-run, which records the run failed
+// (if it is still running), then stops.
+const (
+	stateStart    = "flowc.start"    // Choice: a run, or the end of one
+	stateEndRun   = "flowc.end-run"  // Task: end-run --status failed for the run EndRunKey names
+	stateRecorded = "flowc.recorded" // Succeed
+	// EndRunKey is the input key that names the run to record failed.
+	EndRunKey = "flowc:end-run"
+)
+
+// endedStates adds flowc.start, which goes to first unless the input is
+// {EndRunKey: RUN}, and the states that record RUN failed.
+func (c *compiler) endedStates(top *scope, first string) {
+	path := "$['" + EndRunKey + "']"
+	t := true
+	top.states[stateStart] = State{Type: "Choice", Choices: []Choice{{Variable: path, IsPresent: &t, Next: stateEndRun}}, Default: first}
+	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), path, lit("--status"), lit("failed"),
+		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
+	top.states[stateEndRun] = State{
+		Type:     "Task",
+		Resource: c.arn("batch:submitJob.sync"),
+		Parameters: map[string]any{
+			"JobName":            shorten(c.names.machine+"-end-run", 128),
+			"JobQueue":           c.opts.JobQueue,
+			"JobDefinition":      c.endRunJob,
+			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
+		},
+		ResultPath: discard(),
+		Retry:      c.retry(&ir.Step{}),
+		Next:       stateRecorded,
+	}
+	top.states[stateRecorded] = State{Type: "Succeed"}
 }
 
 // Names of the states that record a failed run.
@@ -252,19 +295,20 @@ func (c *compiler) retry(s *ir.Step) []Retrier {
 	return out
 }
 
-// stateUnexpected is the Fail state of a Parallel branch or Map body that
-// a Choice goes to when the task recorded a transition it does not know:
-// the branch or iteration fails, and the Catch of the top-level state that
-// holds it records the run as failed.
-const stateUnexpected = "flowc.unexpected"
+// sfxUnexpected names the Fail state, in a Parallel branch or Map body,
+// that a conditional step's Choice goes to when the task recorded a
+// transition it does not know: the branch or iteration fails, and the
+// Catch of the top-level state that holds it records the run as failed.
+// (State names are unique in the whole machine, bodies included.)
+const sfxUnexpected = ".unexpected"
 
-// unexpected is where a Choice of sc goes when no rule matches: at the
-// top, straight to flowc.failed; in a body, a Fail state of the body.
-func (c *compiler) unexpected(sc *scope) string {
-	if sc.stop == "" && !sc.distributed {
+// unexpected is where the Choice of s in sc goes when no rule matches: at
+// the top, straight to flowc.failed; in a body, a Fail state of the body.
+func (c *compiler) unexpected(sc *scope, s *ir.Step) string {
+	if sc.stop == "" {
 		return stateFailed
 	}
-	name := stateUnexpected + sc.suffix
+	name := sc.name(s.Name) + sfxUnexpected
 	sc.states[name] = State{Type: "Fail", Error: "flowc.UnexpectedTransition",
 		Cause: "a conditional task recorded a transition its step does not have; its DONE.json names it"}
 	return name
@@ -318,7 +362,7 @@ func (c *compiler) conditional(sc *scope, s *ir.Step, task *State) {
 	// only a datastore written by something else) fails the run through
 	// flowc.failed rather than with States.NoChoiceMatched, which no Catch
 	// sees.
-	choice.Default = c.unexpected(sc)
+	choice.Default = c.unexpected(sc, s)
 	sc.states[name+sfxChoose] = choice
 	sc.states[name] = *task
 	for _, n := range s.Next {

@@ -3,6 +3,7 @@ package stepfunctions
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,16 +21,31 @@ type Options struct {
 	// Role is the IAM role ARN the jobs, the state machine and the
 	// schedule run as.
 	Role string
+	// ExecutionRole is the IAM role ARN ECS starts the jobs' containers
+	// with (it reads their secrets); empty means Role.
+	ExecutionRole string
+	// WorkflowTimeout ends an execution that runs longer (the state
+	// machine's TimeoutSeconds); the run is then recorded failed. Zero
+	// means DefaultWorkflowTimeout.
+	WorkflowTimeout time.Duration
 }
+
+// DefaultWorkflowTimeout is --workflow-timeout's default: 30 days, as the
+// argo target's workflow deadline, a backstop for runs nobody watches.
+const DefaultWorkflowTimeout = 30 * 24 * time.Hour
 
 // NewOptions returns the step-functions target's options with their
 // defaults.
-func (Target) NewOptions() backends.Options { return &Options{} }
+func (Target) NewOptions() backends.Options {
+	return &Options{WorkflowTimeout: DefaultWorkflowTimeout}
+}
 
 // Flags registers step-functions' own flags.
 func (o *Options) Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.JobQueue, "job-queue", o.JobQueue, "the AWS Batch job queue")
-	fs.StringVar(&o.Role, "role", o.Role, "the IAM role ARN the Batch jobs run as")
+	fs.StringVar(&o.Role, "role", o.Role, "the IAM role ARN the Batch jobs, the state machine, the schedule and the rules run as")
+	fs.StringVar(&o.ExecutionRole, "execution-role", o.ExecutionRole, "the IAM role ARN ECS starts the jobs with, which reads their //flow:secrets (default: --role; a step's batch execution_role= wins)")
+	fs.DurationVar(&o.WorkflowTimeout, "workflow-timeout", o.WorkflowTimeout, "end an execution that runs longer and record its run failed (the state machine's TimeoutSeconds; at most 8760h, a year)")
 }
 
 // Check wants an image, a job queue, an IAM role ARN and an S3 datastore
@@ -45,6 +61,15 @@ func (o *Options) Check() error {
 	case !strings.HasPrefix(o.Role, "arn:"):
 		return fmt.Errorf("step-functions: --role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.Role)
 	}
+	if o.ExecutionRole != "" && !strings.HasPrefix(o.ExecutionRole, "arn:") {
+		return fmt.Errorf("step-functions: --execution-role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.ExecutionRole)
+	}
+	if o.WorkflowTimeout != 0 && (o.WorkflowTimeout < time.Second || o.WorkflowTimeout > maxWorkflowTimeout) {
+		return fmt.Errorf("step-functions: --workflow-timeout %s: want from 1s to %s (Step Functions' limit on a standard execution)", o.WorkflowTimeout, maxWorkflowTimeout)
+	}
+	if o.MaxWorkers < 0 {
+		return fmt.Errorf("--max-workers must not be negative, got %d", o.MaxWorkers)
+	}
 	if _, _, err := splitS3(o.DatastoreRoot); err != nil {
 		return err
 	}
@@ -53,3 +78,6 @@ func (o *Options) Check() error {
 	}
 	return nil
 }
+
+// maxWorkflowTimeout is the longest a standard execution may run.
+const maxWorkflowTimeout = 365 * 24 * time.Hour

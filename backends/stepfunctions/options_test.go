@@ -3,6 +3,7 @@ package stepfunctions_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -62,11 +63,13 @@ func TestFlags(t *testing.T) {
 	o := stepfunctions.Target{}.NewOptions()
 	fs := pflag.NewFlagSet("compile", pflag.ContinueOnError)
 	backends.RegisterFlags(fs, o)
-	if err := fs.Parse([]string{"--image=i", "--datastore-root=s3://b", "--job-queue=q", "--role=arn:aws:iam::1:role/r", "--max-workers=3"}); err != nil {
+	if err := fs.Parse([]string{"--image=i", "--datastore-root=s3://b", "--job-queue=q", "--role=arn:aws:iam::1:role/r", "--max-workers=3",
+		"--execution-role=arn:aws:iam::1:role/x", "--workflow-timeout=48h"}); err != nil {
 		t.Fatal(err)
 	}
 	got := *o.(*stepfunctions.Options)
-	want := stepfunctions.Options{Common: backends.Common{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: 3}, JobQueue: "q", Role: "arn:aws:iam::1:role/r"}
+	want := stepfunctions.Options{Common: backends.Common{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: 3}, JobQueue: "q", Role: "arn:aws:iam::1:role/r",
+		ExecutionRole: "arn:aws:iam::1:role/x", WorkflowTimeout: 48 * time.Hour}
 	if got != want {
 		t.Errorf("options %+v, want %+v", got, want)
 	}

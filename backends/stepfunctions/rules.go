@@ -40,7 +40,7 @@ const EventSource = "flowc"
 
 // rules returns the flow's EventBridge rules, or nil.
 func (c *compiler) rules() []Rule {
-	var out []Rule
+	out := []Rule{c.endedRule()}
 	d := c.f.Decorators
 	if t := d.Trigger; t != nil {
 		for i, ev := range t.Events {
@@ -77,6 +77,27 @@ func (c *compiler) rules() []Rule {
 		}
 	}
 	return out
+}
+
+// endedRule starts the state machine with {EndRunKey: NAME} when its
+// execution NAME timed out or was stopped (aborted), so that the run is
+// recorded failed: such an execution runs no Catch. (A failed execution
+// went through flowc.failed already; an end-run execution that fails is
+// not matched, so no loop.)
+func (c *compiler) endedRule() Rule {
+	pattern := map[string]any{
+		"source":      []string{"aws.states"},
+		"detail-type": []string{"Step Functions Execution Status Change"},
+		"detail": map[string]any{
+			"status":          []string{"TIMED_OUT", "ABORTED"},
+			"stateMachineArn": []any{map[string]string{"suffix": ":stateMachine:" + c.names.machine}},
+		},
+	}
+	r := c.rule(c.names.machine+"-ended", "records the run of a timed-out or stopped execution of "+c.f.Name+" as failed", pattern)
+	key, _ := json.Marshal(EndRunKey)
+	r.Target.Input = ""
+	r.Target.InputTransformer = &InputTransformer{InputPathsMap: map[string]string{"run": "$.detail.name"}, InputTemplate: "{" + string(key) + ": <run>}"}
+	return r
 }
 
 // upstreamNames are the state machine names of flow, a flow that

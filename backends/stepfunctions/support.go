@@ -33,7 +33,7 @@ var support = backends.Support{
 	"secrets":                       backends.Yes,
 	"secrets sources":               backends.Yes,
 	"secrets role":                  backends.No("Batch reads secrets with the job's execution role (batch execution_role=, or the flow's --execution-role)"),
-	"secrets allow_override":        backends.No(notYet),
+	"secrets allow_override":        backends.Yes,
 	"card":                          backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
 	"kubernetes":                backends.Yes,

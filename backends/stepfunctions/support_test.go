@@ -23,7 +23,7 @@ func TestSupport(t *testing.T) {
 		want             string // a part of the one diagnostic's message, or "" for none
 	}{
 		{"", "//flow:resources shared_memory=64", "resources shared_memory= is not supported"},
-		{"", "//flow:secrets sources=[" + arn + "] allow_override=true", "secrets allow_override= is not supported"},
+		{"", "//flow:secrets sources=[" + arn + "] allow_override=true", ""},
 		{"", "//flow:secrets sources=[" + arn + "] role=arn:aws:iam::1:role/r", "secrets role= is not supported"},
 		{"", "//flow:batch queue=q", "batch queue= is not supported"},
 		{"", "//flow:batch use_tmpfs=false", "batch use_tmpfs= is not supported"},

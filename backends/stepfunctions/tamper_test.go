@@ -120,3 +120,41 @@ func TestRuntimeErrorsRecordFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestEndedRecordsFailure: an execution that timed out or was stopped
+// runs no Catch, so the rule MACHINE-ended starts the state machine with
+// {"flowc:end-run": NAME}; that execution records run NAME, left running,
+// as failed, and runs nothing else.
+func TestEndedRecordsFailure(t *testing.T) {
+	node := needNode(t)
+	f, dir := loadExample(t, "hello")
+	bundle := compileBundle(t, f, dir, e2eOptions)
+	r, err := build.Build(context.Background(), dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	// Start ran; then the execution timed out.
+	out, err := exec.Command(r.Path, "step", "Start", "--run-id", "sfn-ended", "--task-id", "0", "--datastore-root", root, "--param", "name=x").CombinedOutput()
+	if err != nil {
+		t.Fatalf("runner: %v\n%s", err, out)
+	}
+	c, _ := client.Open(root)
+	status := func() datastore.RunStatus {
+		run, err := c.Namespace(client.Global).Flow(f.Name).Run("sfn-ended")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run.Status()
+	}
+	if s := status(); s != datastore.RunRunning {
+		t.Fatalf("run %s after Start, want running", s)
+	}
+	ex := execute(t, node, bundle, r.Path, root, "ended-cleanup", map[string]any{"flowc:end-run": "sfn-ended"})
+	if ex.Status != "SUCCEEDED" || len(ex.Tasks) != 1 || ex.Tasks[0].Command[1] != "end-run" {
+		t.Fatalf("execution %s %s: %s; tasks %+v", ex.Status, ex.Error, ex.Cause, ex.Tasks)
+	}
+	if s := status(); s != datastore.RunFailed {
+		t.Errorf("run %s, want failed", s)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -110,14 +109,11 @@ of a step with several; without it, the card without an id, or the only one.`,
 				return err
 			}
 			if out == "" {
-				name := strings.ReplaceAll(p.String(), "/", "-") + "-" + info.Name()
-				dir := filepath.Join(os.TempDir(), "flowc-cards")
-				if err := os.MkdirAll(dir, 0o755); err != nil {
+				var err error
+				if out, err = writeTempCard(p.String(), info.Name(), page); err != nil {
 					return err
 				}
-				out = filepath.Join(dir, name)
-			}
-			if err := os.WriteFile(out, page, 0o644); err != nil {
+			} else if err := os.WriteFile(out, page, 0o644); err != nil {
 				return fmt.Errorf("write card: %w", err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), out)
@@ -187,4 +183,26 @@ func openBrowser(file string, stderr io.Writer) {
 		return
 	}
 	cmd.Process.Release() // the opener returns at once; flowc does not wait for the browser
+}
+
+// writeTempCard writes a card page to a new file in the temporary
+// directory and returns its path. The file is fresh and private: created
+// with O_EXCL and mode 0600 by os.CreateTemp, under a random name, so that
+// another user of the machine can neither read the card (artifacts show in
+// it) nor plant a file or a symbolic link where it will be written.
+func writeTempCard(pathspec, card string, page []byte) (string, error) {
+	base := strings.ReplaceAll(pathspec, "/", "-") + "-" + strings.TrimSuffix(card, ".html")
+	f, err := os.CreateTemp("", "flowc-card-"+strings.ReplaceAll(base, "*", "_")+"-*.html")
+	if err != nil {
+		return "", fmt.Errorf("write card: %w", err)
+	}
+	_, err = f.Write(page)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write card: %w", err)
+	}
+	return f.Name(), nil
 }

@@ -149,6 +149,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		},
 	})
 	prog.Close()
+	if pe := (*exec.ParamError)(nil); errors.As(err, &pe) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -106,15 +108,25 @@ contacts nothing and prints the calls a first deployment makes.`,
 	return c
 }
 
+// ownerTag is the tag flowc puts on the state machine and the rules it
+// creates, its value the state machine's name: deploy replaces or deletes
+// only what carries it. (EventBridge Scheduler schedules take no tags:
+// flowc's have a Description beginning with ownerPrefix.)
+const (
+	ownerTag    = stepfunctions.OwnerTag
+	ownerPrefix = "flowc: "
+)
+
 // sfnDeployer makes AWS hold a compiled flow, reading before it writes.
 type sfnDeployer struct {
-	out    io.Writer
-	dry    bool
-	role   string
-	sfn    *sfn.Client
-	batch  *batch.Client
-	sched  *scheduler.Client
-	events *eventbridge.Client
+	out     io.Writer
+	dry     bool
+	role    string
+	machine string // the state machine's name, which tags what deploy makes
+	sfn     *sfn.Client
+	batch   *batch.Client
+	sched   *scheduler.Client
+	events  *eventbridge.Client
 }
 
 func (d *sfnDeployer) clients(cfg aws.Config) {
@@ -165,6 +177,10 @@ func (d *sfnDeployer) deploy(ctx context.Context, flow *ir.Flow, files []backend
 	if err != nil {
 		return err
 	}
+	d.machine = c.machine
+	if err := d.preflight(ctx, c); err != nil {
+		return err
+	}
 	for _, jd := range c.jobs {
 		if err := d.jobDefinition(ctx, jd); err != nil {
 			return err
@@ -182,7 +198,7 @@ func (d *sfnDeployer) deploy(ctx context.Context, flow *ir.Flow, files []backend
 			return err
 		}
 	}
-	return nil
+	return d.staleRules(ctx, c)
 }
 
 // call prints a write call of a dry run.
@@ -250,7 +266,8 @@ func (d *sfnDeployer) stateMachine(ctx context.Context, c *compiled) (string, er
 		return "", err
 	}
 	if arn == "" {
-		out, err := d.sfn.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(c.machine), RoleArn: aws.String(d.role), Definition: aws.String(c.definition)})
+		out, err := d.sfn.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(c.machine), RoleArn: aws.String(d.role), Definition: aws.String(c.definition),
+			Tags: []sfntypes.Tag{{Key: aws.String(ownerTag), Value: aws.String(c.machine)}}})
 		if err != nil {
 			return "", fmt.Errorf("create state machine %s: %w", c.machine, err)
 		}
@@ -385,7 +402,8 @@ func (d *sfnDeployer) rule(ctx context.Context, r stepfunctions.Rule, arn string
 		fmt.Fprintf(d.out, "rule %s: unchanged\n", r.Name)
 	} else {
 		if _, err := d.events.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.Name), Description: aws.String(r.Description),
-			EventPattern: aws.String(r.EventPattern), State: ebtypes.RuleState(r.State)}); err != nil {
+			EventPattern: aws.String(r.EventPattern), State: ebtypes.RuleState(r.State),
+			Tags: []ebtypes.Tag{{Key: aws.String(ownerTag), Value: aws.String(d.machine)}}}); err != nil {
 			return fmt.Errorf("put rule %s: %w", r.Name, err)
 		}
 		fmt.Fprintf(d.out, "rule %s: put\n", r.Name)
@@ -405,6 +423,121 @@ func (d *sfnDeployer) rule(ctx context.Context, r stepfunctions.Rule, arn string
 	}
 	fmt.Fprintf(d.out, "rule %s target: put (%s)\n", r.Name, r.Target.Arn)
 	return nil
+}
+
+// preflight refuses, before anything is written, to deploy over a state
+// machine, schedule or rule of the flow's names that flowc did not create.
+func (d *sfnDeployer) preflight(ctx context.Context, c *compiled) error {
+	if d.dry {
+		return nil
+	}
+	arn, err := findMachine(ctx, d.sfn, c.machine)
+	if err != nil {
+		return err
+	}
+	if arn != "" {
+		tags, err := d.sfn.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil {
+			return fmt.Errorf("list the tags of state machine %s: %w", arn, err)
+		}
+		if !slices.ContainsFunc(tags.Tags, func(t sfntypes.Tag) bool {
+			return aws.ToString(t.Key) == ownerTag && aws.ToString(t.Value) == c.machine
+		}) {
+			return fmt.Errorf("state machine %s exists but flowc did not create it (it has no tag %s=%s): refusing to replace it; delete it, or deploy the flow under another name (//flow:project)", c.machine, ownerTag, c.machine)
+		}
+	}
+	name := c.machine
+	if c.schedule != nil {
+		name = c.schedule.Name
+	}
+	got, err := d.sched.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(name), GroupName: aws.String("default")})
+	var nf *schedtypes.ResourceNotFoundException
+	switch {
+	case errors.As(err, &nf):
+	case err != nil:
+		return fmt.Errorf("get schedule %s: %w", name, err)
+	case !strings.HasPrefix(aws.ToString(got.Description), ownerPrefix):
+		return fmt.Errorf("schedule %s exists but flowc did not create it (its description does not begin with %q): refusing to replace or delete it", name, ownerPrefix)
+	}
+	for _, r := range c.rules {
+		got, err := d.events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(r.Name)})
+		var nf *ebtypes.ResourceNotFoundException
+		switch {
+		case errors.As(err, &nf):
+		case err != nil:
+			return fmt.Errorf("describe rule %s: %w", r.Name, err)
+		default:
+			if err := d.ownRule(ctx, aws.ToString(got.Arn), r.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ownRule fails unless the rule carries flowc's tag for this flow.
+func (d *sfnDeployer) ownRule(ctx context.Context, arn, name string) error {
+	tags, err := d.events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
+	if err != nil {
+		return fmt.Errorf("list the tags of rule %s: %w", name, err)
+	}
+	if !slices.ContainsFunc(tags.Tags, func(t ebtypes.Tag) bool { return aws.ToString(t.Key) == ownerTag && aws.ToString(t.Value) == d.machine }) {
+		return fmt.Errorf("rule %s exists but flowc did not create it for %s (it has no tag %s=%s): refusing to replace or delete it", name, d.machine, ownerTag, d.machine)
+	}
+	return nil
+}
+
+// staleRules deletes the rules a previous deployment of this flow made
+// (named MACHINE-..., tagged for it) that the flow no longer has.
+func (d *sfnDeployer) staleRules(ctx context.Context, c *compiled) error {
+	if d.dry {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, r := range c.rules {
+		keep[r.Name] = true
+	}
+	var token *string
+	for {
+		page, err := d.events.ListRules(ctx, &eventbridge.ListRulesInput{NamePrefix: aws.String(c.machine + "-"), NextToken: token})
+		if err != nil {
+			return fmt.Errorf("list rules: %w", err)
+		}
+		for _, r := range page.Rules {
+			name := aws.ToString(r.Name)
+			if keep[name] {
+				continue
+			}
+			tags, err := d.events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: r.Arn})
+			if err != nil {
+				return fmt.Errorf("list the tags of rule %s: %w", name, err)
+			}
+			if !slices.ContainsFunc(tags.Tags, func(t ebtypes.Tag) bool { return aws.ToString(t.Key) == ownerTag && aws.ToString(t.Value) == c.machine }) {
+				continue // another flow's, or not flowc's
+			}
+			ts, err := d.events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: r.Name})
+			if err != nil {
+				return fmt.Errorf("list targets of rule %s: %w", name, err)
+			}
+			var ids []string
+			for _, t := range ts.Targets {
+				ids = append(ids, aws.ToString(t.Id))
+			}
+			if len(ids) > 0 {
+				if _, err := d.events.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: r.Name, Ids: ids}); err != nil {
+					return fmt.Errorf("remove the targets of rule %s: %w", name, err)
+				}
+			}
+			if _, err := d.events.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: r.Name}); err != nil {
+				return fmt.Errorf("delete rule %s: %w", name, err)
+			}
+			fmt.Fprintf(d.out, "rule %s: deleted (the flow no longer has it)\n", name)
+		}
+		if page.NextToken == nil {
+			return nil
+		}
+		token = page.NextToken
+	}
 }
 
 func sameTarget(a, b ebtypes.Target) bool {

@@ -31,14 +31,18 @@ type fakeAWS struct {
 	schedules map[string]json.RawMessage
 	rules     map[string]json.RawMessage
 	targets   map[string]json.RawMessage
+	tags      map[string]any // by ARN: what CreateStateMachine and PutRule (on creation) were given
 }
 
 func newFakeAWS() *fakeAWS {
 	return &fakeAWS{bodies: map[string][]json.RawMessage{}, jobs: map[string]json.RawMessage{}, machines: map[string]map[string]any{},
-		schedules: map[string]json.RawMessage{}, rules: map[string]json.RawMessage{}, targets: map[string]json.RawMessage{}}
+		schedules: map[string]json.RawMessage{}, rules: map[string]json.RawMessage{}, targets: map[string]json.RawMessage{}, tags: map[string]any{}}
 }
 
-const fakeAccount = "arn:aws:states:eu-west-1:123456789012:stateMachine:"
+const (
+	fakeAccount = "arn:aws:states:eu-west-1:123456789012:stateMachine:"
+	fakeRuleARN = "arn:aws:events:eu-west-1:123456789012:rule/"
+)
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
@@ -100,6 +104,9 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.machines[str("name")] = in
+		if in["tags"] != nil {
+			f.tags[fakeAccount+str("name")] = in["tags"]
+		}
 		reply(map[string]any{"stateMachineArn": fakeAccount + str("name"), "creationDate": 1.7e9})
 	case "sfn.DescribeStateMachine", "sfn.UpdateStateMachine", "sfn.StartExecution":
 		name := strings.TrimPrefix(str("stateMachineArn"), fakeAccount)
@@ -146,17 +153,44 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.schedules[name], _ = json.Marshal(in)
 			reply(map[string]any{"ScheduleArn": in["Arn"]})
 		}
+	case "sfn.ListTagsForResource":
+		tags, _ := f.tags[str("resourceArn")].([]any)
+		reply(map[string]any{"tags": tags})
 	case "events.DescribeRule":
 		rule, ok := f.rules[str("Name")]
 		if !ok {
 			fail(400, "ResourceNotFoundException")
 			return
 		}
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.Write(rule)
+		var out map[string]any
+		json.Unmarshal(rule, &out)
+		delete(out, "Tags")
+		out["Arn"] = fakeRuleARN + str("Name")
+		reply(out)
 	case "events.PutRule":
+		if _, ok := f.rules[str("Name")]; !ok && in["Tags"] != nil {
+			f.tags[fakeRuleARN+str("Name")] = in["Tags"]
+		}
 		f.rules[str("Name")] = body
-		reply(map[string]any{"RuleArn": "arn:aws:events:eu-west-1:123456789012:rule/" + str("Name")})
+		reply(map[string]any{"RuleArn": fakeRuleARN + str("Name")})
+	case "events.ListTagsForResource":
+		tags, _ := f.tags[str("ResourceARN")].([]any)
+		reply(map[string]any{"Tags": tags})
+	case "events.ListRules":
+		var out []map[string]any
+		for _, name := range slices.Sorted(mapKeysOf(f.rules)) {
+			if strings.HasPrefix(name, str("NamePrefix")) {
+				out = append(out, map[string]any{"Name": name, "Arn": fakeRuleARN + name})
+			}
+		}
+		reply(map[string]any{"Rules": out})
+	case "events.RemoveTargets":
+		delete(f.targets, str("Rule"))
+		reply(map[string]any{"FailedEntryCount": 0, "FailedEntries": []any{}})
+	case "events.DeleteRule":
+		delete(f.rules, str("Name"))
+		delete(f.tags, fakeRuleARN+str("Name"))
+		reply(map[string]any{})
 	case "events.ListTargetsByRule":
 		t, ok := f.targets[str("Rule")]
 		if !ok {
@@ -249,7 +283,7 @@ func TestDeployStepFunctions(t *testing.T) {
 
 	out, calls := deploy(sfnFlags...)
 	want := []string{"batch.registerjobdefinition", "batch.registerjobdefinition", "batch.registerjobdefinition",
-		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets"}
+		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets", "events.PutRule", "events.PutTargets"}
 	if got := writes(calls); !slices.Equal(got, want) {
 		t.Errorf("first deploy wrote %v, want %v\n%s", got, want, out)
 	}
@@ -279,7 +313,7 @@ func TestDeployStepFunctions(t *testing.T) {
 	}
 	validateSent(t, created["definition"].(string))
 	var rule map[string]any
-	json.Unmarshal(fake.bodies["events.PutRule"][0], &rule)
+	json.Unmarshal(fake.bodies["events.PutRule"][1], &rule)
 	if !strings.Contains(fmt.Sprint(rule["EventPattern"]), `":stateMachine:Training"`) {
 		t.Errorf("trigger_on_finish rule pattern: %v", rule["EventPattern"])
 	}
@@ -288,8 +322,8 @@ func TestDeployStepFunctions(t *testing.T) {
 	if w := writes(calls); len(w) != 0 {
 		t.Errorf("second deploy of the same flow wrote %v\n%s", w, out)
 	}
-	if strings.Count(out, "unchanged") != 7 {
-		t.Errorf("second deploy should find all 7 objects unchanged:\n%s", out)
+	if strings.Count(out, "unchanged") != 9 {
+		t.Errorf("second deploy should find all 9 objects unchanged:\n%s", out)
 	}
 
 	changed := slices.Clone(sfnFlags)
@@ -370,5 +404,77 @@ func TestTriggerStepFunctions(t *testing.T) {
 	}
 	if code, _, errs := flowcOut("trigger", "step-functions", filepath.Join("..", "..", "examples", "hello"), "--aws-endpoint-url", srv.URL); code != 1 || !strings.Contains(errs, "deploy the flow first") {
 		t.Errorf("an undeployed flow: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestDeployStepFunctionsOwnership wants what deploy creates tagged as
+// flowc's (the state machine and the rules; the schedule's description),
+// a deploy over a state machine, rule or schedule of the same name that
+// flowc did not create refused without a write, and the rules of events a
+// flow no longer has deleted by the next deploy.
+func TestDeployStepFunctionsOwnership(t *testing.T) {
+	awsEnv(t)
+	deploy := func(fake *fakeAWS, pkg string) (int, string) {
+		t.Helper()
+		srv := httptest.NewServer(fake)
+		defer srv.Close()
+		code, out, errs := flowcOut(append([]string{"deploy", "step-functions", pkg, "--aws-endpoint-url", srv.URL}, sfnFlags...)...)
+		return code, out + errs
+	}
+	v1, v2 := filepath.Join("testdata", "sfnrules", "v1"), filepath.Join("testdata", "sfnrules", "v2")
+
+	fake := newFakeAWS()
+	if code, out := deploy(fake, v1); code != 0 {
+		t.Fatalf("deploy: exit %d\n%s", code, out)
+	}
+	for _, arn := range []string{fakeAccount + "Events", fakeRuleARN + "Events-event-0", fakeRuleARN + "Events-event-1"} {
+		if !strings.Contains(fmt.Sprint(fake.tags[arn]), "flowc:flow") {
+			t.Errorf("%s has tags %v, want flowc:flow", arn, fake.tags[arn])
+		}
+	}
+	fake.take()
+	if code, out := deploy(fake, v2); code != 0 || !strings.Contains(out, "rule Events-event-1: deleted") {
+		t.Fatalf("deploy without model_ready: exit %d\n%s", code, out)
+	}
+	if got := writes(fake.take()); !slices.Contains(got, "events.RemoveTargets") || !slices.Contains(got, "events.DeleteRule") || slices.Contains(got, "events.PutRule") {
+		t.Errorf("deploy without model_ready wrote %v, want its rule's target and rule removed", got)
+	}
+	if _, ok := fake.rules["Events-event-1"]; ok || fake.rules["Events-event-0"] == nil {
+		t.Errorf("rules left: %v", slices.Sorted(mapKeysOf(fake.rules)))
+	}
+
+	// Objects of the same names that flowc did not make.
+	for _, tc := range []struct {
+		what  string
+		setup func(f *fakeAWS)
+	}{
+		{"state machine Events", func(f *fakeAWS) {
+			f.machines["Events"] = map[string]any{"name": "Events", "definition": "{}", "roleArn": "x"}
+		}},
+		{"rule Events-event-0", func(f *fakeAWS) {
+			f.machines["Events"] = map[string]any{"name": "Events", "definition": "{}", "roleArn": "x"}
+			f.tags[fakeAccount+"Events"] = []any{map[string]any{"key": "flowc:flow", "value": "Events"}}
+			f.rules["Events-event-0"] = json.RawMessage(`{"Name": "Events-event-0", "EventPattern": "{}", "State": "ENABLED"}`)
+		}},
+	} {
+		fake := newFakeAWS()
+		tc.setup(fake)
+		code, out := deploy(fake, v2)
+		if code != 1 || !strings.Contains(out, tc.what+" exists but flowc did not create it") {
+			t.Errorf("%s not flowc's: exit %d\n%s", tc.what, code, out)
+		}
+		for _, w := range writes(fake.take()) {
+			if strings.HasPrefix(w, "sfn.") || strings.HasPrefix(w, "events.") {
+				t.Errorf("%s not flowc's: deploy wrote %s", tc.what, w)
+			}
+		}
+	}
+	fake = newFakeAWS()
+	fake.schedules["fraud-main-FraudScoring"] = json.RawMessage(`{"Name": "fraud-main-FraudScoring", "Description": "the team's own", "ScheduleExpression": "rate(1 day)"}`)
+	if code, out := deploy(fake, filepath.Join("..", "..", "examples", "production")); code != 1 || !strings.Contains(out, "schedule fraud-main-FraudScoring exists but flowc did not create it") {
+		t.Errorf("a schedule not flowc's: exit %d\n%s", code, out)
+	}
+	if slices.Contains(writes(fake.take()), "scheduler.PUT") {
+		t.Errorf("deploy replaced a schedule flowc did not create")
 	}
 }

@@ -65,6 +65,12 @@ func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, host
 	if err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
+	switch ip := net.ParseIP(host); {
+	case ip != nil && ip.IsUnspecified():
+		srv.AllowHosts("*") // every name of the machine: --host widened it
+	case ip == nil:
+		srv.AllowHosts(host)
+	}
 	if !loopback(host) {
 		fmt.Fprintf(stderr, "flowc: warning: --host %s makes the run browser, with every artifact and log, reachable from other machines; it has no authentication\n", host)
 	}

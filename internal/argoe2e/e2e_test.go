@@ -86,6 +86,8 @@ func setUp(t *testing.T) (*cluster, error) {
 	}
 	c.s3 = s3test.StartAt(t, os.Getenv("FLOWC_E2E_HOST"))
 	c.root = c.s3.Root("argo")
+	// This process reads the runs the pods wrote (internal/runsnap).
+	c.s3.Setenv(t)
 	ctx := context.Background()
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.ns}}}
 	if _, err := client.Resource(gvrNamespace).Create(ctx, ns, metav1.CreateOptions{}); err != nil {

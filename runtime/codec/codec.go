@@ -216,37 +216,10 @@ func encodeError(v any, err error) error {
 
 // unsupportedIn finds a type the encoder refuses inside t, and where: a
 // path like "Model.Cache" or "[]chan int". It returns nil if there is none.
+// Interfaces are no obstacle to encoding: Encode writes any dynamic value
+// (CheckType is stricter).
 func unsupportedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, string) {
-	if seen[t] || customEncoding(t) {
-		return nil, ""
-	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Chan, reflect.Func, reflect.Complex64, reflect.Complex128, reflect.UnsafePointer, reflect.Uintptr:
-		return t, "" // what RefusedKind refuses, interfaces aside: Encode writes any dynamic value
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		if t.Kind() == reflect.Map {
-			if bad, p := unsupportedIn(t.Key(), seen); bad != nil {
-				return bad, p
-			}
-		}
-		return unsupportedIn(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !encodedField(f) {
-				continue
-			}
-			if bad, p := unsupportedIn(f.Type, seen); bad != nil {
-				path := t.Name() + "." + f.Name
-				if p != "" {
-					path = p + " (" + path + ")"
-				}
-				return bad, path
-			}
-		}
-	}
-	return nil, ""
+	return refusedIn(t, seen, false)
 }
 
 func unsupportedWhy(t reflect.Type) string {

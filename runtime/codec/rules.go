@@ -127,7 +127,7 @@ func CheckType(t reflect.Type) error {
 		return err
 	}
 	var err error
-	if bad, where := refusedIn(t, map[reflect.Type]bool{}); bad != nil {
+	if bad, where := refusedIn(t, map[reflect.Type]bool{}, true); bad != nil {
 		if where != "" {
 			where = " in " + where
 		}
@@ -142,10 +142,15 @@ func CheckType(t reflect.Type) error {
 
 var checkTypeCache sync.Map
 
-// refusedIn is unsupportedIn that also refuses interfaces with methods.
-func refusedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, string) {
-	if t.Kind() == reflect.Interface && t.NumMethod() > 0 {
-		return t, ""
+// refusedIn finds a type inside t whose kind RefusedKind refuses, and
+// where: a path like "Model.Cache" or "[]chan int"; nil if there is none.
+// Interfaces with methods count only when ifaces is set.
+func refusedIn(t reflect.Type, seen map[reflect.Type]bool, ifaces bool) (reflect.Type, string) {
+	if t.Kind() == reflect.Interface {
+		if ifaces && t.NumMethod() > 0 {
+			return t, ""
+		}
+		return nil, ""
 	}
 	if seen[t] || customEncoding(t) {
 		return nil, ""
@@ -153,19 +158,19 @@ func refusedIn(t reflect.Type, seen map[reflect.Type]bool) (reflect.Type, string
 	seen[t] = true
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return refusedIn(t.Elem(), seen)
+		return refusedIn(t.Elem(), seen, ifaces)
 	case reflect.Map:
-		if bad, p := refusedIn(t.Key(), seen); bad != nil {
+		if bad, p := refusedIn(t.Key(), seen, ifaces); bad != nil {
 			return bad, p
 		}
-		return refusedIn(t.Elem(), seen)
+		return refusedIn(t.Elem(), seen, ifaces)
 	case reflect.Struct:
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if !encodedField(f) {
 				continue
 			}
-			if bad, p := refusedIn(f.Type, seen); bad != nil {
+			if bad, p := refusedIn(f.Type, seen, ifaces); bad != nil {
 				path := t.Name() + "." + f.Name
 				if p != "" {
 					path = p + " (" + path + ")"

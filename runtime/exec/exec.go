@@ -188,6 +188,15 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
 	}
+	// The parameters are recorded before the run: a value that does not
+	// fit its field is the caller's mistake, and leaves no run behind.
+	var initErr error
+	if e.originRun == nil {
+		initErr = e.initRun(ctx)
+		if pe := (*ParamError)(nil); errors.As(initErr, &pe) {
+			return nil, initErr
+		}
+	}
 	if err := e.store.WriteHeartbeat(ctx, e.plan.Name, e.runID); err != nil {
 		return nil, err
 	}
@@ -210,7 +219,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	case e.originRun != nil:
 		err = e.cloneParams(ctx)
 	default:
-		err = e.initRun(ctx)
+		err = initErr
 	}
 	if err == nil {
 		err = e.loop(ctx, res)
@@ -291,10 +300,21 @@ func (e *executor) initRun(ctx context.Context) error {
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("record the parameters: %s", strings.TrimSpace(stderr.String()))
+		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(stderr.String()), "flowc runner: init:"))
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() == task.ExitUsage {
+			return &ParamError{Msg: msg}
+		}
+		return fmt.Errorf("record the parameters: %s", msg)
 	}
 	return nil
 }
+
+// ParamError is a parameter value that does not fit its field (a JSON
+// value of the wrong shape): the caller's mistake, found before the run is
+// recorded.
+type ParamError struct{ Msg string }
+
+func (e *ParamError) Error() string { return e.Msg }
 
 // outcome is a finished task, or the error that ended it.
 type outcome struct {

@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 		ctx, stop := exec.NotifyContext(context.Background())
 		f, err := loadPlan(dir)
 		if err == nil {
-			_, err = exec.Run(ctx, exec.Options{Plan: f, PkgDir: dir, Root: root, MaxWorkers: 4, Params: params})
+			_, err = exec.Run(ctx, exec.Options{Plan: f, PkgDir: dir, Root: root, MaxWorkers: 4, MaxNumSplits: 1000, Params: params})
 		}
 		stop()
 		if err != nil {

@@ -41,6 +41,10 @@ func (e *executor) prepareResume(ctx context.Context) error {
 		}
 		e.out.printf("Run %s/%s was %s; recorded as failed", e.plan.Name, origin.RunID, datastore.StaleText(since))
 	}
+	if l, ok := e.store.Backend().(*datastore.Local); ok {
+		// What the origin's killed writers left behind.
+		_, _, _ = l.RemoveTemp(ctx, e.plan.Name+"/"+origin.RunID)
+	}
 	e.originRun = &origin
 	e.rerun = map[string]bool{}
 	if r.Step == "" {

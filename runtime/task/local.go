@@ -26,8 +26,8 @@ func init() {
 // lookup).
 func currentUser() string { return os.Getenv("USER") }
 
-// postEndEvent is refused by a local-only runner: only an engine's exit
-// handler posts end events, and engines run the full runner.
+// postEndEvent is for an engine's exit handler, whose runner is never
+// local-only (event.go posts the event over HTTP).
 func postEndEvent(_ context.Context, url, _, _ string) error {
-	return fmt.Errorf("--event-url %s: this runner was built for a local datastore only and posts no events", url)
+	return fmt.Errorf("--event-url %s: this runner was built for a local datastore only and does not post events", url)
 }

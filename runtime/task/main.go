@@ -3,6 +3,7 @@ package task
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -23,7 +24,7 @@ const Usage = `usage:
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
   RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
-              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs]`
+              [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
 // Main runs the runner's command line and exits. The generated main of a
 // flow's runner calls it.
@@ -53,6 +54,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	eventURL := fs.String("event-url", "", "end-run: post the event flowc.FLOW.end of a succeeded run to this URL (an Argo Events webhook)")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
+	maxVisits := fs.Int("max-visits", 0, "step: the most visits of a self-loop step the engine runs; a visit that chooses the step again at the limit fails saying so")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
 	cmd, rest := args[0], args[1:]
 	step := ""
@@ -110,6 +112,9 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	case "init":
 		if err := initRun(ctx, fl, plan, st, *paramsFile); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: init: %v\n", err)
+			if errors.As(err, new(*paramError)) {
+				return ExitUsage
+			}
 			return ExitFailed
 		}
 		return ExitOK
@@ -136,7 +141,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			}
 		}
 		r := &runner[F]{fl: fl, plan: plan, st: s, store: st, outputs: *outputs, args: stepArgs{
-			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: retryCount, caught: *caught, caughtType: *caughtType,
+			step: step, runID: *runID, taskID: *taskID, inputs: refs, splitIndex: *split, retryCount: retryCount, caught: *caught, caughtType: *caughtType, maxVisits: *maxVisits,
 		}}
 		if *captureLogs {
 			c, err := startCapture(maxCapturedLog)
@@ -237,7 +242,7 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
 		}
 		if err := setParam(ptr, p, raw); err != nil {
-			return err
+			return &paramError{err}
 		}
 		if err := put(p.Field, ptr); err != nil {
 			return err
@@ -269,6 +274,13 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 	}
 	return st.MarkDone(ctx, datastore.ParamsStep, datastore.ParamsTask, att)
 }
+
+// paramError is a parameter value that does not fit its field: the
+// caller's mistake (exit status ExitUsage), not the flow's.
+type paramError struct{ err error }
+
+func (e *paramError) Error() string { return e.err.Error() }
+func (e *paramError) Unwrap() error { return e.err }
 
 // setParam decodes a parameter's JSON value into its field.
 func setParam(ptr any, p ir.Param, raw json.RawMessage) error {

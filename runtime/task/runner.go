@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -62,6 +64,10 @@ type stepArgs struct {
 	// as caught (a catch step whose process died), and caughtType its kind:
 	// exit or timeout.
 	caught, caughtType string
+	// maxVisits, when above 0, is the most visits the engine can run of a
+	// self-loop step (Argo: its recursion limit): a visit that would need
+	// one more fails with a message that says so.
+	maxVisits int
 }
 
 // runStep runs one attempt of one task and returns the exit code.
@@ -131,12 +137,30 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	if err := sched.Allowed(r.st, res); err != nil {
 		return r.fail(ctx, att, f, err, ExitNoRetry)
 	}
+	if err := r.checkVisits(res); err != nil {
+		return r.fail(ctx, att, f, err, ExitNoRetry)
+	}
 	if r.st.Kind == ir.KindForeach {
 		if _, n := r.fl.Foreach[r.st.ForeachVar](f, -1); n != res.Splits {
 			return r.fail(ctx, att, f, fmt.Errorf("flow.Foreach of %d items, but %s holds %d", res.Splits, r.st.ForeachVar, n), ExitNoRetry)
 		}
 	}
 	return r.finish(ctx, att, f, res, datastore.AttemptOK, "")
+}
+
+// checkVisits fails a self-loop step that chose itself again when the
+// engine cannot run another visit (--max-visits); the visit is the number
+// after the task id's last ".".
+func (r *runner[F]) checkVisits(res sched.Result) error {
+	if r.args.maxVisits <= 0 || !slices.Contains(res.Next, r.st.Name) {
+		return nil
+	}
+	i := strings.LastIndex(r.args.taskID, ".")
+	k, err := strconv.Atoi(r.args.taskID[i+1:])
+	if i < 0 || err != nil || k+1 < r.args.maxVisits {
+		return nil
+	}
+	return fmt.Errorf("step %s chose itself again after %d visits, the most this engine runs of a self-loop (Argo's recursion limit; see docs/argo.md): loop inside the step, or split the loop", r.st.Name, k+1)
 }
 
 // errTimeout is the cause of a task context's cancellation at its timeout.

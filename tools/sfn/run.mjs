@@ -15,6 +15,8 @@
 //     state with States.TaskFailed.
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
+//   - a state machine TimeoutSeconds over 24.8 days is dropped (Node's
+//     timers cannot wait that long).
 //   - a Distributed Map (a Map with an ItemReader), which
 //     aws-local-stepfunctions cannot run, runs as an inline Map over the
 //     JSON array its ItemReader names: a state NAME.reader, added before
@@ -221,6 +223,10 @@ function inlineDistributed(m) {
 const secrets = JSON.parse(opt.secrets);
 const { machine, jobs } = load(opt.definition);
 inlineDistributed(machine);
+// aws-local-stepfunctions waits for TimeoutSeconds with a Node timer, which
+// fires at once past 2^31-1 ms (24.8 days): a longer timeout (flowc's
+// default is 30 days) is dropped here, as no test waits that long.
+if (machine.TimeoutSeconds > 2147483) delete machine.TimeoutSeconds;
 const handlers = {};
 const intervals = {};
 for (const [name, st] of taskStates(machine)) {
