@@ -25,10 +25,33 @@ type JobDefinition struct {
 	Tags                 map[string]string   `json:"tags,omitempty"`
 }
 
-// RetryStrategy is Batch's own retry: always one attempt, since retries
-// are the state machine's (a States Retry can wait between attempts).
+// RetryStrategy is Batch's own retry. A step's //flow:retry is the state
+// machine's (a States Retry can wait between attempts); Batch retries only
+// a job whose host went away (a Spot instance reclaimed, an instance
+// terminated), up to SpotAttempts in all, which the user's retries do not
+// count, and ends every other failure at once.
 type RetryStrategy struct {
-	Attempts int `json:"attempts"`
+	Attempts       int              `json:"attempts"`
+	EvaluateOnExit []EvaluateOnExit `json:"evaluateOnExit,omitempty"`
+}
+
+// EvaluateOnExit is one rule of a RetryStrategy.
+type EvaluateOnExit struct {
+	OnStatusReason string `json:"onStatusReason,omitempty"`
+	OnReason       string `json:"onReason,omitempty"`
+	Action         string `json:"action"`
+}
+
+// SpotAttempts is how many times Batch runs a job whose host was
+// reclaimed (Batch's status reason "Host EC2 (instance ...) terminated.").
+const SpotAttempts = 3
+
+// spotRetry retries a job whose host went away, and nothing else.
+func spotRetry() RetryStrategy {
+	return RetryStrategy{Attempts: SpotAttempts, EvaluateOnExit: []EvaluateOnExit{
+		{OnStatusReason: "Host EC2*", Action: "RETRY"},
+		{OnReason: "*", Action: "EXIT"},
+	}}
 }
 
 // JobTimeout is Batch's per-attempt time limit.
@@ -68,12 +91,23 @@ type Secret struct {
 	ValueFrom string `json:"valueFrom"`
 }
 
-// LinuxParameters holds the shared memory and swap settings.
+// LinuxParameters holds the shared memory, swap and tmpfs settings.
 type LinuxParameters struct {
-	SharedMemorySize int  `json:"sharedMemorySize,omitempty"`
-	MaxSwap          *int `json:"maxSwap,omitempty"`
-	Swappiness       *int `json:"swappiness,omitempty"`
+	SharedMemorySize int     `json:"sharedMemorySize,omitempty"`
+	MaxSwap          *int    `json:"maxSwap,omitempty"`
+	Swappiness       *int    `json:"swappiness,omitempty"`
+	Tmpfs            []Tmpfs `json:"tmpfs,omitempty"`
 }
+
+// Tmpfs is a memory-backed file system mounted in the container.
+type Tmpfs struct {
+	ContainerPath string `json:"containerPath"`
+	Size          int    `json:"size"` // MiB
+}
+
+// defaultTmpfsPath is where //flow:batch use_tmpfs mounts its tmpfs
+// without tmpfs_path, as Metaflow does.
+const defaultTmpfsPath = "/metaflow_temp"
 
 // minAttemptSeconds is the shortest attempt duration Batch accepts.
 const minAttemptSeconds = 60
@@ -95,6 +129,14 @@ const DefaultAttemptSeconds = 5 * 24 * 60 * 60
 // executionRole is the role ECS starts a job's container with: it reads
 // the job's secrets (Batch refuses secrets without one) and pulls the
 // image from a private registry. The flow-wide default is --role.
+// or returns a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 func (c *compiler) executionRole() string {
 	if c.opts.ExecutionRole != "" {
 		return c.opts.ExecutionRole
@@ -111,13 +153,13 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		Type:                 "container",
 		PlatformCapabilities: []string{"EC2"},
 		PropagateTags:        true,
-		RetryStrategy:        RetryStrategy{Attempts: 1},
+		RetryStrategy:        spotRetry(),
 		// What flowc deploys carries the flow's state machine name.
 		Tags: map[string]string{OwnerTag: c.names.machine},
 		ContainerProperties: ContainerProperties{
 			Image:            c.opts.Image,
 			Command:          c.jobCommand(),
-			JobRoleArn:       c.opts.Role,
+			JobRoleArn:       or(c.opts.JobRole, c.opts.Role),
 			ExecutionRoleArn: c.executionRole(),
 		},
 	}
@@ -135,15 +177,21 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 			jd.Tags[k] = v
 		}
 		jd.ContainerProperties.Privileged = d.Batch.Privileged
-		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch)
 	}
 	jd.Timeout = &JobTimeout{DefaultAttemptSeconds}
 	if d.Timeout != nil {
 		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
 	}
 	jd.ContainerProperties.ResourceRequirements = resources(d)
+	if d.Batch != nil {
+		mem, _ := strconv.Atoi(jd.ContainerProperties.ResourceRequirements[1].Value)
+		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch, mem)
+		if lp := jd.ContainerProperties.LinuxParameters; lp != nil && len(lp.Tmpfs) > 0 {
+			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{"TMPDIR", lp.Tmpfs[0].ContainerPath})
+		}
+	}
 	// The runner tags the run it records runtime:$FLOWC_ENGINE.
-	jd.ContainerProperties.Environment = []KeyValue{{"FLOWC_ENGINE", "step-functions"}}
+	jd.ContainerProperties.Environment = append([]KeyValue{{"FLOWC_ENGINE", "step-functions"}}, jd.ContainerProperties.Environment...)
 	if d.Environment != nil {
 		for _, k := range sortedKeys(d.Environment.Vars) {
 			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})
@@ -192,11 +240,26 @@ func resources(d ir.StepDecorators) []ResourceRequirement {
 	return out
 }
 
-func linuxParameters(b *ir.Batch) *LinuxParameters {
-	if b.SharedMemory == 0 && b.MaxSwap == 0 && b.Swappiness == 0 {
+// linuxParameters are the step's shared memory, swap, and tmpfs: with
+// use_tmpfs (or a tmpfs_size), a tmpfs of tmpfs_size MiB (default half the
+// job's memory, as Metaflow) at tmpfs_path (default /metaflow_temp), which
+// TMPDIR names so that os.TempDir uses it.
+func linuxParameters(b *ir.Batch, memory int) *LinuxParameters {
+	useTmpfs := b.UseTmpfs || b.TmpfsSize > 0
+	if b.SharedMemory == 0 && b.MaxSwap == 0 && b.Swappiness == 0 && !useTmpfs {
 		return nil
 	}
 	lp := &LinuxParameters{SharedMemorySize: b.SharedMemory}
+	if useTmpfs {
+		t := Tmpfs{ContainerPath: b.TmpfsPath, Size: b.TmpfsSize}
+		if t.ContainerPath == "" {
+			t.ContainerPath = defaultTmpfsPath
+		}
+		if t.Size == 0 {
+			t.Size = max(1, memory/2)
+		}
+		lp.Tmpfs = []Tmpfs{t}
+	}
 	if b.MaxSwap != 0 || b.Swappiness != 0 {
 		swap, sw := b.MaxSwap, b.Swappiness
 		lp.MaxSwap, lp.Swappiness = &swap, &sw

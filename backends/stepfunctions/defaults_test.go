@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,150 @@ func TestTimeoutAndEnded(t *testing.T) {
 			rules[0].Target.InputTransformer == nil || rules[0].Target.InputTransformer.InputTemplate != `{"flowc:end-run": <run>}` {
 			t.Errorf("rules %+v, want Hello-ended on TIMED_OUT and ABORTED", rules)
 		}
+	}
+}
+
+// TestBatchQueue: a step's //flow:batch queue= sends its jobs (and its
+// caught record's) to that queue; the others go to --job-queue.
+func TestBatchQueue(t *testing.T) {
+	src := `package p
+
+import "github.com/flowc-dev/flowc/flow"
+
+type Q struct{}
+
+func (f *Q) Start(c *flow.Context) flow.Next { return flow.Goto(f.Train) }
+
+//flow:batch queue=gpu-queue gpu=1
+//flow:catch
+func (f *Q) Train(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Q) End(c *flow.Context) {}
+`
+	pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
+	for _, f := range pkg.Flows {
+		diags = append(diags, check.Flow(f)...)
+	}
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	tg, _ := backends.Lookup("step-functions")
+	files, diags, err := tg.Compile(pkg.Flows[0], &e2eOptions)
+	if err != nil || len(diags) > 0 {
+		t.Fatal(err, diags)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(files[0].Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	queues := map[string]string{}
+	walkStates(m, func(name string, st map[string]any) {
+		if p, ok := st["Parameters"].(map[string]any); ok && p["JobQueue"] != nil {
+			queues[name] = p["JobQueue"].(string)
+		}
+	})
+	for _, name := range []string{"Train", "Train.caught"} {
+		if queues[name] != "gpu-queue" {
+			t.Errorf("%s goes to %q, want gpu-queue", name, queues[name])
+		}
+	}
+	for _, name := range []string{"Start", "End", "flowc.failed"} {
+		if queues[name] != e2eOptions.JobQueue {
+			t.Errorf("%s goes to %q, want --job-queue", name, queues[name])
+		}
+	}
+}
+
+// TestSpotRetry: every job definition lets Batch rerun a job whose host
+// was reclaimed, and only that, apart from the state machine's retries.
+func TestSpotRetry(t *testing.T) {
+	files := compileFiles(t, "retrycatch", e2eOptions)
+	var jobs []stepfunctions.JobDefinition
+	if err := json.Unmarshal(files[".batch.json"], &jobs); err != nil {
+		t.Fatal(err)
+	}
+	for _, jd := range jobs {
+		rs := jd.RetryStrategy
+		if rs.Attempts != stepfunctions.SpotAttempts || len(rs.EvaluateOnExit) != 2 ||
+			rs.EvaluateOnExit[0] != (stepfunctions.EvaluateOnExit{OnStatusReason: "Host EC2*", Action: "RETRY"}) ||
+			rs.EvaluateOnExit[1] != (stepfunctions.EvaluateOnExit{OnReason: "*", Action: "EXIT"}) {
+			t.Errorf("%s: retryStrategy %+v, want Spot reclamation retried and nothing else", jd.JobDefinitionName, rs)
+		}
+	}
+}
+
+// TestTmpfs: //flow:batch use_tmpfs mounts a tmpfs of half the job's
+// memory at /metaflow_temp (Metaflow's defaults), tmpfs_size and
+// tmpfs_path choose them, and TMPDIR names it.
+func TestTmpfs(t *testing.T) {
+	for _, tc := range []struct {
+		attrs string
+		want  stepfunctions.Tmpfs
+	}{
+		{"use_tmpfs=true memory=8192", stepfunctions.Tmpfs{ContainerPath: "/metaflow_temp", Size: 4096}},
+		{"tmpfs_size=1024 tmpfs_path=/scratch", stepfunctions.Tmpfs{ContainerPath: "/scratch", Size: 1024}},
+	} {
+		src := "package p\n\nimport \"github.com/flowc-dev/flowc/flow\"\n\ntype T struct{}\n\n//flow:batch " + tc.attrs +
+			"\nfunc (f *T) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }\n\nfunc (f *T) End(c *flow.Context) {}\n"
+		pkg, diags := parser.LoadFiles(t.TempDir(), map[string][]byte{"flow.go": []byte(src)}, parser.Options{})
+		for _, f := range pkg.Flows {
+			diags = append(diags, check.Flow(f)...)
+		}
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		tg, _ := backends.Lookup("step-functions")
+		files, diags, err := tg.Compile(pkg.Flows[0], &e2eOptions)
+		if err != nil || len(diags) > 0 {
+			t.Fatal(err, diags)
+		}
+		var jobs []stepfunctions.JobDefinition
+		if err := json.Unmarshal(files[1].Data, &jobs); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, jd := range jobs {
+			cp := jd.ContainerProperties
+			if cp.LinuxParameters == nil || len(cp.LinuxParameters.Tmpfs) == 0 {
+				continue
+			}
+			found = true
+			if cp.LinuxParameters.Tmpfs[0] != tc.want {
+				t.Errorf("%s: tmpfs %+v, want %+v", tc.attrs, cp.LinuxParameters.Tmpfs[0], tc.want)
+			}
+			if !slices.Contains(cp.Environment, stepfunctions.KeyValue{Name: "TMPDIR", Value: tc.want.ContainerPath}) {
+				t.Errorf("%s: environment %v lacks TMPDIR", tc.attrs, cp.Environment)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no job definition has a tmpfs", tc.attrs)
+		}
+	}
+}
+
+// TestSeparateRoles: --job-role is the jobs' role, --events-role the
+// schedule's and rules', each --role when not given.
+func TestSeparateRoles(t *testing.T) {
+	opts := e2eOptions
+	opts.JobRole, opts.EventsRole = "arn:aws:iam::123456789012:role/jobs", "arn:aws:iam::123456789012:role/events"
+	files := compileFiles(t, "production", opts)
+	var jobs []stepfunctions.JobDefinition
+	var rules []stepfunctions.Rule
+	var sched stepfunctions.Schedule
+	if json.Unmarshal(files[".batch.json"], &jobs) != nil || json.Unmarshal(files[".rules.json"], &rules) != nil || json.Unmarshal(files[".schedule.json"], &sched) != nil {
+		t.Fatal("unreadable output")
+	}
+	for _, jd := range jobs {
+		if jd.ContainerProperties.JobRoleArn != opts.JobRole {
+			t.Errorf("%s runs as %s, want --job-role", jd.JobDefinitionName, jd.ContainerProperties.JobRoleArn)
+		}
+	}
+	for _, r := range rules {
+		if r.Target.RoleArn != opts.EventsRole {
+			t.Errorf("rule %s starts as %s, want --events-role", r.Name, r.Target.RoleArn)
+		}
+	}
+	if sched.Target.RoleArn != opts.EventsRole {
+		t.Errorf("the schedule starts as %s, want --events-role", sched.Target.RoleArn)
 	}
 }

@@ -213,7 +213,7 @@ func (c *compiler) caught(sc *scope, s *ir.Step, task *State) {
 		Resource: c.arn("batch:submitJob.sync"),
 		Parameters: map[string]any{
 			"JobName":            shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name+"-caught", "-"), 128),
-			"JobQueue":           c.opts.JobQueue,
+			"JobQueue":           c.queue(s),
 			"JobDefinition":      c.stepJob[s.Name],
 			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
 		},
@@ -243,7 +243,7 @@ func taskID(s *ir.Step) string {
 func (c *compiler) taskState(s *ir.Step) State {
 	params := map[string]any{
 		"JobName":       shorten(invalidNameChars.ReplaceAllString(c.names.machine+"-"+s.Name, "-"), 128),
-		"JobQueue":      c.opts.JobQueue,
+		"JobQueue":      c.queue(s),
 		"JobDefinition": c.stepJob[s.Name],
 	}
 	if s.Name == c.f.Graph.Start {
@@ -263,6 +263,15 @@ func (c *compiler) taskState(s *ir.Step) State {
 		ResultPath: discard(),
 		Retry:      c.retry(s),
 	}
+}
+
+// queue is the Batch job queue of s's tasks: its //flow:batch queue=
+// (a GPU step's own queue), else --job-queue.
+func (c *compiler) queue(s *ir.Step) string {
+	if b := s.Decorators.Batch; b != nil && b.Queue != "" {
+		return b.Queue
+	}
+	return c.opts.JobQueue
 }
 
 // commandTail is what follows the task's id in every task's command.

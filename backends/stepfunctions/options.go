@@ -21,6 +21,11 @@ type Options struct {
 	// Role is the IAM role ARN the jobs, the state machine and the
 	// schedule run as.
 	Role string
+	// JobRole is the IAM role ARN the jobs run as; empty means Role.
+	JobRole string
+	// EventsRole is the IAM role ARN the schedule and the rules start
+	// executions as; empty means Role.
+	EventsRole string
 	// ExecutionRole is the IAM role ARN ECS starts the jobs' containers
 	// with (it reads their secrets); empty means Role.
 	ExecutionRole string
@@ -44,6 +49,8 @@ func (Target) NewOptions() backends.Options {
 func (o *Options) Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.JobQueue, "job-queue", o.JobQueue, "the AWS Batch job queue")
 	fs.StringVar(&o.Role, "role", o.Role, "the IAM role ARN the Batch jobs, the state machine, the schedule and the rules run as")
+	fs.StringVar(&o.JobRole, "job-role", o.JobRole, "the IAM role ARN the Batch jobs run as (default: --role; a step's batch iam_role= wins)")
+	fs.StringVar(&o.EventsRole, "events-role", o.EventsRole, "the IAM role ARN the schedule and the EventBridge rules start executions as (default: --role)")
 	fs.StringVar(&o.ExecutionRole, "execution-role", o.ExecutionRole, "the IAM role ARN ECS starts the jobs with, which reads their //flow:secrets (default: --role; a step's batch execution_role= wins)")
 	fs.DurationVar(&o.WorkflowTimeout, "workflow-timeout", o.WorkflowTimeout, "end an execution that runs longer and record its run failed (the state machine's TimeoutSeconds; at most 8760h, a year)")
 }
@@ -61,8 +68,10 @@ func (o *Options) Check() error {
 	case !strings.HasPrefix(o.Role, "arn:"):
 		return fmt.Errorf("step-functions: --role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.Role)
 	}
-	if o.ExecutionRole != "" && !strings.HasPrefix(o.ExecutionRole, "arn:") {
-		return fmt.Errorf("step-functions: --execution-role %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", o.ExecutionRole)
+	for _, r := range []struct{ flag, v string }{{"--execution-role", o.ExecutionRole}, {"--job-role", o.JobRole}, {"--events-role", o.EventsRole}} {
+		if r.v != "" && !strings.HasPrefix(r.v, "arn:") {
+			return fmt.Errorf("step-functions: %s %q is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", r.flag, r.v)
+		}
 	}
 	if o.WorkflowTimeout != 0 && (o.WorkflowTimeout < time.Second || o.WorkflowTimeout > maxWorkflowTimeout) {
 		return fmt.Errorf("step-functions: --workflow-timeout %s: want from 1s to %s (Step Functions' limit on a standard execution)", o.WorkflowTimeout, maxWorkflowTimeout)

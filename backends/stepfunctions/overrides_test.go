@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/backends"
+	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/internal/flowgen"
@@ -65,7 +66,7 @@ func worstCommand(t *testing.T, f *ir.Flow, call string) ([]string, bool) {
 		switch {
 		case strings.HasPrefix(a, "'"):
 			cmd = append(cmd, strings.NewReplacer(`\'`, "'", `\{`, "{", `\}`, "}", `\\`, `\`).Replace(a[1:len(a)-1]))
-		case a == "$.run":
+		case a == "$.run", a == "$['"+stepfunctions.EndRunKey+"']":
 			cmd = append(cmd, strings.Repeat("r", maxRunID))
 		case a == "$.task", strings.HasPrefix(a, "States.Format('{}.{}', $.task"):
 			cmd = append(cmd, worstTaskID(f.Step(cmd[2]), a != "$.task"))

@@ -116,7 +116,7 @@ func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {
 	p, _ := json.Marshal(pattern)
 	return Rule{
 		Name: shorten(name, maxScheduleName), Description: "flowc: " + desc, EventPattern: string(p), State: "ENABLED",
-		Target: RuleTarget{ID: "flowc", Arn: c.machineARN(), RoleArn: c.opts.Role, Input: "{}"},
+		Target: RuleTarget{ID: "flowc", Arn: c.machineARN(), RoleArn: or(c.opts.EventsRole, c.opts.Role), Input: "{}"},
 	}
 }
 

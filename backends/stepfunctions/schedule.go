@@ -73,7 +73,7 @@ func (c *compiler) schedule() *Schedule {
 		ScheduleExpressionTimezone: s.Timezone,
 		FlexibleTimeWindow:         FlexibleTimeWindow{Mode: "OFF"},
 		State:                      "ENABLED",
-		Target:                     ScheduleTarget{Arn: c.machineARN(), RoleArn: c.opts.Role, Input: "{}"},
+		Target:                     ScheduleTarget{Arn: c.machineARN(), RoleArn: or(c.opts.EventsRole, c.opts.Role), Input: "{}"},
 	}
 }
 

@@ -136,6 +136,11 @@ func builtFrom() string {
 		return ""
 	}
 	dir := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	// A flowc installed with go install ...@VERSION was built in the
+	// module cache (.../flowc@VERSION): the version serves, not the cache.
+	if strings.Contains(filepath.Base(dir), "@") {
+		return ""
+	}
 	if _, err := checkoutGoLine(dir); err != nil {
 		return ""
 	}

@@ -72,6 +72,17 @@ func TestUIHost(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Errorf("GET /: %s", resp.Status)
 			}
+			// A forged Host (DNS rebinding) is refused unless --host
+			// opened the server to every name.
+			req, _ := http.NewRequest("GET", "http://127.0.0.1:"+port+"/", nil)
+			req.Host = "attacker.example:" + port
+			if resp, err = http.DefaultClient.Do(req); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if want := map[bool]int{false: 421, true: 200}[tc.host == "0.0.0.0"]; resp.StatusCode != want {
+				t.Errorf("GET / with Host attacker.example: %s, want %d", resp.Status, want)
+			}
 			cancel()
 			if err := <-done; err != nil {
 				t.Errorf("serveUI: %v", err)

@@ -3,7 +3,9 @@ package build
 import (
 	"context"
 	"debug/buildinfo"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -96,5 +98,45 @@ func TestLocalRunner(t *testing.T) {
 	out, err := exec.Command(r.Path, "step", "Start", "--run-id", "1", "--task-id", "0", "--datastore-root", "s3://bucket/prefix").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "built for a local datastore only") {
 		t.Errorf("given an s3:// root: %v\n%s", err, out)
+	}
+}
+
+// BenchmarkRunnerStart times starting the hello example's runner with no
+// arguments (exec, the Go runtime, package inits, the usage message) built
+// for a local datastore and with S3, beside a Go hello world built here:
+//
+//	go test ./runtime/build -run '^$' -bench RunnerStart
+func BenchmarkRunnerStart(b *testing.B) {
+	pkg, diags := check.Load("../../examples/hello", parser.Options{})
+	if len(diags) > 0 {
+		b.Fatal(diags)
+	}
+	hello := filepath.Join(b.TempDir(), "hello")
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-o", hello, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	bins := map[string]string{"hello-world": hello}
+	for name, local := range map[string]bool{"local": true, "s3": false} {
+		r, err := Build(context.Background(), pkg.Dir, pkg.Flows[0], Options{CacheDir: b.TempDir(), Version: "bench", LocalOnly: local})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bins["runner-"+name] = r.Path
+	}
+	for _, name := range []string{"hello-world", "runner-local", "runner-s3"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				_ = exec.Command(bins[name]).Run() // the runner exits 2 with its usage
+			}
+		})
 	}
 }
