@@ -85,9 +85,16 @@ func (c *compiler) endedStates(top *scope, first string) {
 	path := "$['" + EndRunKey + "']"
 	t := true
 	top.states[stateStart] = State{Type: "Choice", Choices: []Choice{{Variable: path, IsPresent: &t, Next: stateEndRun}}, Default: first}
-	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), path, lit("--status"), lit("failed"),
+	top.states[stateEndRun] = c.endRunTask(path, stateRecorded)
+	top.states[stateRecorded] = State{Type: "Succeed"}
+}
+
+// endRunTask is a Task state that runs the runner's end-run --status failed
+// for the run whose id is at runPath, then goes to next.
+func (c *compiler) endRunTask(runPath, next string) State {
+	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), runPath, lit("--status"), lit("failed"),
 		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
-	top.states[stateEndRun] = State{
+	return State{
 		Type:     "Task",
 		Resource: c.arn("batch:submitJob.sync"),
 		Parameters: map[string]any{
@@ -98,9 +105,8 @@ func (c *compiler) endedStates(top *scope, first string) {
 		},
 		ResultPath: discard(),
 		Retry:      c.retry(&ir.Step{}),
-		Next:       stateRecorded,
+		Next:       next,
 	}
-	top.states[stateRecorded] = State{Type: "Succeed"}
 }
 
 // Names of the states that record a failed run.
@@ -120,21 +126,7 @@ func (c *compiler) onFailure(top *scope) {
 			top.states[name] = st
 		}
 	}
-	args := []string{lit(ir.RunnerPath), lit("end-run"), lit("--run-id"), "$.run", lit("--status"), lit("failed"),
-		lit("--datastore-root"), lit(c.opts.DatastoreRoot)}
-	top.states[stateFailed] = State{
-		Type:     "Task",
-		Resource: c.arn("batch:submitJob.sync"),
-		Parameters: map[string]any{
-			"JobName":            shorten(c.names.machine+"-end-run", 128),
-			"JobQueue":           c.opts.JobQueue,
-			"JobDefinition":      c.endRunJob,
-			"ContainerOverrides": map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"},
-		},
-		ResultPath: discard(),
-		Retry:      c.retry(&ir.Step{}),
-		Next:       stateFail,
-	}
+	top.states[stateFailed] = c.endRunTask("$.run", stateFail)
 	top.states[stateFail] = State{Type: "Fail", Error: "flowc.RunFailed",
 		Cause: "a task of the run failed for good; the execution's history names it, and flowc logs shows its log"}
 }
