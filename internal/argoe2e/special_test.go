@@ -61,7 +61,8 @@ func TestArgoMaxWorkers(t *testing.T) {
 	if w := os.Getenv("FLOWC_E2E_WIDTH"); w != "" {
 		width = w
 	}
-	dir := filepath.Join("testdata", "wide")
+	// The benchmark's foreach of N trivial tasks (scripts/benchflows/wide).
+	dir := filepath.Join("..", "..", "scripts", "benchflows", "wide")
 	if err := c.deploy(dir, "wide", "--max-workers", "8"); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestArgoMaxWorkers(t *testing.T) {
 		}
 		peak <- most
 	}()
-	wf, err := c.trigger(dir, "--width", width)
+	wf, err := c.trigger(dir, "--n", width)
 	if err != nil {
 		t.Fatal(err)
 	}
