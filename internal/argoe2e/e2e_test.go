@@ -63,8 +63,8 @@ func need(t *testing.T) *cluster {
 }
 
 // setUp starts the S3 server on the pods' gateway address and makes a
-// namespace for this run holding the datastore's Secret (which the
-// workflow-controller-configmap gives every main container) and Argo's own
+// namespace for this run holding the datastore's Secret (which deploy
+// gives every container with --secret) and Argo's own
 // executor Role, bound to the namespace's default service account.
 func setUp(t *testing.T) (*cluster, error) {
 	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
@@ -83,6 +83,10 @@ func setUp(t *testing.T) (*cluster, error) {
 	}
 	if c.flowc == "" {
 		return nil, fmt.Errorf("FLOWC_E2E_FLOWC (the flowc binary) is not set")
+	}
+	// With a cluster up, a missing S3 server is a failure, not a skip.
+	if _, err := s3test.Binary(); err != nil {
+		return nil, err
 	}
 	c.s3 = s3test.StartAt(t, os.Getenv("FLOWC_E2E_HOST"))
 	c.root = c.s3.Root("argo")
@@ -169,10 +173,11 @@ func lastLines(s string, n int) string {
 
 // deploy runs flowc deploy argo with --package: the runner image is built
 // and pushed to the cluster's registry, and the template names it by
-// digest.
+// digest. The datastore's credentials reach the pods as a user's would:
+// --secret names the namespace's Secret that holds them.
 func (c *cluster) deploy(dir, image string, extra ...string) error {
 	args := append([]string{"deploy", "argo", dir, "--package", "--image", c.registry + "/flowc-e2e/" + image,
-		"--datastore-root", c.root, "--namespace", c.ns}, extra...)
+		"--datastore-root", c.root, "--namespace", c.ns, "--secret", "flowc-e2e-datastore"}, extra...)
 	_, err := c.flowcCmd(nil, args...)
 	return err
 }
