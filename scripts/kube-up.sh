@@ -126,6 +126,10 @@ wait_for() {
 	die "$what not ready after $secs s (logs in $STATE/logs)"
 }
 
+# A fresh cluster: no objects, pods or addresses of an earlier one (its
+# images stay in containerd's root and are not pulled again).
+rm -rf "$STATE/etcd" "$STATE/kubelet/root" "$STATE/cni/ipam" "$STATE/containerd/state"
+
 # --- network: the pods' bridge --------------------------------------------------
 if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
 	ip link add "$BRIDGE" type bridge

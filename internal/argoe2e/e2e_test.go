@@ -97,6 +97,12 @@ func setUp(t *testing.T) (*cluster, error) {
 	if _, err := client.Resource(gvrNamespace).Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		return nil, err
 	}
+	// A failed test's namespace stays for inspection (kubectl -n NS).
+	t.Cleanup(func() {
+		if !t.Failed() {
+			client.Resource(gvrNamespace).Delete(context.Background(), c.ns, metav1.DeleteOptions{}) //nolint:errcheck
+		}
+	})
 	env := map[string]any{}
 	for k, v := range c.s3.Env() {
 		if k == "AWS_CONFIG_FILE" || k == "AWS_SHARED_CREDENTIALS_FILE" || v == "" {
@@ -182,17 +188,19 @@ func (c *cluster) deploy(dir, image string, extra ...string) error {
 	return err
 }
 
-// trigger runs flowc trigger argo and returns the Workflow's name.
+// trigger runs flowc trigger argo and returns the Workflow's name, which
+// is the run id it prints ("run id: NAME").
 func (c *cluster) trigger(dir string, params ...string) (string, error) {
 	out, err := c.flowcCmd(nil, append([]string{"trigger", "argo", dir, "--namespace", c.ns}, params...)...)
 	if err != nil {
 		return "", err
 	}
-	name := strings.TrimSpace(lastLines(out, 1))
-	if name == "" {
-		return "", fmt.Errorf("flowc trigger argo printed no workflow name")
+	for _, l := range strings.Split(out, "\n") {
+		if name, ok := strings.CutPrefix(l, "run id: "); ok && strings.TrimSpace(name) != "" {
+			return strings.TrimSpace(name), nil
+		}
 	}
-	return name, nil
+	return "", fmt.Errorf("flowc trigger argo printed no run id: %q", out)
 }
 
 // wait watches Workflow name until its phase is final and returns it with
