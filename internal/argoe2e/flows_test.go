@@ -35,9 +35,10 @@ var known = map[string]string{}
 // argo, waits for Argo's controller to finish the Workflow, and wants the
 // phase Succeeded and every task's artifacts equal to flowc run's of the
 // same flow (internal/runsnap). The flows are E2E_FLOWS (directories,
-// space-separated) or every example. It writes one line per flow, PASS DIR
-// or FAIL DIR: reason, and last "argo e2e: P/N flows equal to flowc run",
-// to $FLOWC_E2E_REPORT (and the test log).
+// space-separated) or every example and a generated flow of 30 steps. It
+// writes one line per flow, PASS DIR or FAIL DIR: reason, and last
+// "argo e2e: P/N flows equal to flowc run", to $FLOWC_E2E_REPORT (and the
+// test log).
 func TestArgoE2E(t *testing.T) {
 	c := need(t)
 	dirs := strings.Fields(os.Getenv("E2E_FLOWS"))
@@ -51,6 +52,10 @@ func TestArgoE2E(t *testing.T) {
 				dirs = append(dirs, filepath.Join("examples", e.Name()))
 			}
 		}
+		// flowgen's flow of 30 steps (cmd/flowgen -steps 30 -seed 3): a
+		// branch inside a branch, foreach nested in foreach, conditionals,
+		// a self-loop, retries and catches.
+		dirs = append(dirs, filepath.Join("backends", "stepfunctions", "testdata", "generated"))
 	}
 	report := openReport(t)
 	pass := 0
