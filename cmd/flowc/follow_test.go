@@ -86,7 +86,11 @@ func TestFollowSucceeded(t *testing.T) {
 	running := func() engineState { return engineState{} }
 	s.stages = []func() engineState{
 		running, // nothing written yet
-		func() engineState { s.run(datastore.RunRunning); s.attempt("Start", 0, datastore.AttemptRunning, "", false); return running() },
+		func() engineState {
+			s.run(datastore.RunRunning)
+			s.attempt("Start", 0, datastore.AttemptRunning, "", false)
+			return running()
+		},
 		func() engineState {
 			s.attempt("Start", 0, datastore.AttemptOK, "", true)
 			s.attempt("End", 0, datastore.AttemptRunning, "", false)
@@ -119,7 +123,10 @@ func TestFollowFailed(t *testing.T) {
 			return engineState{}
 		},
 		func() engineState { s.attempt("Start", 1, datastore.AttemptRunning, "", false); return engineState{} },
-		func() engineState { s.attempt("Start", 1, datastore.AttemptFailed, "boom 1", false); return engineState{} },
+		func() engineState {
+			s.attempt("Start", 1, datastore.AttemptFailed, "boom 1", false)
+			return engineState{}
+		},
 		func() engineState {
 			s.run(datastore.RunFailed)
 			return engineState{Over: true, Failed: true, Reason: "child 'hello-x-1' failed"}
