@@ -49,6 +49,9 @@ type Compiled struct {
 	Schedule *Schedule
 	// Rules are the EventBridge rules (MACHINE-ended first).
 	Rules []Rule
+	// Tags are the tags of the state machine and the rules: OwnerTag,
+	// FlowNameTag and --tag's.
+	Tags map[string]string
 }
 
 // Definition is the state machine's definition as deploy sends it: JSON
@@ -122,7 +125,7 @@ func (Target) Build(f *ir.Flow, opts backends.Options) (*Compiled, diag.List, er
 	if len(c.diags) > 0 {
 		return nil, c.diags.Sorted(), nil
 	}
-	return &Compiled{Flow: f.Name, Name: c.names.machine, Role: o.Role, Machine: m, Jobs: jobs, Schedule: sched, Rules: rules}, nil, nil
+	return &Compiled{Flow: f.Name, Name: c.names.machine, Role: o.Role, Machine: m, Jobs: jobs, Schedule: sched, Rules: rules, Tags: c.tags()}, nil, nil
 }
 
 // maxDefinition is the largest state machine definition Step Functions
@@ -230,4 +233,9 @@ func (c *compiler) secretARN(src string) string {
 		return ""
 	}
 	return fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s", c.partition, c.region, c.account, src)
+}
+
+// tags are the tags of everything deploy creates: --tag's, and flowc's own.
+func (c *compiler) tags() map[string]string {
+	return map[string]string{OwnerTag: c.names.machine, FlowNameTag: c.f.Name}
 }

@@ -11,12 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/batch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
@@ -33,11 +35,13 @@ type Clients struct {
 	Batch     *batch.Client
 	Scheduler *scheduler.Client
 	Events    *eventbridge.Client
+	Logs      *cloudwatchlogs.Client
 }
 
 // NewClients makes the clients from the SDK's configuration.
 func NewClients(cfg aws.Config) *Clients {
-	return &Clients{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg), Events: eventbridge.NewFromConfig(cfg)}
+	return &Clients{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg), Events: eventbridge.NewFromConfig(cfg),
+		Logs: cloudwatchlogs.NewFromConfig(cfg)}
 }
 
 // ownerTag is the tag flowc puts on the state machine and the rules it
@@ -87,7 +91,7 @@ func (d *Deployer) Deploy(ctx context.Context, c *stepfunctions.Compiled) error 
 		return err
 	}
 	for _, r := range c.Rules {
-		if err := d.rule(ctx, r, arn); err != nil {
+		if err := d.rule(ctx, c, r, arn); err != nil {
 			return err
 		}
 	}
@@ -160,7 +164,7 @@ func (d *Deployer) stateMachine(ctx context.Context, c *stepfunctions.Compiled, 
 	}
 	if arn == "" {
 		out, err := d.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(c.Name), RoleArn: aws.String(c.Role), Definition: aws.String(def),
-			Tags: []sfntypes.Tag{{Key: aws.String(ownerTag), Value: aws.String(c.Name)}}})
+			Tags: sfnTags(c.Tags)})
 		if err != nil {
 			return "", fmt.Errorf("create state machine %s: %w", c.Name, err)
 		}
@@ -170,6 +174,9 @@ func (d *Deployer) stateMachine(ctx context.Context, c *stepfunctions.Compiled, 
 	got, err := d.SFN.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
 	if err != nil {
 		return "", fmt.Errorf("describe state machine %s: %w", arn, err)
+	}
+	if err := d.machineTags(ctx, arn, c); err != nil {
+		return "", err
 	}
 	if sameJSON(aws.ToString(got.Definition), def) && aws.ToString(got.RoleArn) == c.Role {
 		fmt.Fprintf(d.Out, "state machine %s: unchanged (%s)\n", c.Name, arn)
@@ -269,7 +276,7 @@ func sameSchedule(got *scheduler.GetScheduleOutput, s *stepfunctions.Schedule) b
 
 // rule puts an EventBridge rule and its target where they differ from
 // what is there.
-func (d *Deployer) rule(ctx context.Context, r stepfunctions.Rule, arn string) error {
+func (d *Deployer) rule(ctx context.Context, c *stepfunctions.Compiled, r stepfunctions.Rule, arn string) error {
 	r.Target.Arn = arn
 	target := ebtypes.Target{Id: aws.String(r.Target.ID), Arn: aws.String(r.Target.Arn), RoleArn: aws.String(r.Target.RoleArn)}
 	if r.Target.Input != "" {
@@ -296,12 +303,15 @@ func (d *Deployer) rule(ctx context.Context, r stepfunctions.Rule, arn string) e
 	} else {
 		if _, err := d.Events.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.Name), Description: aws.String(r.Description),
 			EventPattern: aws.String(r.EventPattern), State: ebtypes.RuleState(r.State),
-			Tags: []ebtypes.Tag{{Key: aws.String(ownerTag), Value: aws.String(d.machine)}}}); err != nil {
+			Tags: eventsTags(c.Tags)}); err != nil {
 			return fmt.Errorf("put rule %s: %w", r.Name, err)
 		}
 		fmt.Fprintf(d.Out, "rule %s: put\n", r.Name)
 	}
 	if got != nil {
+		if err := d.ruleTags(ctx, aws.ToString(got.Arn), r.Name, c); err != nil {
+			return err
+		}
 		ts, err := d.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(r.Name)})
 		if err != nil {
 			return fmt.Errorf("list targets of rule %s: %w", r.Name, err)
@@ -370,18 +380,85 @@ func (d *Deployer) preflight(ctx context.Context, c *stepfunctions.Compiled) err
 
 // ownRule fails unless the rule carries flowc's tag for this flow.
 func (d *Deployer) ownRule(ctx context.Context, arn, name string) error {
-	tags, err := d.Events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
+	ok, err := d.ruleTagged(ctx, aws.String(arn), name, d.machine)
+	if err == nil && !ok {
+		err = fmt.Errorf("rule %s exists but flowc did not create it for %s (it has no tag %s=%s): refusing to replace or delete it", name, d.machine, ownerTag, d.machine)
+	}
+	return err
+}
+
+// machineTags tags the existing state machine with what c.Tags adds or
+// changes (flowc's own and --tag's; tags others put there stay).
+func (d *Deployer) machineTags(ctx context.Context, arn string, c *stepfunctions.Compiled) error {
+	got, err := d.SFN.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 	if err != nil {
-		return fmt.Errorf("list the tags of rule %s: %w", name, err)
+		return fmt.Errorf("list the tags of state machine %s: %w", c.Name, err)
 	}
-	if !slices.ContainsFunc(tags.Tags, func(t ebtypes.Tag) bool { return aws.ToString(t.Key) == ownerTag && aws.ToString(t.Value) == d.machine }) {
-		return fmt.Errorf("rule %s exists but flowc did not create it for %s (it has no tag %s=%s): refusing to replace or delete it", name, d.machine, ownerTag, d.machine)
+	have := map[string]string{}
+	for _, t := range got.Tags {
+		have[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
+	add := missingTags(have, c.Tags)
+	if len(add) == 0 {
+		return nil
+	}
+	if _, err := d.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: sfnTags(add)}); err != nil {
+		return fmt.Errorf("tag state machine %s: %w", c.Name, err)
+	}
+	fmt.Fprintf(d.Out, "state machine %s tags: put (%s)\n", c.Name, strings.Join(slices.Sorted(maps.Keys(add)), ", "))
 	return nil
 }
 
+// ruleTags tags the existing rule with what c.Tags adds or changes.
+func (d *Deployer) ruleTags(ctx context.Context, arn, name string, c *stepfunctions.Compiled) error {
+	got, err := d.Events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
+	if err != nil {
+		return fmt.Errorf("list the tags of rule %s: %w", name, err)
+	}
+	have := map[string]string{}
+	for _, t := range got.Tags {
+		have[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	add := missingTags(have, c.Tags)
+	if len(add) == 0 {
+		return nil
+	}
+	if _, err := d.Events.TagResource(ctx, &eventbridge.TagResourceInput{ResourceARN: aws.String(arn), Tags: eventsTags(add)}); err != nil {
+		return fmt.Errorf("tag rule %s: %w", name, err)
+	}
+	fmt.Fprintf(d.Out, "rule %s tags: put (%s)\n", name, strings.Join(slices.Sorted(maps.Keys(add)), ", "))
+	return nil
+}
+
+// missingTags are the tags of want that have is without or has otherwise.
+func missingTags(have, want map[string]string) map[string]string {
+	add := map[string]string{}
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			add[k] = v
+		}
+	}
+	return add
+}
+
+func sfnTags(m map[string]string) []sfntypes.Tag {
+	var out []sfntypes.Tag
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, sfntypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func eventsTags(m map[string]string) []ebtypes.Tag {
+	var out []ebtypes.Tag
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, ebtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
 // staleRules deletes the rules a previous deployment of this flow made
-// (named MACHINE-..., tagged for it) that the flow no longer has.
+// that the flow no longer has.
 func (d *Deployer) staleRules(ctx context.Context, c *stepfunctions.Compiled) error {
 	if d.DryRun {
 		return nil
@@ -390,9 +467,15 @@ func (d *Deployer) staleRules(ctx context.Context, c *stepfunctions.Compiled) er
 	for _, r := range c.Rules {
 		keep[r.Name] = true
 	}
+	return d.deleteRules(ctx, c.Name, keep, "deleted (the flow no longer has it)")
+}
+
+// deleteRules removes the targets of and deletes each rule named
+// MACHINE-... and tagged for machine, except those in keep.
+func (d *Deployer) deleteRules(ctx context.Context, machine string, keep map[string]bool, why string) error {
 	var token *string
 	for {
-		page, err := d.Events.ListRules(ctx, &eventbridge.ListRulesInput{NamePrefix: aws.String(c.Name + "-"), NextToken: token})
+		page, err := d.Events.ListRules(ctx, &eventbridge.ListRulesInput{NamePrefix: aws.String(machine + "-"), NextToken: token})
 		if err != nil {
 			return fmt.Errorf("list rules: %w", err)
 		}
@@ -401,11 +484,9 @@ func (d *Deployer) staleRules(ctx context.Context, c *stepfunctions.Compiled) er
 			if keep[name] {
 				continue
 			}
-			tags, err := d.Events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: r.Arn})
-			if err != nil {
-				return fmt.Errorf("list the tags of rule %s: %w", name, err)
-			}
-			if !slices.ContainsFunc(tags.Tags, func(t ebtypes.Tag) bool { return aws.ToString(t.Key) == ownerTag && aws.ToString(t.Value) == c.Name }) {
+			if ok, err := d.ruleTagged(ctx, r.Arn, name, machine); err != nil {
+				return err
+			} else if !ok {
 				continue // another flow's, or not flowc's
 			}
 			ts, err := d.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: r.Name})
@@ -424,7 +505,7 @@ func (d *Deployer) staleRules(ctx context.Context, c *stepfunctions.Compiled) er
 			if _, err := d.Events.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: r.Name}); err != nil {
 				return fmt.Errorf("delete rule %s: %w", name, err)
 			}
-			fmt.Fprintf(d.Out, "rule %s: deleted (the flow no longer has it)\n", name)
+			fmt.Fprintf(d.Out, "rule %s: %s\n", name, why)
 		}
 		if page.NextToken == nil {
 			return nil

@@ -30,17 +30,36 @@ type AWS struct {
 	Schedules map[string]json.RawMessage
 	Rules     map[string]json.RawMessage
 	Targets   map[string]json.RawMessage
-	Tags      map[string]any // by ARN: what CreateStateMachine and PutRule (on creation) were given
+	Tags      map[string]any // by ARN: what CreateStateMachine and PutRule (on creation) and TagResource were given
+	// Executions are the executions StartExecution made, by ARN: name,
+	// executionArn, stateMachineArn, status, input, startDate (and what a
+	// test sets: stopDate, error, cause).
+	Executions map[string]map[string]any
+	// History is GetExecutionHistory's events, by execution ARN.
+	History map[string][]map[string]any
+	// BatchJobs are what DescribeJobs returns, by job id.
+	BatchJobs map[string]json.RawMessage
+	// LogStreams are CloudWatch Logs messages, by "GROUP STREAM".
+	LogStreams map[string][]string
+	now        float64
 }
 
 func New() *AWS {
 	return &AWS{Bodies: map[string][]json.RawMessage{}, Jobs: map[string]json.RawMessage{}, Machines: map[string]map[string]any{},
-		Schedules: map[string]json.RawMessage{}, Rules: map[string]json.RawMessage{}, Targets: map[string]json.RawMessage{}, Tags: map[string]any{}}
+		Schedules: map[string]json.RawMessage{}, Rules: map[string]json.RawMessage{}, Targets: map[string]json.RawMessage{}, Tags: map[string]any{},
+		Executions: map[string]map[string]any{}, History: map[string][]map[string]any{}, BatchJobs: map[string]json.RawMessage{},
+		LogStreams: map[string][]string{}, now: 1.7e9}
 }
 
+// The ARNs of what the endpoint holds.
 const (
+	// MachinePrefix begins a state machine's ARN: MachinePrefix + NAME.
 	MachinePrefix = "arn:aws:states:eu-west-1:123456789012:stateMachine:"
-	RulePrefix    = "arn:aws:events:eu-west-1:123456789012:rule/"
+	// RulePrefix begins a rule's ARN: RulePrefix + NAME.
+	RulePrefix = "arn:aws:events:eu-west-1:123456789012:rule/"
+	// ExecutionPrefix begins the ARN of an execution: ExecutionPrefix +
+	// MACHINE + ":" + NAME.
+	ExecutionPrefix = "arn:aws:states:eu-west-1:123456789012:execution:"
 )
 
 func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -51,6 +70,8 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch t := r.Header.Get("X-Amz-Target"); {
 	case strings.HasPrefix(t, "AWSStepFunctions."):
 		op = "sfn." + strings.TrimPrefix(t, "AWSStepFunctions.")
+	case strings.HasPrefix(t, "Logs_20140328."):
+		op = "logs." + strings.TrimPrefix(t, "Logs_20140328.")
 	case strings.HasPrefix(t, "AWSEvents."):
 		op = "events." + strings.TrimPrefix(t, "AWSEvents.")
 	case strings.HasPrefix(r.URL.Path, "/v1/"):
@@ -79,8 +100,14 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch op {
 	case "batch.describejobdefinitions":
 		var out []json.RawMessage
-		if jd, ok := f.Jobs[str("jobDefinitionName")]; ok {
-			out = append(out, jd)
+		if name := str("jobDefinitionName"); name != "" {
+			if jd, ok := f.Jobs[name]; ok {
+				out = append(out, jd)
+			}
+		} else {
+			for _, name := range slices.Sorted(keysOf(f.Jobs)) {
+				out = append(out, f.Jobs[name])
+			}
 		}
 		reply(map[string]any{"jobDefinitions": out})
 	case "batch.registerjobdefinition":
@@ -126,9 +153,17 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			exec := str("name")
 			if exec == "" {
-				exec = "generated-0001"
+				exec = fmt.Sprintf("generated-%04d", len(f.Executions)+1)
 			}
-			reply(map[string]any{"executionArn": "arn:aws:states:eu-west-1:123456789012:execution:" + name + ":" + exec, "startDate": 1.7e9})
+			arn := ExecutionPrefix + name + ":" + exec
+			if _, ok := f.Executions[arn]; ok {
+				fail(400, "ExecutionAlreadyExists")
+				return
+			}
+			f.now++
+			f.Executions[arn] = map[string]any{"name": exec, "executionArn": arn, "stateMachineArn": MachinePrefix + name,
+				"status": "RUNNING", "input": str("input"), "startDate": f.now}
+			reply(map[string]any{"executionArn": arn, "startDate": f.now})
 		}
 	case "scheduler.GET", "scheduler.POST", "scheduler.PUT", "scheduler.DELETE":
 		name := strings.TrimPrefix(r.URL.Path, "/schedules/")
@@ -152,6 +187,92 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.Schedules[name], _ = json.Marshal(in)
 			reply(map[string]any{"ScheduleArn": in["Arn"]})
 		}
+	case "sfn.TagResource", "events.TagResource":
+		key, arnKey, tagsKey := "key", "resourceArn", "tags"
+		if op == "events.TagResource" {
+			key, arnKey, tagsKey = "Key", "ResourceARN", "Tags"
+		}
+		have, _ := f.Tags[str(arnKey)].([]any)
+		add, _ := in[tagsKey].([]any)
+		for _, a := range add {
+			k := a.(map[string]any)[key]
+			have = slices.DeleteFunc(have, func(t any) bool { return t.(map[string]any)[key] == k })
+			have = append(have, a)
+		}
+		f.Tags[str(arnKey)] = have
+		reply(map[string]any{})
+	case "sfn.ListExecutions":
+		var out []map[string]any
+		for _, e := range f.Executions {
+			if e["stateMachineArn"] == str("stateMachineArn") && (str("statusFilter") == "" || e["status"] == str("statusFilter")) {
+				out = append(out, e)
+			}
+		}
+		// Newest first, as Step Functions lists them.
+		slices.SortFunc(out, func(a, b map[string]any) int { return int(b["startDate"].(float64) - a["startDate"].(float64)) })
+		if n, ok := in["maxResults"].(float64); ok && n > 0 && int(n) < len(out) {
+			out = out[:int(n)]
+		}
+		reply(map[string]any{"executions": out})
+	case "sfn.DescribeExecution", "sfn.StopExecution", "sfn.GetExecutionHistory":
+		e, ok := f.Executions[str("executionArn")]
+		if !ok {
+			fail(400, "ExecutionDoesNotExist")
+			return
+		}
+		switch op {
+		case "sfn.DescribeExecution":
+			reply(e)
+		case "sfn.StopExecution":
+			if e["status"] != "RUNNING" {
+				fail(400, "ExecutionDoesNotExist")
+				return
+			}
+			f.now++
+			e["status"], e["stopDate"], e["error"], e["cause"] = "ABORTED", f.now, str("error"), str("cause")
+			reply(map[string]any{"stopDate": f.now})
+		default:
+			reply(map[string]any{"events": f.History[str("executionArn")]})
+		}
+	case "sfn.DeleteStateMachine":
+		name := strings.TrimPrefix(str("stateMachineArn"), MachinePrefix)
+		delete(f.Machines, name)
+		delete(f.Tags, MachinePrefix+name)
+		reply(map[string]any{})
+	case "batch.describejobs":
+		var out []json.RawMessage
+		ids, _ := in["jobs"].([]any)
+		for _, id := range ids {
+			if j, ok := f.BatchJobs[id.(string)]; ok {
+				out = append(out, j)
+			}
+		}
+		reply(map[string]any{"jobs": out})
+	case "batch.deregisterjobdefinition":
+		arn := str("jobDefinition")
+		for name, jd := range f.Jobs {
+			var m map[string]any
+			json.Unmarshal(jd, &m)
+			if m["jobDefinitionArn"] == arn {
+				delete(f.Jobs, name)
+			}
+		}
+		reply(map[string]any{})
+	case "logs.GetLogEvents":
+		var evs []map[string]any
+		for i, m := range f.LogStreams[str("logGroupName")+" "+str("logStreamName")] {
+			evs = append(evs, map[string]any{"timestamp": 1700000000000 + i, "message": m, "ingestionTime": 1700000000000 + i})
+		}
+		if _, ok := f.LogStreams[str("logGroupName")+" "+str("logStreamName")]; !ok {
+			fail(400, "ResourceNotFoundException")
+			return
+		}
+		// One page, then an empty one with the same token, as CloudWatch
+		// Logs ends a stream.
+		if str("nextToken") != "" {
+			evs = nil
+		}
+		reply(map[string]any{"events": evs, "nextForwardToken": "f/end", "nextBackwardToken": "b/start"})
 	case "sfn.ListTagsForResource":
 		tags, _ := f.Tags[str("resourceArn")].([]any)
 		reply(map[string]any{"tags": tags})
