@@ -27,7 +27,6 @@ require (
 	golang.org/x/sys v0.47.0
 )
 
-
 require (
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
