@@ -281,6 +281,13 @@ EOF
 start kube-proxy "$BIN/kube" kube-proxy --config "$STATE/kube-proxy.yaml"
 wait_for "node $NODE" 120 sh -c "'$BIN/kube' kubectl get node $NODE -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
 
+# examples/production's Score step asks for nvidia.com/gpu: 1. The node
+# advertises one as an extended resource (a node status patch, as
+# Kubernetes documents for extended resources) so that the step is
+# scheduled; no device is behind it and the step does not use one.
+kubectl patch node "$NODE" --subresource=status --type=json \
+	-p '[{"op":"add","path":"/status/capacity/nvidia.com~1gpu","value":"1"}]' >/dev/null
+
 # --- Argo -------------------------------------------------------------------------
 # The full CRDs: the API server checks every Workflow, template and cron
 # against Argo's own OpenAPI schema.

@@ -127,6 +127,28 @@ func setUp(t *testing.T) (*cluster, error) {
 			return nil, err
 		}
 	}
+	// What examples/production's steps name, as its operator would make
+	// them: the service account trainer of its Score step (bound to
+	// Argo's executor Role like default) and the Secret db-credentials of
+	// //flow:secrets (a value no step reads).
+	for _, o := range []struct {
+		gvr schema.GroupVersionResource
+		obj map[string]any
+	}{
+		{schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"},
+			map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": map[string]any{"name": "trainer"}}},
+		{gvrBinding, map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+			"metadata": map[string]any{"name": "trainer-executor"},
+			"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "executor"},
+			"subjects": []any{map[string]any{"kind": "ServiceAccount", "name": "trainer"}}}},
+		{gvrSecret, map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "db-credentials"},
+			"stringData": map[string]any{"DB_USER": "e2e"}}},
+	} {
+		u := &unstructured.Unstructured{Object: o.obj}
+		if _, err := client.Resource(o.gvr).Namespace(c.ns).Create(ctx, u, metav1.CreateOptions{}); err != nil {
+			return nil, err
+		}
+	}
 	// The service account controller makes "default" shortly after the
 	// namespace; a pod before it is refused.
 	for i := 0; ; i++ {

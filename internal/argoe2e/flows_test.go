@@ -15,10 +15,16 @@ import (
 type e2eCase struct {
 	params []string
 	skip   []string
+	// config are --config NAME=PATH flags for deploy, trigger and flowc
+	// run alike.
+	config []string
 }
 
 var cases = map[string]e2eCase{
 	"branch": {skip: []string{"Elapsed", "Timings"}},
+	// Train's resources from settings.toml (4 CPUs) do not fit the one
+	// node of 2 CPUs.
+	"config": {config: []string{"--config", "cfg=testdata/churn-small.toml"}},
 	// Values no shell, template engine or kubelet may touch: they must
 	// arrive in Start as typed.
 	"hello": {params: []string{"--name", `a "q" 'single' $(touch X) ${HOME} {{workflow.name}} {{=1+41}} $$5 ünïcode`}},
@@ -95,11 +101,12 @@ func TestArgoE2E(t *testing.T) {
 // sameAsLocal runs one flow on the cluster and locally and compares. The
 // note says what was not checked (deployFlow).
 func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) (note string, err error) {
-	note, err = c.deployFlow(dir, name)
+	note, err = c.deployFlow(dir, name, k.config...)
 	if err != nil {
 		return note, err
 	}
-	wf, err := c.trigger(dir, k.params...)
+	params := append(slices.Clone(k.config), k.params...)
+	wf, err := c.trigger(dir, params...)
 	if err != nil {
 		return note, err
 	}
@@ -114,7 +121,7 @@ func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) (note s
 	if err != nil {
 		return note, err
 	}
-	localRoot, localID, err := c.localRun(t, dir, k.params...)
+	localRoot, localID, err := c.localRun(t, dir, params...)
 	if err != nil {
 		return note, fmt.Errorf("flowc run: %v", err)
 	}
