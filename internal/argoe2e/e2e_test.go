@@ -294,8 +294,17 @@ func workflowMessage(wf *unstructured.Unstructured) string {
 func (c *cluster) localRun(t *testing.T, dir string, params ...string) (root, runID string, err error) {
 	root = t.TempDir()
 	idFile := filepath.Join(t.TempDir(), "run-id")
+	// The local secrets provider's env files (examples/production's
+	// db-credentials, as setUp gives the cluster).
+	cfg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cfg, "flowc", "secrets"), 0o755); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "flowc", "secrets", "db-credentials.env"), []byte("DB_USER=e2e\n"), 0o644); err != nil {
+		return "", "", err
+	}
 	args := append([]string{"run", dir, "--run-id-file", idFile}, params...)
-	_, err = c.flowcCmd([]string{"FLOWC_DATASTORE_ROOT=" + root, "FLOWC_DATASTORE=local"}, args...)
+	_, err = c.flowcCmd([]string{"FLOWC_DATASTORE_ROOT=" + root, "FLOWC_DATASTORE=local", "XDG_CONFIG_HOME=" + cfg}, args...)
 	id, _ := os.ReadFile(idFile)
 	return root, strings.TrimSpace(string(id)), err
 }
