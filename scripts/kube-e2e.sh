@@ -25,7 +25,7 @@ if [ -z "${FLOWC_S3RVER:-}" ] && [ ! -d tools/s3rver/node_modules/s3rver ]; then
 fi
 report=$(mktemp)
 FLOWC_E2E_FLOWC=$PWD/bin/flowc FLOWC_E2E_REPORT=$report E2E_FLOWS="${E2E_FLOWS:-}" \
-	go test -count=1 -timeout 60m -run "${E2E_RUN:-.}" ./internal/argoe2e >"$STATE/logs/e2e-test.log" 2>&1
+	go test -v -count=1 -timeout 90m -run "${E2E_RUN:-.}" ./internal/argoe2e >"$STATE/logs/e2e-test.log" 2>&1
 rc=$?
 cat "$report"
 rm -f "$report"
