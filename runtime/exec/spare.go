@@ -66,19 +66,20 @@ func (p *spares) refillLocked() {
 			defer p.wg.Done()
 			s, err := startSpare(p.runner, p.env)
 			p.mu.Lock()
-			defer p.mu.Unlock()
 			p.starting--
-			if err != nil {
+			closed := p.closed
+			switch {
+			case err != nil:
 				// Tasks start their own runners, which will say what is
 				// wrong; no more spares for this run.
 				p.size = 0
-				return
+			case !closed:
+				p.ready = append(p.ready, s)
 			}
-			if p.closed {
-				go s.discard()
-				return
+			p.mu.Unlock()
+			if err == nil && closed {
+				s.discard() // before close returns
 			}
-			p.ready = append(p.ready, s)
 		}()
 	}
 }
