@@ -20,9 +20,11 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
+	"github.com/flowc-dev/flowc/runtime/secrets"
 	"github.com/flowc-dev/flowc/runtime/task"
 )
 
@@ -40,7 +42,14 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
-	Build        BuildOptions
+	// User is the user the run belongs to (system tag user:NAME); default
+	// project.Username.
+	User string
+	// Project is the run's project and resolved branch (project.Resolve),
+	// nil for a flow without //flow:project: the run is tagged with it and
+	// its tasks see it (flow.Context.ProjectName and the like).
+	Project *project.Info
+	Build   BuildOptions
 	// Resume, when set, makes the run a resume of an earlier one.
 	Resume *Resume
 	// Observer, when set, hears of every task as it is queued, starts and
@@ -52,6 +61,10 @@ type Options struct {
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+	// Secrets reads the secrets of //flow:secrets, which a task gets in
+	// its environment. Nil leaves them unresolved: the task has the
+	// executor's own environment.
+	Secrets secrets.Provider
 }
 
 // EventKind says what happened to a task.
@@ -119,6 +132,11 @@ type executor struct {
 	originRun *datastore.Run
 	rerun     map[string]bool
 	cloned    atomic.Int64
+	// env is what every task process gets besides flowc's environment:
+	// the run's identity (user, project, origin run).
+	env []string
+	// secretEnv holds, by step, the variables that carry its secrets.
+	secretEnv map[string][]string
 	// spares holds runners started ahead of need (spare.go); nil for none.
 	spares *spares
 }
@@ -170,14 +188,9 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		e.runID = datastore.NewRunID()
 	}
 	res := &Result{RunID: e.runID}
-	if n := e.spareCount(); n > 0 {
-		e.spares = newSpares(e.runner, e.env(), n)
-		// Every runner not needed has exited when Run returns.
-		defer e.spares.close()
-	}
-	u := "unknown"
-	if cu, err := user.Current(); err == nil {
-		u = cu.Username
+	u := e.opts.User
+	if u == "" {
+		u = project.Username(osUser)
 	}
 	if e.opts.Resume != nil {
 		if err := e.prepareResume(ctx); err != nil {
@@ -185,13 +198,27 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		}
 		e.opts.Params = e.originRun.Parameters
 	}
+	if err := e.readSecrets(ctx); err != nil {
+		return nil, err
+	}
 	rec := datastore.Run{
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
-		SystemTags: []string{"user:" + u, "runtime:local"}, Start: time.Now(), Status: datastore.RunRunning,
+		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
+		Start:      time.Now(), Status: datastore.RunRunning,
 		Parameters: e.opts.Params,
 	}
+	// A variable of flowc's own environment must not leak into the run:
+	// each is set, empty when the run has no such fact.
+	e.env = []string{project.UserEnv + "=" + u, project.ProjectEnv + "=", project.OriginEnv + "="}
+	e.env = append(e.env, e.opts.Project.Env()...)
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
+		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
+	}
+	if n := e.spareCount(); n > 0 {
+		e.spares = newSpares(e.runner, e.runnerEnv(), n)
+		// Every runner not needed has exited when Run returns.
+		defer e.spares.close()
 	}
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
@@ -254,6 +281,42 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
 	return res, nil
+}
+
+// osUser is the operating system's name of the user running flowc.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// readSecrets reads every secret of the flow's steps, before the run
+// starts: a secret that cannot be read stops the run before anything is
+// recorded, naming the step and the secret (never a value).
+func (e *executor) readSecrets(ctx context.Context) error {
+	if e.opts.Secrets == nil {
+		return nil
+	}
+	e.secretEnv = map[string][]string{}
+	for _, st := range e.plan.Steps {
+		sec := st.Decorators.Secrets
+		if sec == nil {
+			continue
+		}
+		base := append(os.Environ(), "FLOWC_RUN_ID=")
+		if env := st.Decorators.Environment; env != nil {
+			for k, v := range env.Vars {
+				base = append(base, k+"="+v)
+			}
+		}
+		env, err := secrets.Env(ctx, e.opts.Secrets, sec.Sources, sec.AllowOverride, base)
+		if err != nil {
+			return fmt.Errorf("step %s: //flow:secrets: %w", st.Name, err)
+		}
+		e.secretEnv[st.Name] = env
+	}
+	return nil
 }
 
 // heartbeatEvery is how often the executor rewrites the run's heartbeat.
@@ -532,9 +595,16 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
 	stderr := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
 	start := time.Now()
-	var vars map[string]string
+	// The step's own variables, then its secrets' (which may override
+	// them, as runtime/secrets decided).
+	var vars []string
 	if env := st.Decorators.Environment; env != nil {
-		vars = env.Vars
+		for k, v := range env.Vars {
+			vars = append(vars, k+"="+v)
+		}
+	}
+	if fallback == "" {
+		vars = append(vars, e.secretEnv[t.Step]...)
 	}
 	proc, err := e.launch(ctx, args, vars, stdout, stderr)
 	if err != nil {
@@ -618,7 +688,7 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 // launch starts a runner with args, its output going to stdout and
 // stderr: a spare one (spare.go) when one is ready and the step has no
 // variables of its own, otherwise one started for it.
-func (e *executor) launch(ctx context.Context, args []string, vars map[string]string, stdout, stderr io.Writer) (*taskProcess, error) {
+func (e *executor) launch(ctx context.Context, args, vars []string, stdout, stderr io.Writer) (*taskProcess, error) {
 	if len(vars) == 0 {
 		if s := e.spares.take(); s != nil {
 			if takeHook != nil {
@@ -631,10 +701,7 @@ func (e *executor) launch(ctx context.Context, args []string, vars map[string]st
 		}
 	}
 	cmd := exec.Command(e.runner, args...)
-	cmd.Env = e.env()
-	for k, v := range vars {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = append(e.runnerEnv(), vars...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return startTask(cmd)
 }
@@ -656,9 +723,10 @@ func (e *executor) spareCount() int {
 	return min(runtime.NumCPU(), e.opts.MaxWorkers)
 }
 
-// env is the environment of the run's runners.
-func (e *executor) env() []string {
-	return append(os.Environ(), "FLOWC_RUN_ID="+e.runID)
+// runnerEnv is the environment of the run's runners, before a step's own
+// variables.
+func (e *executor) runnerEnv() []string {
+	return append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
 }
 
 // deathError is an attempt whose process died or was killed; kind is exit
