@@ -177,7 +177,7 @@ func (c *compiler) build() *Objects {
 			Name:        c.base,
 			Namespace:   c.opts.Namespace,
 			Labels:      c.labels(),
-			Annotations: map[string]string{"flowc.dev/flow-name": c.f.Name, "flowc.dev/package": c.f.Package},
+			Annotations: map[string]string{"flowc.dev/flow-name": c.f.Name, "flowc.dev/package": c.f.Package, "flowc.dev/datastore-root": c.opts.DatastoreRoot},
 		},
 		Spec: spec,
 	}}

@@ -29,12 +29,15 @@ type engineState struct {
 	Reason string
 }
 
+// followEvery is the time between two looks at a followed run.
+var followEvery = 2 * time.Second
+
 // follower follows one run of a flow.
 type follower struct {
 	flow  *ir.Flow
 	store *datastore.Store
 	runID string
-	// every is the time between two looks; 0 means 2 s.
+	// every is the time between two looks; 0 means followEvery.
 	every time.Duration
 	// engine returns the orchestrator's view of the run.
 	engine func(ctx context.Context) (engineState, error)
@@ -60,7 +63,7 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 	prog := newProgress(out, fo.flow)
 	every := fo.every
 	if every <= 0 {
-		every = 2 * time.Second
+		every = followEvery
 	}
 	var st engineState
 	for {
