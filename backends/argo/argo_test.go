@@ -540,8 +540,12 @@ var flowWide = func() argo.Options {
 	o.Labels = map[string]string{"team": "fraud", "flowc.dev/flow": "not-this"}
 	o.Annotations = map[string]string{"example.com/owner": "Fraud Team {x}"}
 	o.NodeSelector = map[string]string{"pool": "batch"}
+	o.NotifyOnError, o.NotifyOnSuccess = notifyURL, "env:SUCCESS_HOOK"
 	return o
 }()
+
+// notifyURL is a webhook URL with what the kubelet would expand.
+const notifyURL = "https://hooks.example.com/services/T0/B0/x$(HOME)$$y"
 
 // TestFlowWide: the flow-wide settings reach every pod, the exit handler's
 // too; a step's own service account and node selector win, its secrets add.
@@ -581,5 +585,32 @@ func TestFlowWide(t *testing.T) {
 	o.Labels = map[string]string{"team": "Fraud Team"}
 	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--label") {
 		t.Errorf("--label team=\"Fraud Team\": %v", err)
+	}
+}
+
+// TestNotify: --notify-on-error and --notify-on-success become arguments
+// of the exit handler's end-run, $ escaped for the kubelet (tools/
+// argovalidate checks they reach the runner as given), and bad targets are
+// refused by Check.
+func TestNotify(t *testing.T) {
+	wt := objects(t, load(t, "testdata/full"), flowWide)[0]
+	args := get(t, templateNamed(t, wt, "flow--exit"), "container", "args").([]any)
+	want := []any{"--notify-on-error", "https://hooks.example.com/services/T0/B0/x$$(HOME)$$$$y", "--notify-on-success", "env:SUCCESS_HOOK"}
+	if got := args[len(args)-4:]; !cmp.Equal(got, want) {
+		t.Errorf("exit handler args end %v, want %v", got, want)
+	}
+	for _, tm := range []string{"start", "process"} {
+		for _, a := range get(t, templateNamed(t, wt, tm), "container", "args").([]any) {
+			if strings.HasPrefix(a.(string), "--notify") {
+				t.Errorf("%s has %s: only the exit handler notifies", tm, a)
+			}
+		}
+	}
+	for _, bad := range []string{"ftp://x/y", "hooks.example.com/x", "https://x/{{workflow.name}}", "env:", "env:A-B"} {
+		o := flowWide
+		o.NotifyOnSuccess = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--notify-on-success") {
+			t.Errorf("--notify-on-success %q: %v", bad, err)
+		}
 	}
 }

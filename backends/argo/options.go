@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,6 +27,12 @@ type Options struct {
 	// Sensors start the flows with //flow:trigger_on_finish); empty posts
 	// nothing.
 	EventURL string
+	// NotifyOnError and NotifyOnSuccess are where the exit handler posts
+	// a Slack-style message ({"text": ...}) when a run failed or
+	// succeeded: an http or https URL, or env:NAME for the URL in the
+	// pods' variable NAME (from a Secret given with --secret, so that a
+	// webhook's token is not written in the template); empty posts nothing.
+	NotifyOnError, NotifyOnSuccess string
 	// WorkflowTimeout stops a run that is still running after it (the
 	// Workflow's activeDeadlineSeconds); its exit handler records it
 	// failed.
@@ -60,6 +67,8 @@ func (o *Options) Flags(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&o.NodeSelector, "node-selector", o.NodeSelector, "a node selector of every pod, KEY=VALUE (repeatable; a step's node_selector wins)")
 	fs.StringVar(&o.PriorityClass, "priority-class", o.PriorityClass, "the priority class of every pod")
 	fs.StringVar(&o.EventURL, "event-url", o.EventURL, "post flowc.FLOW.end to this URL when a run succeeds (an Argo Events webhook, for //flow:trigger_on_finish)")
+	fs.StringVar(&o.NotifyOnError, "notify-on-error", o.NotifyOnError, "post a Slack-style message to this webhook `URL` when a run fails (or env:NAME, the URL in the pods' variable NAME, from a --secret)")
+	fs.StringVar(&o.NotifyOnSuccess, "notify-on-success", o.NotifyOnSuccess, "post a Slack-style message to this webhook `URL` when a run succeeds (or env:NAME, as --notify-on-error)")
 }
 
 // Check wants the image that holds the runner and a datastore the pods
@@ -76,6 +85,11 @@ func (o *Options) Check() error {
 	}
 	if u, err := url.Parse(o.EventURL); o.EventURL != "" && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || strings.Contains(o.EventURL, "{{")) {
 		return fmt.Errorf("--event-url %q is not an http or https URL", o.EventURL)
+	}
+	for flag, v := range map[string]string{"--notify-on-error": o.NotifyOnError, "--notify-on-success": o.NotifyOnSuccess} {
+		if err := checkNotify(v); err != nil {
+			return fmt.Errorf("%s %q: %w", flag, v, err)
+		}
 	}
 	if o.WorkflowTimeout < 0 || o.WorkflowTimeout%time.Second != 0 {
 		return fmt.Errorf("--workflow-timeout %s must be a positive whole number of seconds, or 0 for the default", o.WorkflowTimeout)
@@ -113,6 +127,24 @@ func (o *Options) checkPods() error {
 				return fmt.Errorf("%s %s=%q contains {{, which Argo's controller would substitute", flag, k, m[k])
 			}
 		}
+	}
+	return nil
+}
+
+// envName is a name the runner can read from its environment.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkNotify checks a notification target: empty, env:NAME, or an http
+// or https URL without {{, which Argo's controller would substitute.
+func checkNotify(v string) error {
+	if name, ok := strings.CutPrefix(v, "env:"); ok {
+		if !envName.MatchString(name) {
+			return errors.New("env: names an environment variable (letters, digits and _)")
+		}
+		return nil
+	}
+	if u, err := url.Parse(v); v != "" && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || strings.Contains(v, "{{")) {
+		return errors.New("want an http or https URL without {{, or env:NAME")
 	}
 	return nil
 }
