@@ -17,8 +17,7 @@ import (
 )
 
 // Notification is the body end-run posts to a notification webhook: the
-// shape of a Slack incoming webhook, {"text": ...}, which Slack, Mattermost,
-// Rocket.Chat and Microsoft Teams' workflows take. It is made with
+// shape of a Slack incoming webhook, {"text": ...}. It is made with
 // encoding/json: no value passes through a shell or a template.
 type Notification struct {
 	Text string `json:"text"`
