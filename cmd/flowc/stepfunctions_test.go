@@ -75,4 +75,3 @@ func TestTriggerStepFunctions(t *testing.T) {
 		t.Errorf("an undeployed flow: exit %d, stderr %q", code, errs)
 	}
 }
-
