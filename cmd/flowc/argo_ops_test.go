@@ -6,9 +6,13 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/dynamic/fake"
+	corefake "k8s.io/client-go/kubernetes/typed/core/v1/fake"
 	clienttesting "k8s.io/client-go/testing"
 
 	"github.com/flowc-dev/flowc/backends/argo/deploy"
@@ -177,5 +181,56 @@ func TestArgoLogs(t *testing.T) {
 	}
 	if code, _, errOut := flowc("argo", "logs", "hello-x//0", "--namespace", "ml"); code != 2 {
 		t.Errorf("a bad pathspec: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestArgoLogsRunning: while the run runs, a task whose pod runs is read
+// from the pod, the others from the datastore.
+func TestArgoLogsRunning(t *testing.T) {
+	root := t.TempDir()
+	wf := managed("Workflow", "hello-x", "ml", true)
+	wf.Object["spec"] = map[string]any{"workflowTemplateRef": map[string]any{"name": "hello"}}
+	wf.Object["status"] = map[string]any{"phase": "Running"}
+	fakeCluster(t, deployedHello(root), wf)
+	helloRun(t, root, "hello-x", false)
+	scheme := runtime.NewScheme()
+	if err := corev1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	tracker := clienttesting.NewObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder())
+	for name, phase := range map[string]corev1.PodPhase{"hello-x-hello": corev1.PodRunning, "hello-x-start": corev1.PodSucceeded} {
+		step := map[string]string{"hello-x-hello": "Hello", "hello-x-start": "Start"}[name]
+		p := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml", Labels: map[string]string{"workflows.argoproj.io/workflow": "hello-x"},
+				Annotations: map[string]string{"flowc.dev/step-name": step}},
+			Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "main", Args: []string{"step", step, "--task-id", "0", "--retry-count", "0"}}}},
+			Status: corev1.PodStatus{Phase: phase},
+		}
+		if err := tracker.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fk := &clienttesting.Fake{}
+	fk.AddReactor("get", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		if a.GetSubresource() == "log" {
+			return true, &runtime.Unknown{Raw: []byte("Hello, live from the pod\n")}, nil
+		}
+		return false, nil, nil
+	})
+	fk.AddReactor("*", "*", clienttesting.ObjectReaction(tracker))
+	withPods := connect
+	connect = func(k kubeFlags, ns string) (*deploy.Cluster, error) {
+		c, err := withPods(k, ns)
+		if c != nil {
+			c.Core = &corefake.FakeCoreV1{Fake: fk}
+		}
+		return c, err
+	}
+	t.Cleanup(func() { connect = withPods })
+	code, out, errOut := flowc("argo", "logs", "hello-x", "--namespace", "ml")
+	want := "==> Hello/hello-x/Hello/0 attempt 0 (pod hello-x-hello, running) <==\nHello, live from the pod\n" +
+		"==> Hello/hello-x/Start/0 attempt 0 stdout <==\nStart says hi\n==> Hello/hello-x/End/0 attempt 0 stdout <==\nEnd says hi\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
 }
