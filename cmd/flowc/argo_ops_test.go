@@ -101,7 +101,7 @@ func TestTriggerArgoWait(t *testing.T) {
 		stderr []string
 	}{
 		{"Succeeded", 0, []string{"run id: hello-aaaaa\n", "[Hello/hello-aaaaa/Start/0] finished", "Run Hello/hello-aaaaa succeeded in 3s (3 tasks).\n"}, nil},
-		{"Failed", 1, []string{"[Hello/hello-aaaaa/End/0] failed"}, []string{"Run Hello/hello-aaaaa failed in 3s.", "step:  End", "error: boom at the end", "flowc logs Hello/hello-aaaaa/End/0 --stderr", "engine: workflow Failed: child failed; end(0): Error (exit code 1)"}},
+		{"Failed", 1, []string{"[Hello/hello-aaaaa/End/0] failed"}, []string{"Run Hello/hello-aaaaa failed after 3s.", "step:  End", "error: boom at the end", "flowc logs Hello/hello-aaaaa/End/0 --stderr", "engine: workflow Failed: child failed; end(0): Error (exit code 1)"}},
 	} {
 		root := t.TempDir()
 		client, _ := fakeCluster(t, deployedHello(root))

@@ -206,13 +206,13 @@ func (fo *follower) report(ctx context.Context, out, errw io.Writer, st engineSt
 	}
 	took := ""
 	if recorded && !run.End.IsZero() {
-		took = " in " + run.End.Sub(run.Start).Round(time.Millisecond).String()
+		took = run.End.Sub(run.Start).Round(time.Millisecond).String()
 	}
 	if !st.Failed && recorded && run.Status == datastore.RunSucceeded {
-		fmt.Fprintf(out, "Run %s/%s succeeded%s (%d tasks).\n", fo.flow.Name, fo.runID, took, done)
+		fmt.Fprintf(out, "Run %s/%s succeeded%s (%d tasks).\n", fo.flow.Name, fo.runID, prefixed(" in ", took), done)
 		return nil
 	}
-	fmt.Fprintf(errw, "Run %s/%s failed%s.\n", fo.flow.Name, fo.runID, took)
+	fmt.Fprintf(errw, "Run %s/%s failed%s.\n", fo.flow.Name, fo.runID, prefixed(" after ", took))
 	if p, t := fo.failedTask(); t != nil {
 		fmt.Fprintf(errw, "  step:  %s\n  task:  %s\n  error: %s\n  log:   flowc logs %s --stderr\n", t.step, p, orNone(t.err), p)
 	} else if !recorded {
@@ -238,6 +238,14 @@ func (fo *follower) failedTask() (string, *followedTask) {
 		}
 	}
 	return "", nil
+}
+
+// prefixed is p+s, or "" when s is.
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
 }
 
 func orNone(s string) string {

@@ -139,7 +139,7 @@ func TestFollowFailed(t *testing.T) {
 	if out != "[Hello/hello-x/Start/0] failed after 0s\n" {
 		t.Errorf("stdout %q", out)
 	}
-	for _, w := range []string{"Run Hello/hello-x failed in 12s.\n", "step:  Start\n", "error: boom 1\n", "flowc logs Hello/hello-x/Start/0 --stderr", "engine: child 'hello-x-1' failed"} {
+	for _, w := range []string{"Run Hello/hello-x failed after 12s.\n", "step:  Start\n", "error: boom 1\n", "flowc logs Hello/hello-x/Start/0 --stderr", "engine: child 'hello-x-1' failed"} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("stderr %q does not hold %q", errOut, w)
 		}
