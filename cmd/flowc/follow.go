@@ -29,8 +29,22 @@ type engineState struct {
 	Reason string
 }
 
-// followEvery is the time between two looks at a followed run.
-var followEvery = 2 * time.Second
+// followEvery is the time between two looks at a followed run, and
+// followTries how many looks in a row may fail before following stops.
+var (
+	followEvery = 2 * time.Second
+	followTries = 5
+)
+
+// sleep waits d, or returns ctx's cause when it ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-time.After(d):
+		return nil
+	}
+}
 
 // follower follows one run of a flow.
 type follower struct {
@@ -66,12 +80,22 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 		every = followEvery
 	}
 	var st engineState
-	for {
+	for failures := 0; ; {
 		var err error
 		if st, err = fo.engine(ctx); err != nil {
-			prog.Close()
-			return err
+			// A long run outlives an API server's hiccups: give up after
+			// several failed looks in a row, not the first.
+			if failures++; failures >= followTries {
+				prog.Close()
+				return fmt.Errorf("follow run %s/%s (it goes on): %w", fo.flow.Name, fo.runID, err)
+			}
+			if err := sleep(ctx, every); err != nil {
+				prog.Close()
+				return err
+			}
+			continue
 		}
+		failures = 0
 		// After the engine says the run is over, one last look sees
 		// what its last tasks wrote.
 		if err := fo.look(ctx, prog, st.Over); err != nil {
@@ -81,11 +105,9 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 		if st.Over {
 			break
 		}
-		select {
-		case <-ctx.Done():
+		if err := sleep(ctx, every); err != nil {
 			prog.Close()
-			return fmt.Errorf("stopped following run %s/%s, which goes on: %w", fo.flow.Name, fo.runID, context.Cause(ctx))
-		case <-time.After(every):
+			return fmt.Errorf("stopped following run %s/%s, which goes on: %w", fo.flow.Name, fo.runID, err)
 		}
 	}
 	prog.Close()
