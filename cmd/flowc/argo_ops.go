@@ -40,7 +40,7 @@ func newArgo() *cobra.Command {
 	af := &argoFlags{}
 	c := &cobra.Command{
 		Use:   "argo",
-		Short: "Operate flows deployed on Argo Workflows: list, status, logs, terminate, suspend, resume, delete",
+		Short: "Operate flows deployed on Argo Workflows: list, status, logs, stop, terminate, suspend, resume, delete",
 		Long: `The argo commands operate the flows flowc deploy argo put on a cluster and
 their runs (Workflows), in the cluster and namespace chosen as kubectl does
 (--kubeconfig or KUBECONFIG, --context, --namespace). A run is named by its
@@ -54,6 +54,7 @@ Workflow's name, which is also its run id in the datastore.`,
 		done        string
 	}{
 		{"terminate", "Stop a run now, as argo terminate does: its pods are killed and no exit handler runs", deploy.Terminate, "terminated"},
+		{"stop", "Stop a run, as argo stop does: its pods are killed, then its exit handler records it failed", deploy.Stop, "stopped"},
 		{"suspend", "Suspend a run, as argo suspend does: no new pod starts until it is resumed", deploy.Suspend, "suspended"},
 		{"resume", "Resume a suspended run, as argo resume does", deploy.Resume, "resumed"},
 	} {

@@ -141,6 +141,8 @@ func TestArgoCommands(t *testing.T) {
 		{[]string{"argo", "suspend", "hello-x", "--namespace", "ml"}, 0, "suspended workflow.argoproj.io/hello-x in namespace ml\n"},
 		{[]string{"argo", "status", "hello-x", "--namespace", "ml"}, 0, "Run hello-x (template hello): Running (suspended)\n"},
 		{[]string{"argo", "resume", "hello-x", "--namespace", "ml"}, 0, "resumed workflow.argoproj.io/hello-x in namespace ml\n"},
+		{[]string{"argo", "stop", "hello-x", "--namespace", "ml"}, 0, "stopped workflow.argoproj.io/hello-x in namespace ml\n"},
+		{[]string{"argo", "list", "--namespace", "ml"}, 0, "hello-x  Running (stop asked)"},
 		{[]string{"argo", "terminate", "hello-x", "--namespace", "ml"}, 0, "terminated workflow.argoproj.io/hello-x in namespace ml\n"},
 		{[]string{"argo", "list", "--namespace", "ml"}, 0, "hello-x  Running (terminate asked)"},
 		{[]string{"argo", "delete", "Hello", "--namespace", "ml"}, 0, "deleted sensor.argoproj.io/hello in namespace ml\ndeleted workflowtemplate.argoproj.io/hello in namespace ml\n"},

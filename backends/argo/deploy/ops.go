@@ -230,6 +230,13 @@ func Terminate(ctx context.Context, c *Cluster, name string) error {
 	return c.patchRun(ctx, name, `{"spec":{"shutdown":"Terminate"}}`, "terminate")
 }
 
+// Stop stops run name as argo stop does (spec.shutdown: Stop): Argo kills
+// its pods and then runs the exit handler, which records the run failed and
+// sends its notifications.
+func Stop(ctx context.Context, c *Cluster, name string) error {
+	return c.patchRun(ctx, name, `{"spec":{"shutdown":"Stop"}}`, "stop")
+}
+
 // Suspend suspends run name as argo suspend does (spec.suspend: true): no
 // new pod starts until it is resumed; running pods go on.
 func Suspend(ctx context.Context, c *Cluster, name string) error {

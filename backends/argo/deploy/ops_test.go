@@ -149,7 +149,13 @@ func TestTerminateSuspendResume(t *testing.T) {
 	if s, _, _ := unstructured.NestedString(get().Object, "spec", "shutdown"); s != "Terminate" {
 		t.Errorf("spec.shutdown %q after terminate", s)
 	}
-	for name, op := range map[string]func(context.Context, *Cluster, string) error{"terminate": Terminate, "suspend": Suspend, "resume": Resume} {
+	if err := Stop(ctx, c, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _, _ := unstructured.NestedString(get().Object, "spec", "shutdown"); s != "Stop" {
+		t.Errorf("spec.shutdown %q after stop", s)
+	}
+	for name, op := range map[string]func(context.Context, *Cluster, string) error{"terminate": Terminate, "stop": Stop, "suspend": Suspend, "resume": Resume} {
 		if err := op(ctx, c, "done"); err == nil || !strings.Contains(err.Error(), "it is over") {
 			t.Errorf("%s of a finished run: %v", name, err)
 		}
