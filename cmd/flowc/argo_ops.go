@@ -381,6 +381,9 @@ func followArgo(ctx context.Context, cmd *cobra.Command, cl *deploy.Cluster, fo 
 		}
 		root = tmplRoot
 	}
+	if root == "" {
+		return usagef("workflowtemplate.argoproj.io/%s names no datastore (deployed by an older flowc?): give --datastore-root, or deploy again", tmpl)
+	}
 	st, err := datastore.Open(ctx, root)
 	if err != nil {
 		return fmt.Errorf("open the datastore %s: %w", root, err)
