@@ -382,7 +382,7 @@ func followArgo(ctx context.Context, cmd *cobra.Command, cl *deploy.Cluster, fo 
 		root = tmplRoot
 	}
 	if root == "" {
-		return usagef("workflowtemplate.argoproj.io/%s names no datastore (deployed by an older flowc?): give --datastore-root, or deploy again", tmpl)
+		return fmt.Errorf("cannot follow run %s, which goes on: workflowtemplate.argoproj.io/%s names no datastore (deployed by an older flowc?); give --datastore-root, or deploy again", fo.runID, tmpl)
 	}
 	st, err := datastore.Open(ctx, root)
 	if err != nil {
