@@ -219,7 +219,8 @@ func printStatus(w io.Writer, r *deploy.Run) {
 }
 
 func newArgoDelete(af *argoFlags) *cobra.Command {
-	return &cobra.Command{
+	var sensorNS string
+	c := &cobra.Command{
 		Use:   "delete FLOW",
 		Short: "Delete a deployed flow's WorkflowTemplate, CronWorkflow and Sensor",
 		Long: `Delete deletes the objects flowc deploy argo made for a flow, named by the
@@ -232,13 +233,15 @@ are never touched. Runs are left, and their records in the datastore.`,
 			if err != nil {
 				return err
 			}
-			changes, err := deploy.Delete(cmd.Context(), cl, args[0])
+			changes, err := deploy.Delete(cmd.Context(), cl, args[0], sensorNS)
 			for _, ch := range changes {
 				fmt.Fprintln(cmd.OutOrStdout(), ch)
 			}
 			return err
 		},
 	}
+	c.Flags().StringVar(&sensorNS, "sensor-namespace", "", "the namespace of the flow's Sensor, when deploy put it in another (default: --namespace)")
+	return c
 }
 
 func newArgoLogs(af *argoFlags) *cobra.Command {

@@ -298,16 +298,20 @@ func Resume(ctx context.Context, c *Cluster, name string) error {
 
 // Delete deletes the WorkflowTemplate, CronWorkflow and Sensor that flowc
 // made under name (the objects' name, or a flow name that one template's
-// annotation holds). Runs are left: their records stay in the datastore
+// annotation holds), the Sensor in sensorNamespace when it is not empty. Runs are left: their records stay in the datastore
 // and Argo's pod and workflow GC clears them.
-func Delete(ctx context.Context, c *Cluster, name string) ([]Change, error) {
+func Delete(ctx context.Context, c *Cluster, name, sensorNamespace string) ([]Change, error) {
 	name, err := c.objectsName(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	var done []Change
 	for _, gvr := range []schema.GroupVersionResource{Sensors, Crons, Templates} {
-		ch, err := deleteOwned(ctx, c, gvr, name)
+		in := c
+		if gvr == Sensors && sensorNamespace != "" {
+			in = &Cluster{Dynamic: c.Dynamic, Core: c.Core, Namespace: sensorNamespace}
+		}
+		ch, err := deleteOwned(ctx, in, gvr, name)
 		if ch != nil {
 			done = append(done, *ch)
 		}

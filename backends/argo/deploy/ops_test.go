@@ -167,7 +167,7 @@ func TestTerminateSuspendResume(t *testing.T) {
 func TestDelete(t *testing.T) {
 	c, _ := fakeCluster(t, "ml", template("churn", "Churn"), managed("CronWorkflow", "churn", "ml", true), managed("Sensor", "churn", "ml", false),
 		managed("WorkflowTemplate", "theirs", "ml", false))
-	chs, err := Delete(context.Background(), c, "Churn")
+	chs, err := Delete(context.Background(), c, "Churn", "")
 	want := "deleted cronworkflow.argoproj.io/churn in namespace ml\ndeleted workflowtemplate.argoproj.io/churn in namespace ml\n"
 	if got := lines(chs); err != nil || got != want {
 		t.Errorf("delete Churn: %q, %v; want %q", got, err, want)
@@ -175,11 +175,17 @@ func TestDelete(t *testing.T) {
 	if object(t, c, Sensors, "churn") == nil {
 		t.Error("delete deleted a Sensor flowc did not make")
 	}
-	if _, err := Delete(context.Background(), c, "theirs"); err == nil || !strings.Contains(err.Error(), "flowc deployed nothing named theirs") {
+	if _, err := Delete(context.Background(), c, "theirs", ""); err == nil || !strings.Contains(err.Error(), "flowc deployed nothing named theirs") {
 		t.Errorf("delete theirs: %v", err)
 	}
 	if object(t, c, Templates, "theirs") == nil {
 		t.Error("delete deleted a template flowc did not make")
+	}
+	c, _ = fakeCluster(t, "ml", template("hello", "Hello"), managed("Sensor", "hello", "events", true))
+	chs, err = Delete(context.Background(), c, "hello", "events")
+	want = "deleted sensor.argoproj.io/hello in namespace events\ndeleted workflowtemplate.argoproj.io/hello in namespace ml\n"
+	if got := lines(chs); err != nil || got != want {
+		t.Errorf("delete hello with its sensor in events: %q, %v; want %q", got, err, want)
 	}
 }
 
