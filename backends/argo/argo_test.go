@@ -721,3 +721,20 @@ func TestRunSettingsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagsDocumented: docs/argo.md's table names every flag of the
+// target, the common ones included.
+func TestFlagsDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "argo.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	fs := pflag.NewFlagSet("argo", pflag.ContinueOnError)
+	backends.RegisterFlags(fs, argo.Target{}.NewOptions())
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !strings.Contains(doc, "| `--"+f.Name+"`") && !strings.Contains(doc, ", `--"+f.Name+"`") {
+			t.Errorf("--%s is not in docs/argo.md's flags table", f.Name)
+		}
+	})
+}
