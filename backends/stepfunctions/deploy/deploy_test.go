@@ -256,3 +256,27 @@ func TestDeployOwnership(t *testing.T) {
 		t.Errorf("deploy replaced a schedule flowc did not create")
 	}
 }
+
+// TestDeployedFlow reads back what deploy made: the flow among Flows (by
+// its tags; a state machine without flowc's tag is not), and the datastore
+// root its job definitions use.
+func TestDeployedFlow(t *testing.T) {
+	fake := deploytest.New()
+	cl := endpoint(t, fake)
+	ctx := context.Background()
+	if err := (&deploy.Deployer{Clients: cl, Out: new(bytes.Buffer)}).Deploy(ctx, build(t, example("production"), opts())); err != nil {
+		t.Fatal(err)
+	}
+	fake.Machines["Theirs"] = map[string]any{"name": "Theirs", "definition": "{}", "roleArn": "x"}
+	flows, err := cl.Flows(ctx)
+	if err != nil || len(flows) != 1 || flows[0].Machine != "fraud-main-FraudScoring" || flows[0].Flow != "FraudScoring" {
+		t.Fatalf("Flows: %+v, %v", flows, err)
+	}
+	root, err := cl.DatastoreRoot(ctx, flows[0])
+	if err != nil || root != "s3://flowc-test/ds" {
+		t.Errorf("DatastoreRoot: %q, %v", root, err)
+	}
+	if _, err := cl.Flow(ctx, "Theirs"); err == nil || !strings.Contains(err.Error(), "flowc did not deploy it") {
+		t.Errorf("Flow of a state machine not flowc's: %v", err)
+	}
+}
