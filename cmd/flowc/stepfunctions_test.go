@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions/deploy/deploytest"
 	"github.com/flowc-dev/flowc/client"
@@ -194,5 +195,47 @@ func TestStepFunctionsOperate(t *testing.T) {
 	}
 	if len(fake.Rules) != 0 || fake.Machines["Sqrt"] != nil || fake.Machines["Theirs"] == nil || len(fake.Jobs) != 1 || fake.Jobs["Other-abc"] == nil {
 		t.Errorf("after delete: rules %d, machines %v, jobs %d", len(fake.Rules), fake.Machines, len(fake.Jobs))
+	}
+}
+
+// TestTriggerStepFunctionsWait triggers with --wait: the run's tasks
+// (recorded by flowc run into the datastore named) are shown as flowc run
+// shows them, and the exit is 0 when the execution succeeds, 1 with the
+// execution's error when it fails.
+func TestTriggerStepFunctionsWait(t *testing.T) {
+	deploytest.Env(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	followEvery = time.Millisecond
+	defer func() { followEvery = 0 }()
+	fake := deploytest.New()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ep := []string{"--aws-endpoint-url", srv.URL}
+	pkg := filepath.Join("..", "..", "examples", "loop")
+	root := filepath.Join(t.TempDir(), ".flowc")
+	run := flowcRun(t, "run", pkg, "--datastore-root", root)
+	flowcOK(t, append([]string{"deploy", "step-functions", pkg}, append(ep, sfnFlags...)...)...)
+
+	// The execution runs for two looks, then ends as end says.
+	ending := func(end map[string]any) {
+		looks := 0
+		fake.OnDescribe = func(e map[string]any) {
+			if looks++; looks > 2 {
+				for k, v := range end {
+					e[k] = v
+				}
+			}
+		}
+	}
+	ending(map[string]any{"status": "SUCCEEDED", "stopDate": 1.8e9})
+	code, out, errs := flowcOut(append([]string{"trigger", "step-functions", pkg, "--run-id", run, "--wait", "--datastore-root", root}, ep...)...)
+	if code != 0 || !strings.Contains(out, "Run Sqrt/"+run+" succeeded") || !strings.Contains(out, "(8 tasks)") {
+		t.Errorf("--wait on a run that succeeds: exit %d\n%s%s", code, out, errs)
+	}
+
+	ending(map[string]any{"status": "FAILED", "stopDate": 1.8e9, "error": "States.Runtime", "cause": "history limit"})
+	code, out, errs = flowcOut(append([]string{"trigger", "step-functions", pkg, "--run-id", run + "-2", "--wait", "--datastore-root", root}, ep...)...)
+	if code != 1 || !strings.Contains(errs, "Run Sqrt/"+run+"-2 failed") || !strings.Contains(errs, "engine: execution FAILED: States.Runtime: history limit") {
+		t.Errorf("--wait on an execution that fails: exit %d\n%s%s", code, out, errs)
 	}
 }

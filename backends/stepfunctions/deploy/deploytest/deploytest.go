@@ -41,6 +41,9 @@ type AWS struct {
 	BatchJobs map[string]json.RawMessage
 	// LogStreams are CloudWatch Logs messages, by "GROUP STREAM".
 	LogStreams map[string][]string
+	// OnDescribe, when set, may change an execution before
+	// DescribeExecution returns it (a test moves it on).
+	OnDescribe func(e map[string]any)
 	now        float64
 }
 
@@ -222,6 +225,9 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		switch op {
 		case "sfn.DescribeExecution":
+			if f.OnDescribe != nil {
+				f.OnDescribe(e)
+			}
 			reply(e)
 		case "sfn.StopExecution":
 			if e["status"] != "RUNNING" {
