@@ -95,4 +95,3 @@ contacts nothing and prints the calls a first deployment makes.`,
 	tf.register(c, stepfunctions.Target{})
 	return c
 }
-

@@ -79,7 +79,6 @@ func TestTriggerStepFunctions(t *testing.T) {
 	}
 }
 
-
 // TestStepFunctionsOperate runs the commands that operate a deployed flow
 // through the real AWS SDK against the in-process endpoint: the loop
 // example is run here (its run recorded in a local datastore, given with
