@@ -111,12 +111,12 @@ func (c *compiler) endedRule() Rule {
 // //flow:trigger_on_finish names: in this flow's project and branch, if it
 // has one, and bare.
 func (c *compiler) upstreamNames(flow string) []string {
-	bare := machineName(flow, "", "")
+	bare := PrefixedName(c.opts.NamePrefix, machineName(flow, "", ""))
 	project, branch := projectBranch(c.f)
 	if project == "" {
 		return []string{bare}
 	}
-	return []string{machineName(flow, project, branch), bare}
+	return []string{PrefixedName(c.opts.NamePrefix, machineName(flow, project, branch)), bare}
 }
 
 func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {

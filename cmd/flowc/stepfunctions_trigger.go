@@ -46,19 +46,20 @@ execution ends, and exits 0 only if it succeeded.`,
 func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	var ff frontFlags
 	var af awsFlags
-	var name, root string
+	var name, root, prefix string
 	var wait bool
 	register := func(fs *pflag.FlagSet) {
 		fs.StringVar(&ff.flow, "flow", "", "the flow, where the package holds several")
 		fs.StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 		fs.StringVar(&name, "run-id", "", "the execution's name (default: one Step Functions chooses)")
+		fs.StringVar(&prefix, "name-prefix", "", "the --name-prefix the flow was deployed with")
 		fs.BoolVar(&wait, "wait", false, "follow the run's progress, as flowc run shows it, until the execution ends; exit 0 only if it succeeded")
 		fs.StringVar(&root, "datastore-root", "", "with --wait, the datastore the run is recorded in (default: the one the flow's job definitions use)")
 		af.register(fs)
 	}
 	values := map[string]*string{}
 	f, _, fs, err := flowArgs(cmd, args, func(fs *pflag.FlagSet) *frontFlags {
-		ff, af, name, root, wait = frontFlags{}, awsFlags{}, "", "", false
+		ff, af, name, root, prefix, wait = frontFlags{}, awsFlags{}, "", "", "", false
 		register(fs)
 		return &ff
 	}, func(fs *pflag.FlagSet, f *ir.Flow) error {
@@ -83,7 +84,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	}
 	cl := deploy.NewClients(cfg)
 	cli := cl.SFN
-	machine := stepfunctions.MachineName(f)
+	machine := stepfunctions.PrefixedName(prefix, stepfunctions.MachineName(f))
 	arn, err := deploy.FindMachine(cmd.Context(), cli, machine)
 	if err != nil {
 		return err

@@ -147,7 +147,7 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch op {
 		case "sfn.DescribeStateMachine":
 			reply(map[string]any{"stateMachineArn": MachinePrefix + name, "name": name, "definition": m["definition"], "roleArn": m["roleArn"],
-				"type": "STANDARD", "status": "ACTIVE", "creationDate": 1.7e9})
+				"type": "STANDARD", "status": "ACTIVE", "creationDate": 1.7e9, "loggingConfiguration": m["loggingConfiguration"]})
 		case "sfn.UpdateStateMachine":
 			for k, v := range in {
 				m[k] = v
