@@ -74,6 +74,13 @@ func TestTriggerStepFunctions(t *testing.T) {
 	if code, _, errs := flowcOut("trigger", "step-functions", pkg, "--aws-endpoint-url", srv.URL, "--number", "nine"); code != 2 || !strings.Contains(errs, "--number") {
 		t.Errorf("a bad value: exit %d, stderr %q; want 2 naming --number", code, errs)
 	}
+	// Deployed with --name-prefix, triggered with the same.
+	if code, out, errs := flowcOut(append([]string{"deploy", "step-functions", pkg, "--aws-endpoint-url", srv.URL, "--name-prefix", "stg-"}, sfnFlags...)...); code != 0 {
+		t.Fatalf("deploy --name-prefix: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := flowcOut("trigger", "step-functions", pkg, "--aws-endpoint-url", srv.URL, "--name-prefix", "stg-", "--run-id", "run-8"); code != 0 || !strings.Contains(out, ":stg-Sqrt:run-8") {
+		t.Errorf("trigger --name-prefix: exit %d\n%s%s", code, out, errs)
+	}
 	if code, _, errs := flowcOut("trigger", "step-functions", filepath.Join("..", "..", "examples", "hello"), "--aws-endpoint-url", srv.URL); code != 1 || !strings.Contains(errs, "deploy the flow first") {
 		t.Errorf("an undeployed flow: exit %d, stderr %q", code, errs)
 	}
@@ -143,6 +150,11 @@ func TestStepFunctionsOperate(t *testing.T) {
 	code, out, errs := flowcOut(append([]string{"step-functions", "logs", run + "/Start", "--cloudwatch"}, st...)...)
 	if code != 1 || !strings.Contains(errs, "job-start (RUNNABLE) has no CloudWatch Logs stream") || !strings.Contains(errs, "no CloudWatch Logs stream is known for "+run+"/Start") {
 		t.Errorf("logs --cloudwatch of a job that never started: exit %d\n%s%s", code, out, errs)
+	}
+	// A step the datastore has no task of: CloudWatch Logs is looked at.
+	code, _, errs = flowcOut(append([]string{"step-functions", "logs", run + "/Nowhere"}, st...)...)
+	if code != 1 || !strings.Contains(errs, "The datastore has no output of "+run+"/Nowhere") || !strings.Contains(errs, "no CloudWatch Logs stream is known") {
+		t.Errorf("logs of a step the datastore lacks: exit %d\n%s", code, errs)
 	}
 	if code, _, errs := flowcOut(append([]string{"step-functions", "logs", run + "//x"}, st...)...); code != 2 {
 		t.Errorf("logs of a malformed argument: exit %d\n%s", code, errs)
