@@ -98,17 +98,6 @@ type Execution struct {
 // Ended reports whether the execution has ended.
 func (e Execution) Ended() bool { return e.Status != string(sfntypes.ExecutionStatusRunning) }
 
-// IsEndRun reports whether the execution is one that the rule MACHINE-ended
-// started only to record another's run failed.
-func (e Execution) IsEndRun() bool {
-	var in map[string]json.RawMessage
-	if json.Unmarshal([]byte(e.Input), &in) != nil {
-		return false
-	}
-	_, ok := in[stepfunctions.EndRunKey]
-	return ok
-}
-
 // Executions lists the flow's latest executions, newest first, at most
 // max (0: all).
 func (c *Clients) Executions(ctx context.Context, f Flow, max int) ([]Execution, error) {
