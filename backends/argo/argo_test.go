@@ -256,7 +256,8 @@ func TestContainer(t *testing.T) {
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_BRANCH", "value": "staging"}, map[string]any{"name": "FLOWC_ENGINE", "value": "argo"},
+			map[string]any{"name": "FLOWC_PRODUCTION", "value": "false"}, map[string]any{"name": "FLOWC_PROJECT", "value": "fraud"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
 			// $ doubled for the kubelet (tools/argovalidate expands it as the kubelet does).
 			map[string]any{"name": "SHELL_TEXT", "value": "$$(HOME) $$$$ $$HOME $$(LOG_LEVEL)"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // cron makes the CronWorkflow of //flow:schedule: it runs the template by
@@ -54,7 +55,7 @@ var sensorOptions = map[string]string{
 // and a trigger that creates a Workflow from the template, copying the
 // mapped payload fields into its parameters (a field of an event that did
 // not come falls back to the parameter's default). A finished flow is the
-// event "flowc.<Flow>.end".
+// event "flowc.<Flow>.end", in a project "flowc.<project>.<branch>.<Flow>.end".
 func (c *compiler) sensor() *Sensor {
 	d := c.f.Decorators
 	if d.Trigger == nil && d.TriggerOnFinish == nil {
@@ -72,7 +73,10 @@ func (c *compiler) sensor() *Sensor {
 	}
 	if t := d.TriggerOnFinish; t != nil {
 		for _, fl := range t.Flows {
-			events = append(events, ir.Event{Name: "flowc." + fl + ".end"})
+			// In a project, the upstream flow of the same project and
+			// branch (its end-run posts flowc.PROJECT.BRANCH.FLOW.end), as
+			// Metaflow scopes @trigger_on_finish.
+			events = append(events, ir.Event{Name: project.OfFlow(c.f).EndEvent(fl)})
 		}
 		pos = t.Pos
 		c.sensorOptions(t.Pos, t.Options, opts)
