@@ -29,6 +29,7 @@ type runFlags struct {
 	tags         []string
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
+	secrets      secretsFlag
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -41,6 +42,7 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
+	rf.secrets.register(fs)
 }
 
 func newRun() *cobra.Command {
@@ -136,6 +138,10 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	}
 	ctx, stop := exec.NotifyContext(context.Background()) // Ctrl-C, SIGTERM, SIGHUP
 	defer stop()
+	provider, err := rf.secrets.provider(ctx, f)
+	if err != nil {
+		return err
+	}
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
 	// The run's time counts from its start, once the runner is built.
@@ -145,7 +151,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		User: username(), Project: proj,
+		User: username(), Project: proj, Secrets: provider,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {

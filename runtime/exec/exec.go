@@ -23,6 +23,7 @@ import (
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
+	"github.com/flowc-dev/flowc/runtime/secrets"
 	"github.com/flowc-dev/flowc/runtime/task"
 )
 
@@ -59,6 +60,10 @@ type Options struct {
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+	// Secrets reads the secrets of //flow:secrets, which a task gets in
+	// its environment. Nil leaves them unresolved: the task has the
+	// executor's own environment.
+	Secrets secrets.Provider
 }
 
 // EventKind says what happened to a task.
@@ -129,6 +134,8 @@ type executor struct {
 	// env is what every task process gets besides flowc's environment:
 	// the run's identity (user, project, origin run).
 	env []string
+	// secretEnv holds, by step, the variables that carry its secrets.
+	secretEnv map[string][]string
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -187,6 +194,9 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		e.opts.Params = e.originRun.Parameters
+	}
+	if err := e.readSecrets(ctx); err != nil {
+		return nil, err
 	}
 	rec := datastore.Run{
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
@@ -271,6 +281,34 @@ func osUser() string {
 		return u.Username
 	}
 	return ""
+}
+
+// readSecrets reads every secret of the flow's steps, before the run
+// starts: a secret that cannot be read stops the run before anything is
+// recorded, naming the step and the secret (never a value).
+func (e *executor) readSecrets(ctx context.Context) error {
+	if e.opts.Secrets == nil {
+		return nil
+	}
+	e.secretEnv = map[string][]string{}
+	for _, st := range e.plan.Steps {
+		sec := st.Decorators.Secrets
+		if sec == nil {
+			continue
+		}
+		base := append(os.Environ(), "FLOWC_RUN_ID=")
+		if env := st.Decorators.Environment; env != nil {
+			for k, v := range env.Vars {
+				base = append(base, k+"="+v)
+			}
+		}
+		env, err := secrets.Env(ctx, e.opts.Secrets, sec.Sources, sec.AllowOverride, base)
+		if err != nil {
+			return fmt.Errorf("step %s: //flow:secrets: %w", st.Name, err)
+		}
+		e.secretEnv[st.Name] = env
+	}
+	return nil
 }
 
 // heartbeatEvery is how often the executor rewrites the run's heartbeat.
@@ -537,6 +575,9 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 		for k, v := range env.Vars {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
+	}
+	if fallback == "" {
+		cmd.Env = append(cmd.Env, e.secretEnv[t.Step]...)
 	}
 	prefix := "[" + e.pathspec(t) + "] "
 	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
