@@ -10,6 +10,7 @@ import (
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/backends/argo/deploy"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 func init() {
@@ -63,6 +64,13 @@ deleted. It prints what it did and the objects' names.`,
 			if err != nil {
 				return err
 			}
+			if p := project.OfFlow(f); p != nil && p.Production {
+				d, err := deploy.AuthorizeProduction(cmd.Context(), cl, objs, username(), ff.productionToken())
+				if err != nil {
+					return err
+				}
+				defer tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), d)
+			}
 			changes, err := deploy.Apply(cmd.Context(), cl, objs)
 			for _, ch := range changes {
 				fmt.Fprintln(cmd.OutOrStdout(), ch)
@@ -71,6 +79,7 @@ deleted. It prints what it did and the objects' names.`,
 		},
 	}
 	ff.register(c)
+	ff.registerToken(c.Flags())
 	kf.register(c.Flags())
 	tf.register(c, argo.Target{})
 	return c
@@ -113,6 +122,7 @@ func (tf *triggerFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&tf.front.flow, "flow", "", "the flow, where the package holds several")
 	fs.StringArrayVar(&tf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 	fs.StringVar(&tf.namespace, "namespace", "", "the Kubernetes namespace (default: the kubeconfig context's)")
+	tf.front.registerProject(fs)
 	tf.kube.register(fs)
 }
 
@@ -130,6 +140,9 @@ func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 		return nil
 	})
 	if err != nil || f == nil {
+		return err
+	}
+	if f, err = tf.front.forTarget(f); err != nil { // the branch's deployment
 		return err
 	}
 	given := map[string]string{}

@@ -46,6 +46,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		fs.StringVar(&ff.flow, "flow", "", "the flow, where the package holds several")
 		fs.StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 		fs.StringVar(&name, "run-id", "", "the execution's name (default: one Step Functions chooses)")
+		ff.registerProject(fs)
 		af.register(fs)
 	}
 	values := map[string]*string{}
@@ -63,6 +64,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return nil
 	})
 	if err != nil || f == nil {
+		return err
+	}
+	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
 		return err
 	}
 	input, err := triggerInput(f, fs, values)
