@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -113,6 +114,11 @@ func (r *Run) Trigger() *flow.Trigger {
 	var t flow.Trigger
 	if json.Unmarshal(r.doc.Trigger, &t) != nil {
 		return nil
+	}
+	// The run document is indented: the payload as it came, compact.
+	var b bytes.Buffer
+	if json.Compact(&b, t.Payload) == nil {
+		t.Payload = b.Bytes()
 	}
 	return &t
 }

@@ -206,6 +206,9 @@ func (c *compiler) env(s *ir.Step) []EnvVar {
 	for k, v := range vars {
 		out = append(out, EnvVar{Name: k, Value: kubeLiteral(v)})
 	}
+	if e, ok := c.triggerEnv(); ok && s.Name == c.f.Graph.Start {
+		out = append(out, e)
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

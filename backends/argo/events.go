@@ -99,6 +99,13 @@ func (c *compiler) sensor() *Sensor {
 		// conditions expression: letters, digits and _.
 		dep := fmt.Sprintf("%s_%d", strings.ReplaceAll(squashOr(e.Name, "event"), "-", "_"), i)
 		deps = append(deps, dep)
+		// The event's body goes to the run as its trigger (triggerEnv);
+		// a dependency that did not fire leaves "".
+		wf.Spec.Arguments = addArg(wf.Spec.Arguments, triggerParam(i))
+		tparams = append(tparams, TriggerParameter{
+			Src:  TriggerParameterSource{DependencyName: dep, DataKey: "body", Value: ptr("")},
+			Dest: fmt.Sprintf("spec.arguments.parameters.%d.value", len(wf.Spec.Arguments.params())-1),
+		})
 		spec.Dependencies = append(spec.Dependencies, EventDependency{
 			Name: dep, EventSourceName: opts["event_source"], EventName: opts["event_name"],
 			Filters: &EventFilters{Data: []DataFilter{{Path: "body.name", Type: "string", Value: []string{e.Name}}}},
