@@ -64,16 +64,20 @@ deleted. It prints what it did and the objects' names.`,
 			if err != nil {
 				return err
 			}
+			note := func() {}
 			if p := project.OfFlow(f); p != nil && p.Production {
 				d, err := deploy.AuthorizeProduction(cmd.Context(), cl, objs, username(), ff.productionToken())
 				if err != nil {
 					return err
 				}
-				defer tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), d)
+				note = func() { tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), d) }
 			}
 			changes, err := deploy.Apply(cmd.Context(), cl, objs)
 			for _, ch := range changes {
 				fmt.Fprintln(cmd.OutOrStdout(), ch)
+			}
+			if err == nil {
+				note() // once the token is stored
 			}
 			return err
 		},

@@ -53,7 +53,8 @@ func (ff *frontFlags) productionToken() string {
 	return os.Getenv(project.TokenEnv)
 }
 
-// tokenNote tells the user about a production token a deploy made.
+// tokenNote tells the user about the production token a deploy made and
+// stored.
 func tokenNote(w io.Writer, name string, d token.Decision) {
 	if d.New {
 		fmt.Fprintf(w, "production token of %s: %s\n(another user who deploys this production branch needs it: --production-token or FLOWC_PRODUCTION_TOKEN)\n", name, d.Token)

@@ -87,14 +87,19 @@ contacts nothing and prints the calls a first deployment makes.`,
 				}
 				d.Clients = deploy.NewClients(cfg)
 			}
+			note := func() {}
 			if p := project.OfFlow(f); p != nil && p.Production {
 				dec, err := d.AuthorizeProduction(cmd.Context(), compiled, username(), ff.productionToken())
 				if err != nil {
 					return err
 				}
-				defer tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), dec)
+				note = func() { tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), dec) }
 			}
-			return d.Deploy(cmd.Context(), compiled)
+			if err := d.Deploy(cmd.Context(), compiled); err != nil {
+				return err
+			}
+			note() // once the token is stored
+			return nil
 		},
 	}
 	ff.register(c)
