@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -55,6 +54,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		fs.StringVar(&prefix, "name-prefix", "", "the --name-prefix the flow was deployed with")
 		fs.BoolVar(&wait, "wait", false, "follow the run's progress, as flowc run shows it, until the execution ends; exit 0 only if it succeeded")
 		fs.StringVar(&root, "datastore-root", "", "with --wait, the datastore the run is recorded in (default: the one the flow's job definitions use)")
+		ff.registerProject(fs)
 		af.register(fs)
 	}
 	values := map[string]*string{}
@@ -72,6 +72,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return nil
 	})
 	if err != nil || f == nil {
+		return err
+	}
+	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
 		return err
 	}
 	input, err := triggerInput(f, fs, values)
@@ -135,10 +138,6 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	}}
 	return fo.follow(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 }
-
-// followEvery is how often trigger --wait looks at the run (0: the
-// follower's default); tests shorten it.
-var followEvery time.Duration
 
 // triggerInput is the execution's input: each parameter given, checked
 // against its type, as the text given.
