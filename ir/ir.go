@@ -1,6 +1,10 @@
 package ir
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+)
 
 // Pos is the source position of a construct: a file name relative to the
 // flow's package directory, and a line and column counting from 1.
@@ -155,4 +159,15 @@ type Graph struct {
 	// Order lists every step so that each comes after all of its
 	// predecessors (a conditional self-loop aside); ties keep source order.
 	Order []string `json:"order"`
+}
+
+// In returns p with its file joined to dir, the flow's package directory,
+// unless dir or the file is empty, the file is absolute, or it names a
+// command-line flag rather than a file: a directive added by --with is
+// positioned at "--with retry:times=3".
+func (p Pos) In(dir string) Pos {
+	if dir != "" && p.File != "" && !filepath.IsAbs(p.File) && !strings.HasPrefix(p.File, "--") {
+		p.File = filepath.Join(dir, p.File)
+	}
+	return p
 }

@@ -34,6 +34,7 @@ type runFlags struct {
 func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
 	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	rf.front.registerRun(fs)
 	rf.store.register(fs)
 	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
 	fs.IntVar(&rf.maxNumSplits, "max-num-splits", 100, "fail a foreach that starts more tasks than this")
@@ -139,7 +140,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	bopts.Progress = prog.Build
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
-		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
+		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, With: rf.front.with, Out: prog, Observer: prog,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {

@@ -84,7 +84,7 @@ func listRuns(stdout, stderr io.Writer, c *client.Client, args []string) error {
 			took = formatDuration(r.Duration())
 		}
 		rows = append(rows, []string{r.Pathspec(), r.StatusText(), r.Start().Local().Format(time.DateTime),
-			took, strings.Join(r.Tags(), ",")})
+			took, runTags(r)})
 	}
 	return writeTable(stdout, rows)
 }
@@ -135,4 +135,13 @@ func formatDuration(d time.Duration) string {
 		return d.Round(time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// runTags is the TAGS column: the user tags, then the run's --with flags.
+func runTags(r *client.Run) string {
+	tags := strings.Join(r.Tags(), ",")
+	for _, w := range r.With() {
+		tags = strings.TrimSpace(tags + " --with " + w)
+	}
+	return tags
 }

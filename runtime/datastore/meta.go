@@ -48,6 +48,9 @@ type Run struct {
 	OriginRunID string `json:"origin_run_id,omitempty"`
 	// Parameters holds each parameter's value as JSON.
 	Parameters map[string]json.RawMessage `json:"parameters"`
+	// With holds the --with directives the run was started with, as
+	// written (DIRECTIVE[:attr=value,...]).
+	With []string `json:"with,omitempty"`
 }
 
 // AttemptStatus is the state of one attempt of a task.

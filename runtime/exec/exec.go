@@ -39,7 +39,10 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
-	Build        BuildOptions
+	// With holds the --with directives the plan was compiled with, for the
+	// run's record.
+	With  []string
+	Build BuildOptions
 	// Resume, when set, makes the run a resume of an earlier one.
 	Resume *Resume
 	// Observer, when set, hears of every task as it is queued, starts and
@@ -180,7 +183,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	rec := datastore.Run{
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
 		SystemTags: []string{"user:" + u, "runtime:local"}, Start: time.Now(), Status: datastore.RunRunning,
-		Parameters: e.opts.Params,
+		Parameters: e.opts.Params, With: e.opts.With,
 	}
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
