@@ -85,7 +85,9 @@ const (
 	TargetValue       Code = "FLOW083" // a directive value the target's service would reject at deploy time
 
 	// Run options and exit hooks.
-	WithFlag Code = "FLOW105" // a --with that does not parse, or names a flow directive
+	WithFlag     Code = "FLOW105" // a --with that does not parse, or names a flow directive
+	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
+	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -102,7 +104,7 @@ var All = []Code{
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
-	WithFlag,
+	WithFlag, ExitHook, ExitHookFunc,
 }
 
 // TargetCodes lists the codes only targets report, in order. docs has a
