@@ -97,8 +97,7 @@ var directives = map[string]*dirSpec{
 		}
 		d.Project = p
 	}},
-	"trigger":   {flow: true, attrs: []string{"event", "events", "options"}, flowFn: trigger},
-	"exit_hook": {flow: true, multiple: true, attrs: []string{"on_success", "on_error"}, flowFn: exitHook},
+	"trigger": {flow: true, attrs: []string{"event", "events", "options"}, flowFn: trigger},
 	"trigger_on_finish": {flow: true, attrs: []string{"flow", "flows", "options"}, flowFn: func(r *resolver, d *ir.FlowDecorators) {
 		t := &ir.TriggerOnFinish{Options: r.strMap("options"), Pos: r.irPos}
 		switch {
@@ -113,6 +112,7 @@ var directives = map[string]*dirSpec{
 		}
 		d.TriggerOnFinish = t
 	}},
+	"exit_hook": {flow: true, multiple: true, attrs: []string{"on_success", "on_error"}, flowFn: exitHook},
 }
 
 // directiveNames lists every directive name, sorted, for suggestions.
