@@ -38,6 +38,7 @@ var ReservedFlags = []string{
 	"max-workers", "namespace", "origin-run-id", "output", "package", "params", "production",
 	"quiet", "retry-count", "role", "run-id", "run-id-file", "split-index", "step", "tag",
 	"tags", "target", "task-id", "verbose", "version", "with",
+	"no-cache", "secrets-provider",
 }
 
 var paramOptions = []string{"param", "name", "required", "separator"}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/runtime/secrets"
 )
 
 // Name limits of the services.
@@ -27,7 +28,6 @@ type names struct {
 
 var (
 	invalidNameChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-	nonAlnum         = regexp.MustCompile(`[^A-Za-z0-9]+`)
 )
 
 // machineName is the state machine's name: the flow's name, prefixed by
@@ -75,20 +75,9 @@ func shorten(s string, limit int) string {
 }
 
 // secretEnv is the environment variable a secret's value is put in: its
-// name (the last part of an ARN) in upper case, other characters as _.
-func secretEnv(src string) string {
-	name := src
-	if strings.HasPrefix(src, "arn:") {
-		if i := strings.LastIndex(src, ":secret:"); i >= 0 {
-			name = src[i+len(":secret:"):]
-			// Secrets Manager appends -XXXXXX to a secret's ARN.
-			if j := strings.LastIndex(name, "-"); j > 0 && len(name)-j == 7 {
-				name = name[:j]
-			}
-		}
-	}
-	return strings.ToUpper(nonAlnum.ReplaceAllString(name, "_"))
-}
+// name (the last part of an ARN) in upper case, other characters as _, as
+// flowc run names it too (secrets.EnvName).
+func secretEnv(src string) string { return secrets.EnvName(src) }
 
 // arn is a parsed Amazon Resource Name.
 type arn struct{ partition, service, region, account, resource string }

@@ -113,7 +113,9 @@ func resolveRoot(kind, root setting) (string, error) {
 type configFile struct {
 	Datastore     string `toml:"datastore"`
 	DatastoreRoot string `toml:"datastore-root"`
-	path          string
+	// SecretsProvider is where flowc run reads //flow:secrets (secrets.go).
+	SecretsProvider string `toml:"secrets-provider"`
+	path            string
 }
 
 // loadConfig reads flowc.toml in the working directory, or else the user's
@@ -160,7 +162,7 @@ func parseConfig(path, src string) (configFile, error) {
 			keys = append(keys, k.String())
 		}
 		slices.Sort(keys)
-		return c, usagef("%s: unknown key %s (known: datastore, datastore-root)", path, strings.Join(keys, ", "))
+		return c, usagef("%s: unknown key %s (known: datastore, datastore-root, secrets-provider)", path, strings.Join(keys, ", "))
 	}
 	c.path = path
 	return c, nil

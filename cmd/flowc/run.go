@@ -29,18 +29,21 @@ type runFlags struct {
 	tags         []string
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
+	secrets      secretsFlag
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
 	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 	rf.front.registerRun(fs)
+	rf.front.registerProject(fs)
 	rf.store.register(fs)
 	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
 	fs.IntVar(&rf.maxNumSplits, "max-num-splits", 100, "fail a foreach that starts more tasks than this")
 	fs.IntVar(&rf.maxLogSize, "max-log-size", 10, "keep at most this many MiB of each task's stdout and stderr")
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
+	rf.secrets.register(fs)
 }
 
 func newRun() *cobra.Command {
@@ -130,8 +133,16 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if err != nil {
 		return err
 	}
+	proj, err := rf.front.project(f)
+	if err != nil {
+		return err
+	}
 	ctx, stop := exec.NotifyContext(context.Background()) // Ctrl-C, SIGTERM, SIGHUP
 	defer stop()
+	provider, err := rf.secrets.provider(ctx, f)
+	if err != nil {
+		return err
+	}
 	out := cmd.OutOrStdout()
 	prog := newProgress(out, f)
 	// The run's time counts from its start, once the runner is built.
@@ -141,6 +152,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, With: rf.front.with, Out: prog, Observer: prog,
+		User: username(), Project: proj, Secrets: provider,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {

@@ -19,9 +19,11 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
+	"github.com/flowc-dev/flowc/runtime/secrets"
 	"github.com/flowc-dev/flowc/runtime/task"
 )
 
@@ -41,8 +43,15 @@ type Options struct {
 	Tags         []string
 	// With holds the --with directives the plan was compiled with, for the
 	// run's record.
-	With  []string
-	Build BuildOptions
+	With []string
+	// User is the user the run belongs to (system tag user:NAME); default
+	// project.Username.
+	User string
+	// Project is the run's project and resolved branch (project.Resolve),
+	// nil for a flow without //flow:project: the run is tagged with it and
+	// its tasks see it (flow.Context.ProjectName and the like).
+	Project *project.Info
+	Build   BuildOptions
 	// Resume, when set, makes the run a resume of an earlier one.
 	Resume *Resume
 	// Observer, when set, hears of every task as it is queued, starts and
@@ -54,6 +63,10 @@ type Options struct {
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+	// Secrets reads the secrets of //flow:secrets, which a task gets in
+	// its environment. Nil leaves them unresolved: the task has the
+	// executor's own environment.
+	Secrets secrets.Provider
 }
 
 // EventKind says what happened to a task.
@@ -121,6 +134,11 @@ type executor struct {
 	originRun *datastore.Run
 	rerun     map[string]bool
 	cloned    atomic.Int64
+	// env is what every task process gets besides flowc's environment:
+	// the run's identity (user, project, origin run).
+	env []string
+	// secretEnv holds, by step, the variables that carry its secrets.
+	secretEnv map[string][]string
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -170,9 +188,9 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		e.runID = datastore.NewRunID()
 	}
 	res := &Result{RunID: e.runID}
-	u := "unknown"
-	if cu, err := user.Current(); err == nil {
-		u = cu.Username
+	u := e.opts.User
+	if u == "" {
+		u = project.Username(osUser)
 	}
 	if e.opts.Resume != nil {
 		if err := e.prepareResume(ctx); err != nil {
@@ -180,13 +198,22 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		}
 		e.opts.Params = e.originRun.Parameters
 	}
+	if err := e.readSecrets(ctx); err != nil {
+		return nil, err
+	}
 	rec := datastore.Run{
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
-		SystemTags: []string{"user:" + u, "runtime:local"}, Start: time.Now(), Status: datastore.RunRunning,
+		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
+		Start:      time.Now(), Status: datastore.RunRunning,
 		Parameters: e.opts.Params, With: e.opts.With,
 	}
+	// A variable of flowc's own environment must not leak into the run:
+	// each is set, empty when the run has no such fact.
+	e.env = []string{project.UserEnv + "=" + u, project.ProjectEnv + "=", project.OriginEnv + "="}
+	e.env = append(e.env, e.opts.Project.Env()...)
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
+		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
 	}
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
@@ -279,6 +306,42 @@ func (e *executor) exitHooks(ctx context.Context, res *Result) {
 		return
 	}
 	e.out.printf("Exit hooks of %s/%s ran: flowc logs %s/%s/%s", e.plan.Name, e.runID, e.plan.Name, e.runID, datastore.ExitHookStep)
+}
+
+// osUser is the operating system's name of the user running flowc.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// readSecrets reads every secret of the flow's steps, before the run
+// starts: a secret that cannot be read stops the run before anything is
+// recorded, naming the step and the secret (never a value).
+func (e *executor) readSecrets(ctx context.Context) error {
+	if e.opts.Secrets == nil {
+		return nil
+	}
+	e.secretEnv = map[string][]string{}
+	for _, st := range e.plan.Steps {
+		sec := st.Decorators.Secrets
+		if sec == nil {
+			continue
+		}
+		base := append(os.Environ(), "FLOWC_RUN_ID=")
+		if env := st.Decorators.Environment; env != nil {
+			for k, v := range env.Vars {
+				base = append(base, k+"="+v)
+			}
+		}
+		env, err := secrets.Env(ctx, e.opts.Secrets, sec.Sources, sec.AllowOverride, base)
+		if err != nil {
+			return fmt.Errorf("step %s: //flow:secrets: %w", st.Name, err)
+		}
+		e.secretEnv[st.Name] = env
+	}
+	return nil
 }
 
 // heartbeatEvery is how often the executor rewrites the run's heartbeat.
@@ -540,11 +603,14 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
 	cmd := exec.Command(e.runner, args...)
-	cmd.Env = append(os.Environ(), "FLOWC_RUN_ID="+e.runID)
+	cmd.Env = append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
 	if env := st.Decorators.Environment; env != nil {
 		for k, v := range env.Vars {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
+	}
+	if fallback == "" {
+		cmd.Env = append(cmd.Env, e.secretEnv[t.Step]...)
 	}
 	prefix := "[" + e.pathspec(t) + "] "
 	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)

@@ -6,18 +6,21 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/runtime/secrets"
 )
 
-// Environment variables a target sets for secrets it cannot split itself.
+// Environment variables a target sets for secrets it cannot split itself
+// (flowc run sets them too: package secrets).
 const (
 	// SecretsJSONEnv lists, comma-separated, the variables that hold a
 	// whole JSON secret (Batch puts a Secrets Manager secret in one
 	// variable): the runner replaces each by one variable per key of the
 	// JSON object, as a Kubernetes Secret gives one per key.
-	SecretsJSONEnv = "FLOWC_SECRETS_JSON"
+	SecretsJSONEnv = secrets.JSONEnv
 	// SecretsOverrideEnv set to 1 lets a secret's key replace a variable
 	// the environment has (//flow:secrets allow_override=true).
-	SecretsOverrideEnv = "FLOWC_SECRETS_OVERRIDE"
+	SecretsOverrideEnv = secrets.OverrideEnv
 )
 
 // expandSecrets splits the JSON secrets SecretsJSONEnv names into one
