@@ -88,6 +88,7 @@ const (
 	WithFlag     Code = "FLOW105" // a --with that does not parse, or names a flow directive
 	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
 	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
+	IncludeParam Code = "FLOW108" // a flow.IncludedFile parameter whose default file is missing, outside the package or too big
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -104,7 +105,7 @@ var All = []Code{
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
-	WithFlag, ExitHook, ExitHookFunc,
+	WithFlag, ExitHook, ExitHookFunc, IncludeParam,
 }
 
 // TargetCodes lists the codes only targets report, in order. docs has a

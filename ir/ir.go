@@ -51,6 +51,7 @@ const (
 	Duration Type = "duration" // time.Duration, written as "1m30s"
 	Strings  Type = "strings"  // []string, split on Separator
 	JSON     Type = "json"     // any other type, written as JSON
+	File     Type = "file"     // flow.IncludedFile: a local file's content, given as a path (IncludedRef)
 )
 
 // Param is a flow parameter: a field tagged flow:"param".

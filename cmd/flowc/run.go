@@ -30,6 +30,7 @@ type runFlags struct {
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
 	secrets      secretsFlag
+	included     [][]byte // the content of the flow.IncludedFile parameters, to store
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -87,6 +88,9 @@ func runCmd(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rf.included, err = includedFiles(f, dir, params); err != nil {
+		return err
+	}
 	if fs.NArg() == 1 {
 		rf.pkgArg = fs.Arg(0)
 	}
@@ -110,6 +114,10 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 			}
 			continue
 		}
+		if p.Type == ir.File { // a path: includedFiles reads it
+			out[p.Field], _ = json.Marshal(raw)
+			continue
+		}
 		v, err := ir.ParseValue(p.Type, p.Separator, raw)
 		if err != nil {
 			return nil, usagef("--%s: %v", p.Name, err)
@@ -131,6 +139,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	}
 	root, err := rf.store.resolve()
 	if err != nil {
+		return err
+	}
+	if err := storeIncluded(context.Background(), root, rf.included); err != nil {
 		return err
 	}
 	proj, err := rf.front.project(f)

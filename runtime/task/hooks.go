@@ -3,6 +3,7 @@ package task
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -151,4 +152,24 @@ func endHooks[F any](ctx context.Context, fl Flow[F], st *store, h hookRun) erro
 		h.status = string(datastore.RunSucceeded)
 	}
 	return runExitHooks(ctx, plan, st, h)
+}
+
+// setIncluded fills a flow.IncludedFile parameter from its reference: the
+// content is the blob the command that started the run stored.
+func setIncluded(ctx context.Context, st *store, ptr any, p ir.Param, raw json.RawMessage) error {
+	var ref ir.IncludedRef
+	if err := json.Unmarshal(raw, &ref); err != nil || ref.SHA == "" {
+		return &paramError{fmt.Errorf("parameter --%s: %s is not an included file's reference", p.Name, raw)}
+	}
+	f, ok := ptr.(*flow.IncludedFile)
+	if !ok {
+		return fmt.Errorf("parameter %s is not a flow.IncludedFile in the runner's flow; rebuild it", p.Field)
+	}
+	data, err := st.s.GetBlob(ctx, ref.SHA)
+	if err != nil {
+		return fmt.Errorf("parameter --%s: the content of included file %s (sha256 %s) is not in the datastore "+
+			"(flowc run, deploy and trigger store it): %w", p.Name, ref.Name, ref.SHA, err)
+	}
+	*f = flow.IncludedFile{Name: ref.Name, Data: data}
+	return nil
 }

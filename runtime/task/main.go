@@ -260,7 +260,11 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 		if ptr == nil {
 			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
 		}
-		if err := setParam(ptr, p, raw); err != nil {
+		if p.Type == ir.File {
+			if err := setIncluded(ctx, st, ptr, p, raw); err != nil {
+				return err
+			}
+		} else if err := setParam(ptr, p, raw); err != nil {
 			return &paramError{err}
 		}
 		if err := put(p.Field, ptr); err != nil {
