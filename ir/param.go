@@ -91,11 +91,6 @@ func (p Param) DefaultText() string {
 		return ""
 	}
 	switch p.Type {
-	case File:
-		var r IncludedRef
-		if json.Unmarshal(p.Default, &r) == nil {
-			return r.Name
-		}
 	case String, Duration:
 		var s string
 		if json.Unmarshal(p.Default, &s) == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -62,4 +63,63 @@ func storeIncluded(ctx context.Context, root string, files [][]byte) error {
 		}
 	}
 	return nil
+}
+
+// storeDefaults stores the default file of each flow.IncludedFile
+// parameter in the datastore at root, for flowc deploy: a deployed run
+// that is not given the parameter uses the file as it was at deploy time,
+// which the plan's default names by its hash.
+func storeDefaults(ctx context.Context, f *ir.Flow, pkgDir, root string) error {
+	defaults := map[string]json.RawMessage{}
+	files, err := includedFiles(f, pkgDir, defaults)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	for _, p := range f.Params {
+		if v, ok := defaults[p.Field]; ok && string(v) != string(compactJSON(p.Default)) {
+			return fmt.Errorf("parameter --%s: its default file changed since the flow was checked; deploy again", p.Name)
+		}
+	}
+	return storeIncluded(ctx, root, files)
+}
+
+// includeGiven reads the files given for flow.IncludedFile parameters to
+// flowc trigger (given maps a parameter's name to its value as typed),
+// stores them in the deployment's datastore (FLOWC_DATASTORE_ROOT or
+// flowc.toml's datastore-root, which must be the root the flow was
+// deployed with) and replaces each path with the file's reference.
+func includeGiven(ctx context.Context, f *ir.Flow, given map[string]string) error {
+	var files [][]byte
+	for _, p := range f.Params {
+		path, ok := given[p.Name]
+		if !ok || p.Type != ir.File {
+			continue
+		}
+		data, err := parser.ReadIncluded(path)
+		if err != nil {
+			return usagef("--%s: %v", p.Name, err)
+		}
+		given[p.Name] = string(ir.IncludeRef(filepath.Base(path), data).JSON())
+		files = append(files, data)
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	var sf storeFlags
+	root, err := sf.resolve()
+	if err != nil {
+		return err
+	}
+	if !datastore.IsRemote(root) {
+		return usagef("an included file for a deployed run is stored in the deployment's datastore: set FLOWC_DATASTORE_ROOT (or datastore-root in flowc.toml) to its s3:// root; it is %s", root)
+	}
+	return storeIncluded(ctx, root, files)
+}
+
+func compactJSON(raw json.RawMessage) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
 }
