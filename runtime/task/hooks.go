@@ -151,7 +151,43 @@ func endHooks[F any](ctx context.Context, fl Flow[F], st *store, h hookRun) erro
 	if rec, err := st.s.ReadRun(ctx, st.flow, st.run); err == nil && rec.Status == datastore.RunSucceeded {
 		h.status = string(datastore.RunSucceeded)
 	}
+	if h.status == string(datastore.RunFailed) && h.failedTask == "" && len(plan.Decorators.HookFuncs(false)) > 0 {
+		h.failedTask, h.errMsg = findFailure(ctx, plan, st)
+	}
 	return runExitHooks(ctx, plan, st, h)
+}
+
+// maxFailureScan bounds the tasks findFailure reads.
+const maxFailureScan = 1000
+
+// findFailure finds, for an engine's failed run, a task whose latest
+// attempt failed, in the plan's step order, and its error: what the
+// error hooks learn as RunInfo.FailedTask and Error. It reads at most
+// maxFailureScan tasks, and returns empty strings when it finds none (a
+// run stopped or timed out).
+func findFailure(ctx context.Context, plan *ir.Flow, st *store) (string, string) {
+	read := 0
+	for _, step := range plan.Graph.Order {
+		ids, err := st.s.ListTasks(ctx, st.flow, st.run, step)
+		if err != nil {
+			continue
+		}
+		for _, id := range ids {
+			if read++; read > maxFailureScan {
+				return "", ""
+			}
+			p := st.path(step, id)
+			ns, err := st.s.ListAttempts(ctx, p)
+			if err != nil || len(ns) == 0 {
+				continue
+			}
+			a, err := st.s.ReadAttempt(ctx, p, ns[len(ns)-1])
+			if err == nil && (a.Status == datastore.AttemptFailed || a.Status == datastore.AttemptKilled) {
+				return p.String(), a.Error
+			}
+		}
+	}
+	return "", ""
 }
 
 // setIncluded fills a flow.IncludedFile parameter from its reference: the
