@@ -80,6 +80,7 @@ var directives = map[string]*dirSpec{
 	"batch": {attrs: []string{"cpu", "gpu", "memory", "image", "queue", "iam_role", "execution_role", "shared_memory", "max_swap",
 		"swappiness", "use_tmpfs", "tmpfs_size", "tmpfs_path", "inferentia", "trainium", "efa", "ephemeral_storage", "log_driver",
 		"log_options", "privileged", "aws_batch_tags", "host_volumes", "efs_volumes"}, step: batch},
+	"cache": {step: func(r *resolver, d *ir.StepDecorators) { d.Cache = &ir.Cache{Pos: r.irPos} }},
 
 	"schedule": {flow: true, attrs: []string{"cron", "weekly", "daily", "hourly", "timezone"}, flowFn: schedule},
 	"project": {flow: true, attrs: []string{"name", "branch", "production"}, flowFn: func(r *resolver, d *ir.FlowDecorators) {

@@ -153,7 +153,7 @@ func (p *progress) Event(ev exec.Event) {
 		s.running--
 		s.done++
 		s.last = now
-		if !p.tty && !ev.Cloned {
+		if !p.tty && !ev.Cloned && !ev.Cached { // those print their own line
 			fmt.Fprintf(p.w, "[%s] finished in %s\n", ev.Pathspec, ev.Elapsed.Round(time.Millisecond))
 		}
 	case exec.Failed:

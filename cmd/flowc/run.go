@@ -30,6 +30,7 @@ type runFlags struct {
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
 	secrets      secretsFlag
+	noCache      bool
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -42,6 +43,7 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
 	rf.secrets.register(fs)
+	fs.BoolVar(&rf.noCache, "no-cache", false, "run every task of a //flow:cache step instead of reusing an earlier result")
 }
 
 func newRun() *cobra.Command {
@@ -146,7 +148,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		Build: bopts, Resume: resume, Secrets: provider, OnStart: func(runID string) error {
+		Build: bopts, Resume: resume, Secrets: provider, NoCache: rf.noCache, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {
 				return nil
@@ -166,6 +168,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		fmt.Fprintf(out, "Run %s/%s succeeded in %s (%d tasks", f.Name, res.RunID, took, res.Tasks)
 		if res.Cloned > 0 {
 			fmt.Fprintf(out, ", %d cloned", res.Cloned)
+		}
+		if res.Cached > 0 {
+			fmt.Fprintf(out, ", %d cached", res.Cached)
 		}
 		fmt.Fprintln(out, ").")
 		return nil
