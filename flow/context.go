@@ -2,17 +2,20 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"reflect"
+	"sync"
 )
 
 // Context is what a step knows about the task running it. flowc's runtime
 // passes one to every step; a unit test builds one with [NewContext].
 type Context struct {
-	ctx   context.Context
-	info  TaskInfo
-	cards *CardSet
+	ctx         context.Context
+	info        TaskInfo
+	cards       *CardSet
+	triggerOnce sync.Once
 }
 
 // TaskInfo is what a [Context] reports. flowc's runtime fills it for every
@@ -34,6 +37,40 @@ type TaskInfo struct {
 	// Cards receives what the step appends to its cards ([Context.Card]);
 	// nil means a new set that nothing reads.
 	Cards *CardSet
+
+	// Username is the user the run belongs to (FLOWC_USER, else the
+	// account that started it).
+	Username string
+	// Namespace is the run's namespace; "" means "user:" + Username.
+	Namespace string
+	// OriginRunID is the run a resumed run resumes; "" otherwise.
+	OriginRunID string
+	// Project, Branch and Production are the run's //flow:project: its
+	// name, the resolved branch (user.NAME, test.NAME, prod, prod.NAME) and
+	// whether the branch is a production one. Empty without a project.
+	Project    string
+	Branch     string
+	Production bool
+	// Trigger is the event or upstream run that started the run, nil for
+	// a run started by hand. LoadTrigger, when set and Trigger is nil, is
+	// called once, on the first [Context.Trigger], to read it: flowc's
+	// runtime reads it from the run's record only when a step asks.
+	Trigger     *Trigger
+	LoadTrigger func() *Trigger
+}
+
+// Trigger is what started a deployed run: an event (//flow:trigger) or the
+// successful end of another flow's run (//flow:trigger_on_finish).
+type Trigger struct {
+	// Type is "event" or "run".
+	Type string `json:"type"`
+	// Name is the event's name; for a run, the event its end sent
+	// (flowc.FLOW.end, or flowc.PROJECT.BRANCH.FLOW.end in a project).
+	Name string `json:"name"`
+	// Pathspec is the upstream run's Flow/RunID when Type is "run".
+	Pathspec string `json:"pathspec,omitempty"`
+	// Payload is the event's payload as the engine delivered it, JSON.
+	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // Frame is one level of foreach around a task: the foreach step, the
@@ -111,6 +148,46 @@ func (c *Context) Logger() *slog.Logger {
 		return slog.Default()
 	}
 	return c.info.Logger
+}
+
+// Username returns the name of the user the run belongs to.
+func (c *Context) Username() string { return c.info.Username }
+
+// Namespace returns the run's namespace, "user:NAME" (Metaflow's
+// current.namespace): flowc's client and CLI show the runs of the
+// namespace they are in.
+func (c *Context) Namespace() string {
+	if c.info.Namespace != "" || c.info.Username == "" {
+		return c.info.Namespace
+	}
+	return "user:" + c.info.Username
+}
+
+// OriginRunID returns the id of the run that this run resumes (flowc
+// resume), or "" when the run is not a resume.
+func (c *Context) OriginRunID() string { return c.info.OriginRunID }
+
+// ProjectName returns the name of the flow's //flow:project, or "".
+func (c *Context) ProjectName() string { return c.info.Project }
+
+// BranchName returns the project branch the run is on: user.NAME by
+// default, test.NAME with --branch NAME, prod or prod.NAME with
+// --production; "" without a project.
+func (c *Context) BranchName() string { return c.info.Branch }
+
+// IsProduction reports whether the run is on a production branch
+// (--production, or production=true in //flow:project).
+func (c *Context) IsProduction() bool { return c.info.Production }
+
+// Trigger returns the event or upstream run that started this run, with
+// its payload, or nil when the run was started by hand (every local run).
+func (c *Context) Trigger() *Trigger {
+	c.triggerOnce.Do(func() {
+		if c.info.Trigger == nil && c.info.LoadTrigger != nil {
+			c.info.Trigger = c.info.LoadTrigger()
+		}
+	})
+	return c.info.Trigger
 }
 
 // Input returns this task's element of the slice its foreach split over. T

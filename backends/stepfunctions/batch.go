@@ -122,6 +122,11 @@ const timeoutGraceSeconds = 60
 // replaces and deletes only what carries it.
 const OwnerTag = "flowc:flow"
 
+// FlowNameTag is the tag deploy puts on the state machine beside OwnerTag,
+// its value the flow's name (the runs' name in the datastore), which the
+// commands that operate deployed flows read.
+const FlowNameTag = "flowc:flow-name"
+
 // DefaultAttemptSeconds is Batch's limit on an attempt of a step without
 // //flow:timeout: 5 days, Metaflow's default run time limit on Batch.
 const DefaultAttemptSeconds = 5 * 24 * 60 * 60

@@ -32,10 +32,82 @@ func splitS3(root string) (bucket, prefix string, err error) {
 	return bucket, strings.Trim(prefix, "/"), nil
 }
 
+// Compiled is what the target makes of a flow, typed: Compile writes it
+// as files, and the deploy package sends it as it is.
+type Compiled struct {
+	// Flow is the flow's name, the files' prefix.
+	Flow string
+	// Name is the state machine's name (MachineName).
+	Name string
+	// Role is the IAM role ARN the state machine runs as (--role).
+	Role string
+	// Machine is the state machine's definition.
+	Machine Machine
+	// Jobs are the Batch job definitions, sorted by name.
+	Jobs []JobDefinition
+	// Schedule is the EventBridge Scheduler schedule, or nil.
+	Schedule *Schedule
+	// Rules are the EventBridge rules (MACHINE-ended first).
+	Rules []Rule
+	// Tags are the tags of the state machine and the rules: OwnerTag,
+	// FlowNameTag and --tag's.
+	Tags map[string]string
+}
+
+// Definition is the state machine's definition as deploy sends it: JSON
+// without indentation (Step Functions counts every byte).
+func (c *Compiled) Definition() (string, error) {
+	data, err := compact(c.Machine)
+	return string(data), err
+}
+
+// Files are the files Compile writes: FLOW.asl.json, FLOW.batch.json, and
+// FLOW.schedule.json and FLOW.rules.json when there is a schedule or a
+// rule.
+func (c *Compiled) Files() ([]backends.File, error) {
+	var files []backends.File
+	add := func(suffix string, v any) error {
+		data, err := marshal(v)
+		if err != nil {
+			return fmt.Errorf("compile %s: %s: %w", c.Flow, suffix, err)
+		}
+		files = append(files, backends.File{Name: c.Flow + suffix, Data: data})
+		return nil
+	}
+	if err := add(".asl.json", c.Machine); err != nil {
+		return nil, err
+	}
+	if err := add(".batch.json", c.Jobs); err != nil {
+		return nil, err
+	}
+	if c.Schedule != nil {
+		if err := add(".schedule.json", c.Schedule); err != nil {
+			return nil, err
+		}
+	}
+	if c.Rules != nil {
+		if err := add(".rules.json", c.Rules); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
 // Compile emits FLOW.asl.json (the state machine), FLOW.batch.json (the
 // job definitions), and FLOW.schedule.json and FLOW.rules.json when the
 // flow is scheduled or triggered.
-func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
+func (t Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.List, error) {
+	c, diags, err := t.Build(f, opts)
+	if err != nil || len(diags) > 0 {
+		return nil, diags, err
+	}
+	files, err := c.Files()
+	return files, nil, err
+}
+
+// Build compiles f into the typed result that Compile writes and deploy
+// sends; diagnostics mean no result.
+func (Target) Build(f *ir.Flow, opts backends.Options) (*Compiled, diag.List, error) {
 	o, err := backends.OptionsFor[*Options]("step-functions", opts)
 	if err != nil {
 		return nil, nil, err
@@ -53,32 +125,7 @@ func (Target) Compile(f *ir.Flow, opts backends.Options) ([]backends.File, diag.
 	if len(c.diags) > 0 {
 		return nil, c.diags.Sorted(), nil
 	}
-	var files []backends.File
-	add := func(suffix string, v any) error {
-		data, err := marshal(v)
-		if err != nil {
-			return fmt.Errorf("compile %s: %s: %w", f.Name, suffix, err)
-		}
-		files = append(files, backends.File{Name: f.Name + suffix, Data: data})
-		return nil
-	}
-	if err := add(".asl.json", m); err != nil {
-		return nil, nil, err
-	}
-	if err := add(".batch.json", jobs); err != nil {
-		return nil, nil, err
-	}
-	if sched != nil {
-		if err := add(".schedule.json", sched); err != nil {
-			return nil, nil, err
-		}
-	}
-	if rules != nil {
-		if err := add(".rules.json", rules); err != nil {
-			return nil, nil, err
-		}
-	}
-	return files, nil, nil
+	return &Compiled{Flow: f.Name, Name: c.names.machine, Role: o.Role, Machine: m, Jobs: jobs, Schedule: sched, Rules: rules, Tags: c.tags()}, nil, nil
 }
 
 // maxDefinition is the largest state machine definition Step Functions
@@ -186,4 +233,9 @@ func (c *compiler) secretARN(src string) string {
 		return ""
 	}
 	return fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s", c.partition, c.region, c.account, src)
+}
+
+// tags are the tags of everything deploy creates: --tag's, and flowc's own.
+func (c *compiler) tags() map[string]string {
+	return map[string]string{OwnerTag: c.names.machine, FlowNameTag: c.f.Name}
 }

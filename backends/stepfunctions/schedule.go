@@ -49,6 +49,9 @@ func (c *compiler) machineARN() string {
 // or rule target when compile cannot know it; flowc deploy fills it in.
 const MachineARNPlaceholder = "${StateMachineArn}"
 
+// ScheduleName is the name of the schedule of the state machine machine.
+func ScheduleName(machine string) string { return shorten(machine, maxScheduleName) }
+
 // schedule returns the flow's schedule, or nil.
 func (c *compiler) schedule() *Schedule {
 	s := c.f.Decorators.Schedule
@@ -66,7 +69,7 @@ func (c *compiler) schedule() *Schedule {
 		return nil
 	}
 	return &Schedule{
-		Name:                       shorten(c.names.machine, maxScheduleName),
+		Name:                       ScheduleName(c.names.machine),
 		GroupName:                  "default",
 		Description:                "flowc: runs " + c.f.Name + " on cron " + s.Cron,
 		ScheduleExpression:         expr,

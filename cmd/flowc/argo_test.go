@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,18 +16,21 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/fake"
+	corefake "k8s.io/client-go/kubernetes/typed/core/v1/fake"
 	clienttesting "k8s.io/client-go/testing"
+
+	"github.com/flowc-dev/flowc/backends/argo/deploy"
 )
 
 // fakeCluster installs client-go's fake dynamic client, holding objs, as
-// the cluster of deploy and trigger, and returns it with the namespace the
+// the cluster of the argo commands, and returns it with the namespace the
 // commands asked for. Like the API server, it names an object created
 // with generateName.
 func fakeCluster(t *testing.T, objs ...runtime.Object) (*fake.FakeDynamicClient, *string) {
 	t.Helper()
 	lists := map[schema.GroupVersionResource]string{
-		gvrTemplate: "WorkflowTemplateList", gvrCron: "CronWorkflowList",
-		gvrSensor: "SensorList", gvrWorkflow: "WorkflowList",
+		deploy.Templates: "WorkflowTemplateList", deploy.Crons: "CronWorkflowList",
+		deploy.Sensors: "SensorList", deploy.Workflows: "WorkflowList",
 	}
 	client := fake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), lists, objs...)
 	n := 0
@@ -39,15 +43,15 @@ func fakeCluster(t *testing.T, objs ...runtime.Object) (*fake.FakeDynamicClient,
 		return false, nil, nil
 	})
 	asked := new(string)
-	old := newKubeClient
-	newKubeClient = func(k kubeFlags, namespace string) (dynamic.Interface, string, error) {
+	old := connect
+	connect = func(k kubeFlags, namespace string) (*deploy.Cluster, error) {
 		*asked = namespace
 		if namespace == "" {
 			namespace = "from-kubeconfig"
 		}
-		return client, namespace, nil
+		return &deploy.Cluster{Dynamic: client, Core: &corefake.FakeCoreV1{Fake: &clienttesting.Fake{}}, Namespace: namespace}, nil
 	}
-	t.Cleanup(func() { newKubeClient = old })
+	t.Cleanup(func() { connect = old })
 	return client, asked
 }
 
@@ -84,12 +88,11 @@ func managed(kind, name, ns string, byFlowc bool) *unstructured.Unstructured {
 	return u
 }
 
-// TestDeployArgo: a first deploy creates the template and the CronWorkflow,
-// a second updates them in place.
+// TestDeployArgo: deploy prints what it did in the namespace given; the
+// deploy package's tests cover the updates, stale and foreign objects.
 func TestDeployArgo(t *testing.T) {
 	client, asked := fakeCluster(t)
-	args := []string{"deploy", "argo", example("config"), "--image", "img:1", "--datastore-root", "s3://b/p", "--namespace", "ml"}
-	code, out, errOut := flowc(args...)
+	code, out, errOut := flowc("deploy", "argo", example("config"), "--image", "img:1", "--datastore-root", "s3://b/p", "--namespace", "ml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -97,60 +100,15 @@ func TestDeployArgo(t *testing.T) {
 	if out != want || *asked != "ml" {
 		t.Errorf("stdout %q (namespace %q), want %q", out, *asked, want)
 	}
-	wt := object(t, client, gvrTemplate, "ml", "churn")
-	if wt == nil {
+	if object(t, client, deploy.Templates, "ml", "churn") == nil {
 		t.Fatal("no workflowtemplate churn in ml")
 	}
-	if ep, _, _ := unstructured.NestedString(wt.Object, "spec", "entrypoint"); ep != "flow--main" {
-		t.Errorf("entrypoint %q", ep)
-	}
-	cron := object(t, client, gvrCron, "ml", "churn")
-	if s, _, _ := unstructured.NestedStringSlice(cron.Object, "spec", "schedules"); len(s) != 1 || s[0] != "0 3 * * *" {
-		t.Errorf("schedules %v", s)
-	}
-	code, out, errOut = flowc(append(args, "--image", "img:2")...)
-	if code != 0 || !strings.Contains(out, "updated workflowtemplate.argoproj.io/churn in namespace ml") ||
-		!strings.Contains(out, "updated cronworkflow.argoproj.io/churn") {
-		t.Fatalf("second deploy: exit %d, stdout %q, stderr %q", code, out, errOut)
-	}
-	wt = object(t, client, gvrTemplate, "ml", "churn")
-	tmpls, _, _ := unstructured.NestedSlice(wt.Object, "spec", "templates")
-	if img, _, _ := unstructured.NestedString(tmpls[1].(map[string]any), "container", "image"); img != "img:2" {
-		t.Errorf("after the update the image is %q", img)
-	}
-}
-
-// TestDeployArgoStale: the CronWorkflow and Sensor flowc made for an
-// earlier version are deleted; objects flowc did not make are not touched.
-func TestDeployArgoStale(t *testing.T) {
-	client, _ := fakeCluster(t, managed("CronWorkflow", "hello", "from-kubeconfig", true), managed("Sensor", "hello", "from-kubeconfig", false))
-	code, out, errOut := flowc("deploy", "argo", example("hello"), "--image", "i", "--datastore-root", "s3://b")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	want := "created workflowtemplate.argoproj.io/hello in namespace from-kubeconfig\n" +
-		"deleted cronworkflow.argoproj.io/hello in namespace from-kubeconfig: the flow no longer asks for it\n"
-	if out != want {
-		t.Errorf("stdout %q, want %q", out, want)
-	}
-	if object(t, client, gvrCron, "from-kubeconfig", "hello") != nil {
-		t.Error("the stale CronWorkflow is still there")
-	}
-	if object(t, client, gvrSensor, "from-kubeconfig", "hello") == nil {
-		t.Error("deploy deleted a Sensor flowc did not make")
-	}
-}
-
-// TestDeployArgoForeign: a template of the same name that flowc did not
-// make is an error, and stays as it was.
-func TestDeployArgoForeign(t *testing.T) {
-	client, _ := fakeCluster(t, managed("WorkflowTemplate", "hello", "ml", false))
-	code, _, errOut := flowc("deploy", "argo", example("hello"), "--image", "i", "--datastore-root", "s3://b", "--namespace", "ml")
-	if code != 1 || !strings.Contains(errOut, "flowc did not make it") {
-		t.Errorf("exit %d, stderr %q", code, errOut)
-	}
-	if wt := object(t, client, gvrTemplate, "ml", "hello"); wt == nil || wt.Object["spec"] != nil {
-		t.Error("the foreign template was changed")
+	client.PrependReactor("get", "workflowtemplates", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, errors.New("the API server is down")
+	})
+	code, out, errOut = flowc("deploy", "argo", example("config"), "--image", "img:1", "--datastore-root", "s3://b/p", "--namespace", "ml")
+	if code != 1 || out != "" || !strings.Contains(errOut, "get workflowtemplate.argoproj.io/churn in namespace ml: the API server is down") {
+		t.Errorf("with the cluster down: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
@@ -213,7 +171,7 @@ func TestTriggerArgo(t *testing.T) {
 	if out != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
-	wf := object(t, client, gvrWorkflow, "ml", "training-aaaaa")
+	wf := object(t, client, deploy.Workflows, "ml", "training-aaaaa")
 	if wf == nil {
 		t.Fatal("no workflow")
 	}
@@ -252,88 +210,9 @@ func TestTriggerArgoRefused(t *testing.T) {
 	}
 }
 
-// TestKubeconfig: the real client factory picks the namespace as kubectl
-// does, from --kubeconfig or KUBECONFIG, the context, and --namespace.
-func TestKubeconfig(t *testing.T) {
-	dir := t.TempDir()
-	cfg := `apiVersion: v1
-kind: Config
-current-context: a
-contexts:
-- name: a
-  context: {cluster: c, user: u, namespace: team-a}
-- name: b
-  context: {cluster: c, user: u, namespace: team-b}
-clusters:
-- name: c
-  cluster: {server: "https://127.0.0.1:1"}
-users:
-- name: u
-  user: {token: not-a-secret}
-`
-	path := filepath.Join(dir, "config")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KUBECONFIG", path)
-	for _, c := range []struct {
-		k    kubeFlags
-		ns   string
-		want string
-	}{
-		{kubeFlags{}, "", "team-a"},
-		{kubeFlags{context: "b"}, "", "team-b"},
-		{kubeFlags{context: "b"}, "ml", "ml"},
-		{kubeFlags{kubeconfig: path, context: "a"}, "", "team-a"},
-	} {
-		_, ns, err := newKubeClient(c.k, c.ns)
-		if err != nil || ns != c.want {
-			t.Errorf("%+v, --namespace %q: namespace %q, %v; want %q", c.k, c.ns, ns, err, c.want)
-		}
-	}
-	if _, _, err := newKubeClient(kubeFlags{context: "nope"}, ""); err == nil {
-		t.Error("an unknown context is not an error")
-	}
-}
-
 // equalJSON compares decoded JSON values.
 func equalJSON(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)
-}
-
-// TestDeployArgoSensor: a triggered flow's Sensor is created, and the
-// Workflow it creates goes to the kubeconfig's namespace.
-func TestDeployArgoSensor(t *testing.T) {
-	client, _ := fakeCluster(t)
-	code, out, errOut := flowc("deploy", "argo", filepath.Join("..", "..", "backends", "argo", "testdata", "full"), "--image", "i", "--datastore-root", "s3://b")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	if !strings.Contains(out, "created sensor.argoproj.io/fraud-staging-deployed-flow in namespace from-kubeconfig") {
-		t.Errorf("stdout %q", out)
-	}
-	s := object(t, client, gvrSensor, "from-kubeconfig", "fraud-staging-deployed-flow")
-	if s == nil {
-		t.Fatal("no sensor")
-	}
-	triggers, _, _ := unstructured.NestedSlice(s.Object, "spec", "triggers")
-	ns, _, _ := unstructured.NestedString(triggers[0].(map[string]any), "template", "k8s", "source", "resource", "metadata", "namespace")
-	if ns != "from-kubeconfig" {
-		t.Errorf("the sensor creates workflows in namespace %q", ns)
-	}
-}
-
-// TestKubeClientNoConfig: without any kubeconfig the error says so plainly,
-// not client-go's advice to set KUBERNETES_MASTER.
-func TestKubeClientNoConfig(t *testing.T) {
-	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("KUBERNETES_SERVICE_HOST", "")
-	t.Setenv("KUBERNETES_MASTER", "")
-	_, _, err := newKubeClient(kubeFlags{}, "")
-	if err == nil || !strings.HasPrefix(err.Error(), "no kubeconfig:") || strings.Contains(err.Error(), "KUBERNETES_MASTER") {
-		t.Errorf("without a kubeconfig: %v", err)
-	}
 }

@@ -164,12 +164,19 @@ func (tf *targetFlags) load(cmd *cobra.Command, ff *frontFlags, args []string) (
 		return nil, nil, err
 	}
 	o.Shared().Dir = dir
+	// The branch is resolved before the image is built, so that a bad
+	// --branch stops here, but only the compiled flow holds it: the
+	// runner's plan, and so its image, is the same on every branch.
+	target, err := ff.forTarget(f)
+	if err != nil {
+		return nil, nil, err
+	}
 	if tf.pkgFirst {
 		if err := packageFirst(cmd, &tf.pf, f, dir, o.Shared()); err != nil {
 			return nil, nil, err
 		}
 	}
-	return f, o, nil
+	return target, o, nil
 }
 
 // compileFor compiles f for t; the target's diagnostics go to stderr,

@@ -4,24 +4,69 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // frontFlags are the flags of every command that loads a flow.
 type frontFlags struct {
 	flow    string
 	configs []string
+	// branch and production choose the project branch (docs/projects.md).
+	branch     string
+	production bool
 }
 
 func (ff *frontFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&ff.flow, "flow", "", "the flow to use, where the package holds several")
 	c.Flags().StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	ff.registerProject(c.Flags())
+}
+
+// registerProject adds --branch and --production, which choose the branch
+// of a flow's //flow:project.
+func (ff *frontFlags) registerProject(fs *pflag.FlagSet) {
+	fs.StringVar(&ff.branch, "branch", "", "the project branch (//flow:project): test.NAME, or prod.NAME with --production (default: user.USERNAME)")
+	fs.BoolVar(&ff.production, "production", false, "use the project's production branch, prod (//flow:project)")
+}
+
+// project resolves the flow's project branch from the directive, the
+// flags and the user (docs/projects.md); nil for a flow without
+// //flow:project.
+func (ff *frontFlags) project(f *ir.Flow) (*project.Info, error) {
+	info, err := project.Resolve(f, ff.branch, ff.production, username())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return info, nil
+}
+
+// forTarget is f with its project branch resolved, the flow a target
+// compiles and whose deployed names a command looks up.
+func (ff *frontFlags) forTarget(f *ir.Flow) (*ir.Flow, error) {
+	info, err := ff.project(f)
+	if err != nil {
+		return nil, err
+	}
+	return project.Apply(f, info), nil
+}
+
+// username is the user flowc runs as (project.Username).
+func username() string {
+	return project.Username(func() string {
+		if u, err := user.Current(); err == nil {
+			return u.Username
+		}
+		return ""
+	})
 }
 
 // options turns the flags into parser options.

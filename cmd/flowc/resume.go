@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
 )
@@ -55,13 +57,21 @@ only the tasks that did not finish run again.`,
 				if err != nil {
 					return err
 				}
-				if origin, err = st.LatestRun(context.Background(), f.Name); err != nil {
-					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, root)
+				proj, err := rf.front.project(f)
+				if err != nil {
+					return err
+				}
+				if origin, err = latestOrigin(context.Background(), st, f.Name, proj); err != nil {
+					return usagef("flow %s has no run to resume in %s; name one with --origin-run-id", f.Name, root+branchNote(proj))
 				}
 			}
 			how := ""
 			if latest {
-				how = " (the flow's latest run; a resumed run never becomes the latest, as in Metaflow)"
+				which := "the flow's latest run"
+				if proj, _ := rf.front.project(f); proj != nil {
+					which = "the latest run" + branchNote(proj)
+				}
+				how = " (" + which + "; a resumed run never becomes the latest, as in Metaflow)"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Resuming %s/%s%s.\n", f.Name, origin, how)
 			return executeWith(cmd, f, dir, &rf, nil, &exec.Resume{OriginRunID: origin, Step: step})
@@ -70,4 +80,32 @@ only the tasks that did not finish run again.`,
 	rf.register(c.Flags())
 	c.Flags().StringVar(&origin, "origin-run-id", "", "the run to resume (default: the flow's latest run)")
 	return c
+}
+
+// latestOrigin is the run a plain flowc resume resumes: the flow's latest
+// run, and for a flow in a project the newest run on the same project
+// branch that is not itself a resume, so that resuming on one branch never
+// picks up another branch's run.
+func latestOrigin(ctx context.Context, st *datastore.Store, flow string, proj *project.Info) (string, error) {
+	if proj == nil {
+		return st.LatestRun(ctx, flow)
+	}
+	runs, err := client.New(st).Namespace(client.Global).Flow(flow).Runs(proj.Tags()[:2]...)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range runs {
+		if r.OriginRunID() == "" {
+			return r.ID(), nil
+		}
+	}
+	return "", datastore.ErrNotFound
+}
+
+// branchNote names the project branch in a message, "" without one.
+func branchNote(proj *project.Info) string {
+	if proj == nil {
+		return ""
+	}
+	return " on branch " + proj.Branch + " of project " + proj.Name
 }

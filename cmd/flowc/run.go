@@ -36,6 +36,7 @@ type runFlags struct {
 func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
 	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	rf.front.registerProject(fs)
 	rf.store.register(fs)
 	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
 	fs.IntVar(&rf.maxNumSplits, "max-num-splits", 100, "fail a foreach that starts more tasks than this")
@@ -133,6 +134,10 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if err != nil {
 		return err
 	}
+	proj, err := rf.front.project(f)
+	if err != nil {
+		return err
+	}
 	ctx, stop := exec.NotifyContext(context.Background()) // Ctrl-C, SIGTERM, SIGHUP
 	defer stop()
 	provider, err := rf.secrets.provider(ctx, f)
@@ -148,7 +153,8 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		Build: bopts, Resume: resume, Secrets: provider, NoCache: rf.noCache, OnStart: func(runID string) error {
+		User: username(), Project: proj, Secrets: provider, NoCache: rf.noCache,
+		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {
 				return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
+	"github.com/flowc-dev/flowc/backends/stepfunctions/deploy"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -74,7 +75,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	}
 	cli := sfn.NewFromConfig(cfg)
 	machine := stepfunctions.MachineName(f)
-	arn, err := findMachine(cmd.Context(), cli, machine)
+	arn, err := deploy.FindMachine(cmd.Context(), cli, machine)
 	if err != nil {
 		return err
 	}

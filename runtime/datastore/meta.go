@@ -48,6 +48,9 @@ type Run struct {
 	OriginRunID string `json:"origin_run_id,omitempty"`
 	// Parameters holds each parameter's value as JSON.
 	Parameters map[string]json.RawMessage `json:"parameters"`
+	// Trigger is what started a deployed run (an event, another flow's
+	// end), the JSON of a flow.Trigger; absent for a run started by hand.
+	Trigger json.RawMessage `json:"trigger,omitempty"`
 }
 
 // AttemptStatus is the state of one attempt of a task.

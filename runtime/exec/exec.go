@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
@@ -40,7 +41,14 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
-	Build        BuildOptions
+	// User is the user the run belongs to (system tag user:NAME); default
+	// project.Username.
+	User string
+	// Project is the run's project and resolved branch (project.Resolve),
+	// nil for a flow without //flow:project: the run is tagged with it and
+	// its tasks see it (flow.Context.ProjectName and the like).
+	Project *project.Info
+	Build   BuildOptions
 	// Resume, when set, makes the run a resume of an earlier one.
 	Resume *Resume
 	// Observer, when set, hears of every task as it is queued, starts and
@@ -128,6 +136,9 @@ type executor struct {
 	originRun *datastore.Run
 	rerun     map[string]bool
 	cloned    atomic.Int64
+	// env is what every task process gets besides flowc's environment:
+	// the run's identity (user, project, origin run).
+	env []string
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
 	runnerKey string // the runner's build key: the code of every step
@@ -182,9 +193,9 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		e.runID = datastore.NewRunID()
 	}
 	res := &Result{RunID: e.runID}
-	u := "unknown"
-	if cu, err := user.Current(); err == nil {
-		u = cu.Username
+	u := e.opts.User
+	if u == "" {
+		u = project.Username(osUser)
 	}
 	if e.opts.Resume != nil {
 		if err := e.prepareResume(ctx); err != nil {
@@ -197,11 +208,17 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	}
 	rec := datastore.Run{
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
-		SystemTags: []string{"user:" + u, "runtime:local"}, Start: time.Now(), Status: datastore.RunRunning,
+		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
+		Start:      time.Now(), Status: datastore.RunRunning,
 		Parameters: e.opts.Params,
 	}
+	// A variable of flowc's own environment must not leak into the run:
+	// each is set, empty when the run has no such fact.
+	e.env = []string{project.UserEnv + "=" + u, project.ProjectEnv + "=", project.OriginEnv + "="}
+	e.env = append(e.env, e.opts.Project.Env()...)
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
+		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
 	}
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
@@ -265,6 +282,14 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
 	return res, nil
+}
+
+// osUser is the operating system's name of the user running flowc.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
 }
 
 // readSecrets reads every secret of the flow's steps, before the run
@@ -573,7 +598,7 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
 	cmd := exec.Command(e.runner, args...)
-	cmd.Env = append(os.Environ(), "FLOWC_RUN_ID="+e.runID)
+	cmd.Env = append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
 	if env := st.Decorators.Environment; env != nil {
 		for k, v := range env.Vars {
 			cmd.Env = append(cmd.Env, k+"="+v)

@@ -10,12 +10,17 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/flowc-dev/flowc/project"
 )
 
 // EndEvent is the body end-run posts to an event webhook when a run
-// succeeds: the event "flowc.FLOW.end" that //flow:trigger_on_finish
-// waits for, in the shape flowc's Sensors filter on (body.name) and read
-// parameters from (body.payload).
+// succeeds: the event "flowc.FLOW.end" (in a project,
+// "flowc.PROJECT.BRANCH.FLOW.end", project.Info.EndEvent) that
+// //flow:trigger_on_finish waits for, in the shape flowc's Sensors filter
+// on (body.name) and read parameters from (body.payload). The payload names
+// the run (flow, run_id, pathspec) and, in a project, project and
+// branch.
 type EndEvent struct {
 	Name    string            `json:"name"`
 	Payload map[string]string `json:"payload"`
@@ -25,7 +30,12 @@ type EndEvent struct {
 // Events webhook EventSource, say). A failure is returned, so that the
 // engine retries the exit handler.
 func postEndEvent(ctx context.Context, url, flow, run string) error {
-	body, err := json.Marshal(EndEvent{Name: "flowc." + flow + ".end", Payload: map[string]string{"flow": flow, "run_id": run}})
+	p := project.FromEnv()
+	payload := map[string]string{"flow": flow, "run_id": run, "pathspec": flow + "/" + run}
+	if p != nil {
+		payload["project"], payload["branch"] = p.Name, p.Branch
+	}
+	body, err := json.Marshal(EndEvent{Name: p.EndEvent(flow), Payload: payload})
 	if err != nil {
 		return err
 	}

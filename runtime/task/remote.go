@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
 )
@@ -127,12 +128,14 @@ func startRun[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *store, 
 		return err
 	}
 	if _, err := st.s.ReadRun(ctx, st.flow, st.run); errors.Is(err, datastore.ErrNotFound) {
-		name := os.Getenv("FLOWC_USER")
-		if name == "" {
-			name = currentUser()
+		name := runUser()
+		trigger, err := runTrigger()
+		if err != nil {
+			return err
 		}
 		rec := datastore.Run{Flow: st.flow, RunID: st.run, User: name, Start: time.Now(), Status: datastore.RunRunning,
-			SystemTags: []string{"user:" + name, "runtime:" + engineName()}, Parameters: map[string]json.RawMessage{}}
+			SystemTags: append([]string{project.UserNamespace(name), "runtime:" + engineName()}, project.FromEnv().Tags()...),
+			Parameters: map[string]json.RawMessage{}, Trigger: trigger}
 		for _, p := range plan.Params {
 			if v, ok := values[p.Field]; ok {
 				rec.Parameters[p.Name] = v

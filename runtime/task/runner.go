@@ -112,11 +112,13 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	defer cancel()
 	r.cards = r.startCards(ctx, att, f)
 	defer r.cards.stop()
-	c := flow.NewContext(tctx, flow.TaskInfo{
+	info := flow.TaskInfo{
 		Flow: r.plan.Name, RunID: r.args.runID, Step: r.args.step, TaskID: r.args.taskID,
 		RetryCount: r.args.retryCount, Foreach: frames, Input: input,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)), Cards: r.cards.Set(),
-	})
+	}
+	r.identity(ctx, &info)
+	c := flow.NewContext(tctx, info)
 	done = r.trace("step")
 	disarm := r.watch(ctx, att) // deadline.go: limits that hold without an executor
 	next, err := r.call(f, c, in)
