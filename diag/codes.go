@@ -83,6 +83,9 @@ const (
 	TargetLimit       Code = "FLOW081" // a name, value or object over a limit of the target's service
 	TargetName        Code = "FLOW082" // a flow, project or branch name that cannot be a name on the target
 	TargetValue       Code = "FLOW083" // a directive value the target's service would reject at deploy time
+
+	// The step cache.
+	CacheRunDependent Code = "FLOW110" // a //flow:cache step that reads the run id: a later run would reuse another run's result
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -99,6 +102,7 @@ var All = []Code{
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
+	CacheRunDependent,
 }
 
 // TargetCodes lists the codes only targets report, in order. docs has a
