@@ -150,7 +150,11 @@ func (p *progress) Event(ev exec.Event) {
 			s.first = now
 		}
 	case exec.Finished:
-		s.running--
+		if ev.Cloned || ev.Cached {
+			s.queued-- // it never started
+		} else {
+			s.running--
+		}
 		s.done++
 		s.last = now
 		if !p.tty && !ev.Cloned && !ev.Cached { // those print their own line
