@@ -21,6 +21,7 @@ import (
 
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
+  RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
   RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
               [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME]
@@ -28,9 +29,18 @@ const Usage = `usage:
               [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
 // Main runs the runner's command line and exits. The generated main of a
-// flow's runner calls it.
+// flow's runner calls it. `RUNNER await` reads the command line from
+// standard input first (see AwaitCommand).
 func Main[F any](fl Flow[F]) {
-	os.Exit(Run(context.Background(), fl, os.Args[1:]))
+	args := os.Args[1:]
+	if len(args) == 1 && args[0] == AwaitCommand {
+		var done bool
+		var code int
+		if args, done, code = await(); done {
+			os.Exit(code)
+		}
+	}
+	os.Exit(Run(context.Background(), fl, args))
 }
 
 // Run runs one runner command and returns its exit code.
