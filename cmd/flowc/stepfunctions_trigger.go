@@ -54,6 +54,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		fs.StringVar(&prefix, "name-prefix", "", "the --name-prefix the flow was deployed with")
 		fs.BoolVar(&wait, "wait", false, "follow the run's progress, as flowc run shows it, until the execution ends; exit 0 only if it succeeded")
 		fs.StringVar(&root, "datastore-root", "", "with --wait, the datastore the run is recorded in (default: the one the flow's job definitions use)")
+		ff.registerProject(fs)
 		af.register(fs)
 	}
 	values := map[string]*string{}
@@ -71,6 +72,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return nil
 	})
 	if err != nil || f == nil {
+		return err
+	}
+	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
 		return err
 	}
 	input, err := triggerInput(f, fs, values)
