@@ -61,7 +61,7 @@ Workflow's name, which is also its run id in the datastore.`,
 		c.AddCommand(&cobra.Command{
 			Use:   op.name + " RUN",
 			Short: op.short,
-			Args:  exactArgs(1, "flowc argo "+op.name+" takes RUN"),
+			Args:  exactArgs(1, "RUN"),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cl, err := af.connect()
 				if err != nil {
@@ -78,12 +78,22 @@ Workflow's name, which is also its run id in the datastore.`,
 	return c
 }
 
+// exactArgs wants n arguments, named what.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %s, got %d arguments", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}
+
 func newArgoList(af *argoFlags) *cobra.Command {
 	runs := 5
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the flows flowc deployed and their latest runs",
-		Args:  exactArgs(0, "flowc argo list takes no arguments"),
+		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl, err := af.connect()
 			if err != nil {
@@ -166,7 +176,7 @@ func newArgoStatus(af *argoFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status RUN",
 		Short: "Show a run's phase and its steps' pods",
-		Args:  exactArgs(1, "flowc argo status takes RUN"),
+		Args:  exactArgs(1, "RUN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl, err := af.connect()
 			if err != nil {
@@ -217,7 +227,7 @@ func newArgoDelete(af *argoFlags) *cobra.Command {
 objects' name or the flow's: its Sensor, CronWorkflow and WorkflowTemplate.
 Objects flowc did not make (without the label app.kubernetes.io/managed-by=flowc)
 are never touched. Runs are left, and their records in the datastore.`,
-		Args: exactArgs(1, "flowc argo delete takes FLOW"),
+		Args: exactArgs(1, "FLOW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl, err := af.connect()
 			if err != nil {
@@ -244,7 +254,7 @@ step, or of one task. A task whose pod is running is read from the pod (its
 container's log so far); every other task from the datastore, where the
 runner stores each attempt's output when it ends. The datastore is the one
 the deployed template names, unless --datastore-root names another.`,
-		Args: exactArgs(1, "flowc argo logs takes RUN[/STEP[/TASK]]"),
+		Args: exactArgs(1, "RUN[/STEP[/TASK]]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			parts := strings.Split(args[0], "/")
 			if len(parts) > 3 || slices0(parts) {

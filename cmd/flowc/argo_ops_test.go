@@ -93,7 +93,7 @@ func finishOnGet(t *testing.T, client *fake.FakeDynamicClient, root string, phas
 // when it succeeded, naming the failed step otherwise.
 func TestTriggerArgoWait(t *testing.T) {
 	followEvery = time.Millisecond
-	t.Cleanup(func() { followEvery = 0 })
+	t.Cleanup(func() { followEvery = 2 * time.Second })
 	for _, c := range []struct {
 		phase  string
 		code   int

@@ -29,11 +29,10 @@ type engineState struct {
 	Reason string
 }
 
-// followEvery is the time between two looks at a followed run (0: 2 s;
-// tests shorten it), and followTries how many looks in a row may fail
-// before following stops.
+// followEvery is the time between two looks at a followed run, and
+// followTries how many looks in a row may fail before following stops.
 var (
-	followEvery time.Duration
+	followEvery = 2 * time.Second
 	followTries = 5
 )
 
@@ -79,9 +78,6 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 	every := fo.every
 	if every <= 0 {
 		every = followEvery
-	}
-	if every <= 0 {
-		every = 2 * time.Second
 	}
 	var st engineState
 	for failures := 0; ; {
