@@ -123,6 +123,10 @@ func (r *Run) Trigger() *flow.Trigger {
 	return &t
 }
 
+// With returns the --with directives the run was started with, as written
+// (DIRECTIVE[:attr=value,...]); nil when there were none.
+func (r *Run) With() []string { return r.doc.With }
+
 // Step returns the run's step name. It reads nothing: a step without
 // tasks shows up as an error of its methods.
 func (r *Run) Step(name string) *Step { return &Step{run: r, name: name} }

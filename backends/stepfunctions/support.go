@@ -66,6 +66,8 @@ var support = backends.Support{
 	"trigger options":                backends.No("an EventBridge rule takes no options"),
 	"trigger_on_finish":              backends.Yes,
 	"trigger_on_finish flow flows":   backends.Yes,
+	"exit_hook":                      backends.Yes, // End's job on success, flowc.failed's end-run on failure
+	"exit_hook on_success on_error":  backends.Yes,
 	"trigger_on_finish options":      backends.No("an EventBridge rule takes no options"),
 }
 

@@ -162,6 +162,9 @@ func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 			given[p.Name] = *values[p.Name]
 		}
 	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
+	}
 	wf, err := argo.NewRun(f, given)
 	if err != nil {
 		return usageError{err}

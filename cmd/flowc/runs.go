@@ -108,7 +108,7 @@ func listRuns(stdout, stderr io.Writer, c *client.Client, args []string) error {
 			p, b := r.Project()
 			row = append(row, orDash(p), orDash(b))
 		}
-		rows = append(rows, append(row, strings.Join(r.Tags(), ",")))
+		rows = append(rows, append(row, runTags(r)))
 	}
 	return writeTable(stdout, rows)
 }
@@ -159,4 +159,13 @@ func formatDuration(d time.Duration) string {
 		return d.Round(time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// runTags is the TAGS column: the user tags, then the run's --with flags.
+func runTags(r *client.Run) string {
+	tags := strings.Join(r.Tags(), ",")
+	for _, w := range r.With() {
+		tags = strings.TrimSpace(tags + " --with " + w)
+	}
+	return tags
 }

@@ -77,6 +77,18 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
 		return err
 	}
+	given := map[string]string{}
+	for _, p := range f.Params {
+		if fs.Changed(p.Name) {
+			given[p.Name] = *values[p.Name]
+		}
+	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
+	}
+	for name, v := range given {
+		*values[name] = v
+	}
 	input, err := triggerInput(f, fs, values)
 	if err != nil {
 		return err

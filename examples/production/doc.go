@@ -15,6 +15,8 @@
 //     (c.ProjectName, c.BranchName, c.IsProduction, c.Trigger);
 //   - //flow:trigger_on_finish also runs it whenever the Training flow
 //     finishes.
+//   - //flow:exit_hook runs Announce when a run succeeds and Page when
+//     one fails, once, at the end of the run, wherever it ran.
 //
 // On the steps:
 //   - Extract gets database credentials from //flow:secrets and settings

@@ -42,6 +42,9 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
+	// With holds the --with directives the plan was compiled with, for the
+	// run's record.
+	With []string
 	// User is the user the run belongs to (system tag user:NAME); default
 	// project.Username.
 	User string
@@ -205,7 +208,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
 		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
 		Start:      time.Now(), Status: datastore.RunRunning,
-		Parameters: e.opts.Params,
+		Parameters: e.opts.Params, With: e.opts.With,
 	}
 	// A variable of flowc's own environment must not leak into the run:
 	// each is set, empty when the run has no such fact.
@@ -280,7 +283,37 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		// The run would show as running until it goes stale: say so.
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
+	e.exitHooks(context.WithoutCancel(ctx), res)
 	return res, nil
+}
+
+// exitHooks has the runner run the flow's exit hooks, once the run's end
+// is recorded: its end-run, as an engine's exit handler runs it, which
+// stores each hook's output as the log of _exit_hook/NAME. A hook's
+// failure, or the runner's, is printed and changes nothing of the run.
+func (e *executor) exitHooks(ctx context.Context, res *Result) {
+	if len(e.plan.Decorators.HookFuncs(res.Status == datastore.RunSucceeded)) == 0 {
+		return
+	}
+	args := []string{"end-run", "--run-id", e.runID, "--status", string(res.Status), "--datastore-root", e.opts.Root}
+	if res.Failed != "" {
+		args = append(args, "--failed-task", res.Failed)
+	}
+	if res.Err != nil {
+		args = append(args, "--error", res.Err.Error())
+	}
+	cmd := exec.CommandContext(ctx, e.runner, args...)
+	out, err := cmd.CombinedOutput()
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line != "" {
+			e.out.printf("%s", line)
+		}
+	}
+	if err != nil {
+		e.out.printf("flowc: run %s/%s: exit hooks: %v", e.plan.Name, e.runID, err)
+		return
+	}
+	e.out.printf("Exit hooks of %s/%s ran: flowc logs %s/%s/%s", e.plan.Name, e.runID, e.plan.Name, e.runID, datastore.ExitHookStep)
 }
 
 // osUser is the operating system's name of the user running flowc.
