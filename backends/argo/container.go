@@ -77,13 +77,27 @@ func (c *compiler) exitTemplate() {
 	t := c.containerTemplateFor(c.steps[c.f.Graph.Start])
 	t.Name, t.Inputs, t.Metadata = exitHandler, nil, nil
 	t.Container.Image = c.opts.Image
-	t.Container.Args = []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
-		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
-	if c.opts.EventURL != "" {
-		t.Container.Args = append(t.Container.Args, "--event-url", kubeLiteral(c.opts.EventURL))
-	}
+	t.Container.Args = c.exitArgs()
 	supportPod(&t)
 	c.templates = append(c.templates, t)
+}
+
+// exitArgs is the exit handler's runner command line: end-run records how
+// the run ended, posts the end event and the notifications. Every value is
+// an argument of its own, never a shell's text.
+func (c *compiler) exitArgs() []string {
+	a := []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
+		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
+	for _, o := range []struct{ flag, value string }{
+		{"--event-url", c.opts.EventURL},
+		{"--notify-on-error", c.opts.NotifyOnError},
+		{"--notify-on-success", c.opts.NotifyOnSuccess},
+	} {
+		if o.value != "" {
+			a = append(a, o.flag, kubeLiteral(o.value))
+		}
+	}
+	return a
 }
 
 // supportPod makes t, a copy of a step's template, a pod that only records

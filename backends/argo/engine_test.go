@@ -415,7 +415,7 @@ func TestEngineArgo(t *testing.T) {
 			if wf.phase != "Succeeded" {
 				t.Fatalf("workflow %s; tasks run: %v", wf.phase, sim.started)
 			}
-			wantEvent := fmt.Sprintf(`POST /flowc {"name":"flowc.%s.end","payload":{"flow":"%s","run_id":"%s"}}`, f.Name, f.Name, sim.name)
+			wantEvent := fmt.Sprintf(`POST /flowc {"name":"flowc.%s.end","payload":{"flow":"%s","pathspec":"%s/%s","run_id":"%s"}}`, f.Name, f.Name, f.Name, sim.name, sim.name)
 			if mu.Lock(); len(events) != 1 || events[0] != wantEvent {
 				t.Errorf("end events %q, want %q", events, wantEvent)
 			}

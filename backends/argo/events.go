@@ -26,9 +26,11 @@ func (c *compiler) cron() *CronWorkflow {
 		Kind:       "CronWorkflow",
 		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
 		Spec: CronWorkflowSpec{
-			Schedules:         []string{s.Cron},
-			Timezone:          s.Timezone,
-			ConcurrencyPolicy: "Allow",
+			Schedules:                  []string{s.Cron},
+			Timezone:                   s.Timezone,
+			ConcurrencyPolicy:          c.concurrencyPolicy(),
+			SuccessfulJobsHistoryLimit: c.opts.SuccessfulHistoryLimit,
+			FailedJobsHistoryLimit:     c.opts.FailedHistoryLimit,
 			// A tick missed while the controller was down still
 			// starts within the hour.
 			StartingDeadlineSeconds: ptr(3540),
@@ -45,6 +47,7 @@ var sensorOptions = map[string]string{
 	"event_name":      "flowc",   // the event of that source (a webhook endpoint)
 	"event_bus":       "default", // the EventBus
 	"service_account": "",        // the sensor pod's service account
+	"namespace":       "",        // the Sensor's namespace (--sensor-namespace wins)
 }
 
 // sensor makes the Argo Events Sensor of //flow:trigger and
@@ -144,16 +147,31 @@ func (c *compiler) sensor() *Sensor {
 	return &Sensor{
 		APIVersion: apiVersion,
 		Kind:       "Sensor",
-		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
+		Metadata:   ObjectMeta{Name: c.base, Namespace: c.sensorNamespace(opts["namespace"]), Labels: c.labels()},
 		Spec:       spec,
 	}
+}
+
+// sensorNamespace is the Sensor's namespace: --sensor-namespace, else the
+// trigger's namespace option, else the objects'.
+func (c *compiler) sensorNamespace(option string) string {
+	for _, ns := range []string{c.opts.SensorNamespace, option} {
+		if ns != "" {
+			return ns
+		}
+	}
+	return c.opts.Namespace
 }
 
 // sensorOptions reads a trigger directive's options into opts.
 func (c *compiler) sensorOptions(pos ir.Pos, given, opts map[string]string) {
 	for _, k := range sortedKeys(given) {
 		if _, ok := sensorOptions[k]; !ok {
-			c.add(pos, diag.TargetUnsupported, "trigger option %q means nothing on argo; the options are event_source, event_name, event_bus and service_account", k)
+			c.add(pos, diag.TargetUnsupported, "trigger option %q means nothing on argo; the options are event_source, event_name, event_bus, service_account and namespace", k)
+			continue
+		}
+		if k == "namespace" && !dns1123Label.MatchString(given[k]) {
+			c.add(pos, diag.TargetValue, "trigger option namespace=%q is not a Kubernetes namespace name", given[k])
 			continue
 		}
 		if k != "event_name" && !dnsSubdomain.MatchString(given[k]) {
@@ -162,6 +180,15 @@ func (c *compiler) sensorOptions(pos ir.Pos, given, opts map[string]string) {
 		}
 		opts[k] = given[k]
 	}
+}
+
+// concurrencyPolicy is --concurrency-policy, Allow by default (a run
+// starts at its time even when the last one still runs, as Metaflow's).
+func (c *compiler) concurrencyPolicy() string {
+	if c.opts.ConcurrencyPolicy == "" {
+		return "Allow"
+	}
+	return c.opts.ConcurrencyPolicy
 }
 
 // param returns the flow parameter whose CLI name is name.

@@ -166,10 +166,15 @@ func (tf *targetFlags) load(cmd *cobra.Command, ff *frontFlags, args []string) (
 	o.Shared().Dir = dir
 	// The branch is resolved before the image is built, so that a bad
 	// --branch stops here, but only the compiled flow holds it: the
-	// runner's plan, and so its image, is the same on every branch.
+	// runner's plan, and so its image, is the same on every branch. The
+	// local target's output is that plan (what show --json prints): flowc
+	// run resolves the branch when it runs.
 	target, err := ff.forTarget(f)
 	if err != nil {
 		return nil, nil, err
+	}
+	if tf.target == "local" {
+		target = f
 	}
 	if tf.pkgFirst {
 		if err := packageFirst(cmd, &tf.pf, f, dir, o.Shared()); err != nil {

@@ -217,7 +217,7 @@ func TestTriggerStepFunctionsWait(t *testing.T) {
 	deploytest.Env(t)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	followEvery = time.Millisecond
-	defer func() { followEvery = 0 }()
+	t.Cleanup(func() { followEvery = 2 * time.Second })
 	fake := deploytest.New()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()

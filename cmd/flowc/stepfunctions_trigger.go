@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -116,7 +115,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	e := deploy.Execution{Name: runID, ARN: exec}
-	fo := &follower{flow: f, store: c.Store(), runID: runID, every: followEvery, engine: func(ctx context.Context) (engineState, error) {
+	fo := &follower{flow: f, store: c.Store(), runID: runID, engine: func(ctx context.Context) (engineState, error) {
 		d, err := cl.Describe(ctx, e)
 		if err != nil {
 			return engineState{}, err
@@ -135,10 +134,6 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	}}
 	return fo.follow(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 }
-
-// followEvery is how often trigger --wait looks at the run (0: the
-// follower's default); tests shorten it.
-var followEvery time.Duration
 
 // triggerInput is the execution's input: each parameter given, checked
 // against its type, as the text given.
