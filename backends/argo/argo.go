@@ -3,7 +3,6 @@ package argo
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -148,10 +147,7 @@ func (c *compiler) add(p ir.Pos, code diag.Code, format string, args ...any) {
 // position is p as a diagnostic's position: its file below the flow's
 // package directory dir.
 func position(dir string, p ir.Pos) diag.Pos {
-	if dir != "" && p.File != "" {
-		p.File = filepath.Join(dir, p.File)
-	}
-	return diag.Pos(p)
+	return diag.Pos(p.In(dir))
 }
 
 func (c *compiler) build() *Objects {

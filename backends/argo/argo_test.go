@@ -256,7 +256,8 @@ func TestContainer(t *testing.T) {
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_BRANCH", "value": "staging"}, map[string]any{"name": "FLOWC_ENGINE", "value": "argo"},
+			map[string]any{"name": "FLOWC_PRODUCTION", "value": "false"}, map[string]any{"name": "FLOWC_PROJECT", "value": "fraud"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
 			// $ doubled for the kubelet (tools/argovalidate expands it as the kubelet does).
 			map[string]any{"name": "SHELL_TEXT", "value": "$$(HOME) $$$$ $$HOME $$(LOG_LEVEL)"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
@@ -288,7 +289,9 @@ func TestParameters(t *testing.T) {
 	for _, p := range get(t, wt, "spec", "arguments", "parameters").([]any) {
 		got = append(got, p.(map[string]any)["name"], p.(map[string]any)["value"])
 	}
-	want := []any{"region", "eu-west-1", "count", "", "note", "", "lookback", "24h0m0s", "countries", "NL;BE", "weights", `{"a":1.5}`}
+	want := []any{"region", "eu-west-1", "count", "", "note", "", "lookback", "24h0m0s", "countries", "NL;BE", "weights", `{"a":1.5}`,
+		// the body of the event that started the run, one per event
+		"flowc--trigger-0", "", "flowc--trigger-1", ""}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("arguments (-want +got):\n%s", diff)
 	}
@@ -339,15 +342,36 @@ func TestCronAndSensor(t *testing.T) {
 		t.Errorf("trigger conditions = %v", got)
 	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
+	// Each event's body goes to its own trigger parameter, "" when that
+	// event did not fire; the start task gets the first that is not "".
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body", "value": ""}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.2.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "model_updated_1", "dataKey": "body", "value": ""}, "dest": "spec.arguments.parameters.3.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
 	}
 	if got := get(t, k8s, "source", "resource", "spec", "workflowTemplateRef", "name"); got != "fraud-staging-deployed-flow" {
 		t.Errorf("trigger creates %v", got)
+	}
+	var names []any
+	for _, p := range get(t, k8s, "source", "resource", "spec", "arguments", "parameters").([]any) {
+		names = append(names, p.(map[string]any)["name"])
+	}
+	if want := []any{"flowc--trigger-0", "region", "weights", "flowc--trigger-1"}; !cmp.Equal(names, want) {
+		t.Errorf("the created workflow's arguments %v, want %v", names, want)
+	}
+	start := templateNamed(t, wt, "start")
+	var env string
+	for _, e := range get(t, start, "container", "env").([]any) {
+		if e.(map[string]any)["name"] == "FLOWC_TRIGGER_B64" {
+			env = e.(map[string]any)["value"].(string)
+		}
+	}
+	if want := "{{=toBase64(workflow.parameters['flowc--trigger-0'] != '' ? workflow.parameters['flowc--trigger-0'] : (workflow.parameters['flowc--trigger-1']))}}"; env != want {
+		t.Errorf("start's FLOWC_TRIGGER_B64 = %q, want %q", env, want)
 	}
 }
 

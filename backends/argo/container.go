@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // containerTemplate makes the template that runs step s: the task runner
@@ -201,6 +202,11 @@ func outputs(s *ir.Step) []Parameter {
 // would substitute and cannot escape, is a diagnostic.
 func (c *compiler) env(s *ir.Step) []EnvVar {
 	vars := map[string]string{engineEnv.Name: engineEnv.Value}
+	// The run's project and branch, for its tags and flow.Context.
+	for _, kv := range project.OfFlow(c.f).Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
 	if e := s.Decorators.Environment; e != nil {
 		for _, k := range sortedKeys(e.Vars) {
 			v := e.Vars[k]
@@ -213,6 +219,9 @@ func (c *compiler) env(s *ir.Step) []EnvVar {
 	var out []EnvVar
 	for k, v := range vars {
 		out = append(out, EnvVar{Name: k, Value: kubeLiteral(v)})
+	}
+	if e, ok := c.triggerEnv(); ok && s.Name == c.f.Graph.Start {
+		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -6,6 +6,7 @@ import (
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // cron makes the CronWorkflow of //flow:schedule: it runs the template by
@@ -57,7 +58,7 @@ var sensorOptions = map[string]string{
 // and a trigger that creates a Workflow from the template, copying the
 // mapped payload fields into its parameters (a field of an event that did
 // not come falls back to the parameter's default). A finished flow is the
-// event "flowc.<Flow>.end".
+// event "flowc.<Flow>.end", in a project "flowc.<project>.<branch>.<Flow>.end".
 func (c *compiler) sensor() *Sensor {
 	d := c.f.Decorators
 	if d.Trigger == nil && d.TriggerOnFinish == nil {
@@ -75,7 +76,10 @@ func (c *compiler) sensor() *Sensor {
 	}
 	if t := d.TriggerOnFinish; t != nil {
 		for _, fl := range t.Flows {
-			events = append(events, ir.Event{Name: "flowc." + fl + ".end"})
+			// In a project, the upstream flow of the same project and
+			// branch (its end-run posts flowc.PROJECT.BRANCH.FLOW.end), as
+			// Metaflow scopes @trigger_on_finish.
+			events = append(events, ir.Event{Name: project.OfFlow(c.f).EndEvent(fl)})
 		}
 		pos = t.Pos
 		c.sensorOptions(t.Pos, t.Options, opts)
@@ -98,6 +102,13 @@ func (c *compiler) sensor() *Sensor {
 		// conditions expression: letters, digits and _.
 		dep := fmt.Sprintf("%s_%d", strings.ReplaceAll(squashOr(e.Name, "event"), "-", "_"), i)
 		deps = append(deps, dep)
+		// The event's body goes to the run as its trigger (triggerEnv);
+		// a dependency that did not fire leaves "".
+		wf.Spec.Arguments = addArg(wf.Spec.Arguments, triggerParam(i))
+		tparams = append(tparams, TriggerParameter{
+			Src:  TriggerParameterSource{DependencyName: dep, DataKey: "body", Value: ptr("")},
+			Dest: fmt.Sprintf("spec.arguments.parameters.%d.value", len(wf.Spec.Arguments.params())-1),
+		})
 		spec.Dependencies = append(spec.Dependencies, EventDependency{
 			Name: dep, EventSourceName: opts["event_source"], EventName: opts["event_name"],
 			Filters: &EventFilters{Data: []DataFilter{{Path: "body.name", Type: "string", Value: []string{e.Name}}}},

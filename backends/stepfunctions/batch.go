@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // JobDefinition is an AWS Batch job definition in the shape of Batch's
@@ -239,6 +240,11 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 	}
 	// The runner tags the run it records runtime:$FLOWC_ENGINE.
 	jd.ContainerProperties.Environment = append([]KeyValue{{"FLOWC_ENGINE", "step-functions"}}, jd.ContainerProperties.Environment...)
+	// The run's project and branch, for its tags and flow.Context.
+	for _, kv := range project.OfFlow(c.f).Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, v})
+	}
 	if d.Environment != nil {
 		for _, k := range sortedKeys(d.Environment.Vars) {
 			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})

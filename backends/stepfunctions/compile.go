@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -224,11 +223,7 @@ func newCompiler(f *ir.Flow, opts Options) *compiler {
 
 // pos turns an IR position into a diagnostic's, the file made absolute.
 func (c *compiler) pos(p ir.Pos) diag.Pos {
-	file := p.File
-	if c.opts.Dir != "" && !filepath.IsAbs(file) {
-		file = filepath.Join(c.opts.Dir, file)
-	}
-	return diag.Pos{File: file, Line: p.Line, Col: p.Col}
+	return diag.Pos(p.In(c.opts.Dir))
 }
 
 // jobList returns the job definitions sorted by name.

@@ -10,6 +10,7 @@ import (
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/backends/argo/deploy"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 func init() {
@@ -63,14 +64,26 @@ deleted. It prints what it did and the objects' names.`,
 			if err != nil {
 				return err
 			}
+			note := func() {}
+			if p := project.OfFlow(f); p != nil && p.Production {
+				d, err := deploy.AuthorizeProduction(cmd.Context(), cl, objs, username(), ff.productionToken())
+				if err != nil {
+					return err
+				}
+				note = func() { tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), d) }
+			}
 			changes, err := deploy.Apply(cmd.Context(), cl, objs)
 			for _, ch := range changes {
 				fmt.Fprintln(cmd.OutOrStdout(), ch)
+			}
+			if err == nil {
+				note() // once the token is stored
 			}
 			return err
 		},
 	}
 	ff.register(c)
+	ff.registerToken(c.Flags())
 	kf.register(c.Flags())
 	tf.register(c, argo.Target{})
 	return c
@@ -120,6 +133,7 @@ func (tf *triggerFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&tf.namespace, "namespace", "", "the Kubernetes namespace (default: the kubeconfig context's)")
 	fs.BoolVar(&tf.wait, "wait", false, "follow the run as flowc run shows one, and exit 0 only when it succeeded")
 	fs.StringVar(&tf.root, "datastore-root", "", "with --wait, the datastore the run writes (default: the one the deployed template names)")
+	tf.front.registerProject(fs)
 	tf.kube.register(fs)
 }
 
@@ -139,11 +153,17 @@ func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 	if err != nil || f == nil {
 		return err
 	}
+	if f, err = tf.front.forTarget(f); err != nil { // the branch's deployment
+		return err
+	}
 	given := map[string]string{}
 	for _, p := range f.Params {
 		if fs.Changed(p.Name) {
 			given[p.Name] = *values[p.Name]
 		}
+	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
 	}
 	wf, err := argo.NewRun(f, given)
 	if err != nil {

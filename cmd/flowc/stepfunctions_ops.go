@@ -159,7 +159,7 @@ func newSFNStatus() *cobra.Command {
 error it ended with) and the run it records in the datastore: the run's
 status and every task's. A run that the datastore does not hold yet (its
 first job has not started) is said to be so.`,
-		Args: exactArgs(1, "one run id"),
+		Args: exactArgs(1, "RUN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			cl, f, e, err := o.execution(ctx, args[0])
@@ -219,7 +219,7 @@ datastore has no output of (its process died before it wrote it), and with
 stream when the execution's history names the job (a Distributed Map's
 items run in child executions, whose jobs it does not list), and says so
 when it knows none.`,
-		Args: exactArgs(1, "RUN, RUN/STEP or RUN/STEP/TASK"),
+		Args: exactArgs(1, "RUN[/STEP[/TASK]]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			parts := strings.Split(args[0], "/")
 			if len(parts) > 3 || slices.Contains(parts, "") {
@@ -359,7 +359,7 @@ Step Functions stops its running Batch jobs, and the execution ends ABORTED.
 Its run is then recorded failed in the datastore, here at once (only a
 run still running is changed) and by the rule MACHINE-ended, as for any
 stopped execution.`,
-		Args: exactArgs(1, "one run id"),
+		Args: exactArgs(1, "RUN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			cl, f, e, err := o.execution(ctx, args[0])
@@ -416,7 +416,7 @@ the EventBridge rules, the state machine, and the job definitions
 tag flowc:flow=MACHINE; the schedule, a description beginning "flowc: ").
 It refuses while an execution runs (terminate it first), and keeps the
 datastore's runs.`,
-		Args: exactArgs(1, "one state machine name"),
+		Args: exactArgs(1, "a STATE-MACHINE name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			cl, err := o.clients(ctx)

@@ -217,7 +217,7 @@ func TestTriggerStepFunctionsWait(t *testing.T) {
 	deploytest.Env(t)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	followEvery = time.Millisecond
-	t.Cleanup(func() { followEvery = 2 * time.Second })
+	defer func() { followEvery = 2 * time.Second }()
 	fake := deploytest.New()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -248,5 +248,37 @@ func TestTriggerStepFunctionsWait(t *testing.T) {
 	code, out, errs = flowcOut(append([]string{"trigger", "step-functions", pkg, "--run-id", run + "-2", "--wait", "--datastore-root", root}, ep...)...)
 	if code != 1 || !strings.Contains(errs, "Run Sqrt/"+run+"-2 failed") || !strings.Contains(errs, "engine: execution FAILED: States.Runtime: history limit") {
 		t.Errorf("--wait on an execution that fails: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestDeployStepFunctionsBranches: a branch deploys its own state
+// machine, trigger finds the branch's, and one user's production state
+// machine is replaced by another only with its production token.
+func TestDeployStepFunctionsBranches(t *testing.T) {
+	deploytest.Env(t)
+	fake := deploytest.New()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	pkg := filepath.Join("..", "..", "examples", "production")
+	deployAs := func(user string, args ...string) (int, string, string) {
+		t.Setenv("FLOWC_USER", user)
+		return flowcOut(append(append([]string{"deploy", "step-functions", pkg, "--aws-endpoint-url", srv.URL}, sfnFlags...), args...)...)
+	}
+	if code, out, errs := deployAs("ana"); code != 0 || !strings.Contains(out, "fraud-user-ana-FraudScoring") {
+		t.Fatalf("ana: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := flowcOut("trigger", "step-functions", pkg, "--aws-endpoint-url", srv.URL, "--branch", "exp1"); code != 1 || !strings.Contains(errs, "no state machine fraud-test-exp1-FraudScoring") {
+		t.Errorf("trigger of a branch not deployed: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := deployAs("ana", "--production")
+	if code != 0 || !strings.Contains(out, "production token of fraud.prod.FraudScoring: ") {
+		t.Fatalf("ana --production: exit %d\n%s%s", code, out, errs)
+	}
+	tok := strings.Fields(out[strings.Index(out, "production token of fraud.prod.FraudScoring: "):])[4]
+	if code, _, errs := deployAs("bob", "--production"); code != 1 || !strings.Contains(errs, "state machine fraud-prod-FraudScoring is ana's production deployment") {
+		t.Errorf("bob without the token: exit %d\n%s", code, errs)
+	}
+	if code, out, errs := deployAs("bob", "--production", "--production-token", tok); code != 0 {
+		t.Errorf("bob with the token %q: exit %d\n%s%s", tok, code, out, errs)
 	}
 }

@@ -54,6 +54,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		fs.StringVar(&prefix, "name-prefix", "", "the --name-prefix the flow was deployed with")
 		fs.BoolVar(&wait, "wait", false, "follow the run's progress, as flowc run shows it, until the execution ends; exit 0 only if it succeeded")
 		fs.StringVar(&root, "datastore-root", "", "with --wait, the datastore the run is recorded in (default: the one the flow's job definitions use)")
+		ff.registerProject(fs)
 		af.register(fs)
 	}
 	values := map[string]*string{}
@@ -72,6 +73,21 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	})
 	if err != nil || f == nil {
 		return err
+	}
+	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
+		return err
+	}
+	given := map[string]string{}
+	for _, p := range f.Params {
+		if fs.Changed(p.Name) {
+			given[p.Name] = *values[p.Name]
+		}
+	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
+	}
+	for name, v := range given {
+		*values[name] = v
 	}
 	input, err := triggerInput(f, fs, values)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
@@ -23,8 +24,9 @@ import (
 const Usage = `usage:
   RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL] [--failed-task PATHSPEC] [--error MSG]
               [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME]
+  RUNNER exit-hook NAME --run-id ID --status succeeded|failed [--datastore-root DIR] [--failed-task PATHSPEC] [--error MSG]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
               [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
@@ -69,9 +71,11 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	maxVisits := fs.Int("max-visits", 0, "step: the most visits of a self-loop step the engine runs; a visit that chooses the step again at the limit fails saying so")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
+	failedTask := fs.String("failed-task", "", "end-run, exit-hook: the pathspec of the task that failed the run, for the exit hooks")
+	errMsg := fs.String("error", "", "end-run, exit-hook: why the run failed, for the exit hooks")
 	cmd, rest := args[0], args[1:]
 	step := ""
-	if cmd == "step" {
+	if cmd == "step" || cmd == "exit-hook" {
 		if len(rest) == 0 {
 			fmt.Fprintln(os.Stderr, Usage)
 			return ExitUsage
@@ -91,8 +95,16 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	// an engine without a flowc scheduler: it works out its inputs from the
 	// whole plan.
 	resolve := cmd == "step" && *inputs == "" && step != ""
+	if cmd == "exit-hook" {
+		return callExitHook(ctx, fl, step, flow.RunInfo{Flow: fl.Name, RunID: *runID, Pathspec: fl.Name + "/" + *runID,
+			Status: strings.ToLower(*status), FailedTask: *failedTask, Error: *errMsg})
+	}
 	if cmd == "end-run" {
 		if err := finishRun(ctx, st, *status); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
+			return ExitFailed
+		}
+		if err := endHooks(ctx, fl, st, hookRun{root: *root, status: *status, failedTask: *failedTask, errMsg: *errMsg}); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 			return ExitFailed
 		}
@@ -189,6 +201,13 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		code := r.runStep(ctx)
 		if resolve && code == ExitOK && s.Kind == ir.KindEnd {
 			endRun(ctx, st)
+			// Argo's exit handler runs the hooks (end-run); on an engine
+			// without one, End does.
+			if engineName() != "argo" {
+				if err := runExitHooks(ctx, plan, st, hookRun{root: *root, status: string(datastore.RunSucceeded)}); err != nil {
+					fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+				}
+			}
 		}
 		return code
 	}
@@ -261,7 +280,11 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 		if ptr == nil {
 			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
 		}
-		if err := setParam(ptr, p, raw); err != nil {
+		if p.Type == ir.File {
+			if err := setIncluded(ctx, st, ptr, p, raw); err != nil {
+				return err
+			}
+		} else if err := setParam(ptr, p, raw); err != nil {
 			return &paramError{err}
 		}
 		if err := put(p.Field, ptr); err != nil {
