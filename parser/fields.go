@@ -39,6 +39,7 @@ var ReservedFlags = []string{
 	"quiet", "retry-count", "role", "run-id", "run-id-file", "split-index", "step", "tag",
 	"tags", "target", "task-id", "verbose", "version", "with",
 	"no-cache", "secrets-provider",
+	"wait", // flowc trigger TARGET --wait
 }
 
 var paramOptions = []string{"param", "name", "required", "separator"}

@@ -14,6 +14,7 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/project"
+	"github.com/flowc-dev/flowc/project/token"
 )
 
 // frontFlags are the flags of every command that loads a flow.
@@ -25,6 +26,7 @@ type frontFlags struct {
 	// branch and production choose the project branch (docs/projects.md).
 	branch     string
 	production bool
+	token      string // --production-token, of deploy
 }
 
 func (ff *frontFlags) register(c *cobra.Command) {
@@ -39,6 +41,27 @@ func (ff *frontFlags) register(c *cobra.Command) {
 func (ff *frontFlags) registerProject(fs *pflag.FlagSet) {
 	fs.StringVar(&ff.branch, "branch", "", "the project branch (//flow:project): test.NAME, or prod.NAME with --production (default: user.USERNAME)")
 	fs.BoolVar(&ff.production, "production", false, "use the project's production branch, prod (//flow:project)")
+}
+
+// registerToken adds deploy's --production-token.
+func (ff *frontFlags) registerToken(fs *pflag.FlagSet) {
+	fs.StringVar(&ff.token, "production-token", "", "the production token of the deployment this production deploy replaces, when another user made it (also FLOWC_PRODUCTION_TOKEN)")
+}
+
+// productionToken is --production-token, else FLOWC_PRODUCTION_TOKEN.
+func (ff *frontFlags) productionToken() string {
+	if ff.token != "" {
+		return ff.token
+	}
+	return os.Getenv(project.TokenEnv)
+}
+
+// tokenNote tells the user about the production token a deploy made and
+// stored.
+func tokenNote(w io.Writer, name string, d token.Decision) {
+	if d.New {
+		fmt.Fprintf(w, "production token of %s: %s\n(another user who deploys this production branch needs it: --production-token or FLOWC_PRODUCTION_TOKEN)\n", name, d.Token)
+	}
 }
 
 // project resolves the flow's project branch from the directive, the

@@ -88,6 +88,8 @@ steps. It checks a flow, shows its graph, and compiles it for a target.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newInit(), newCheck(), newShow(), newCompile(), newRun(), newResume(), newRuns(), newDump(), newLogs(), newTag(), newCard(), newGC(), newUI(), newDeploy(), newTrigger(), newPackage(), newVersion())
+	root.AddCommand(newArgo())
+	root.AddCommand(newStepFunctions())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}

@@ -69,7 +69,11 @@ func (f *FraudScoring) Start(c *flow.Context) (flow.Next, error) {
 	if f.BatchSize <= 0 {
 		return nil, fmt.Errorf("batch-size must be positive, got %d", f.BatchSize)
 	}
-	c.Logger().Info("scoring", "region", f.Region, "since", f.Lookback, "countries", f.Countries, "owner", f.Owner)
+	c.Logger().Info("scoring", "region", f.Region, "since", f.Lookback, "countries", f.Countries, "owner", f.Owner,
+		"project", c.ProjectName(), "branch", c.BranchName(), "production", c.IsProduction())
+	if t := c.Trigger(); t != nil { // deployed, and started by Training's end
+		c.Logger().Info("triggered", "by", t.Name, "run", t.Pathspec)
+	}
 	return flow.Goto(f.Extract), nil
 }
 

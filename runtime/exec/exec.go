@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,6 +140,8 @@ type executor struct {
 	env []string
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
+	// spares holds runners started ahead of need (spare.go); nil for none.
+	spares *spares
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -214,6 +217,11 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
 		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
+	}
+	if n := e.spareCount(); n > 0 {
+		e.spares = newSpares(e.runner, e.runnerEnv(), n)
+		// Every runner not needed has exited when Run returns.
+		defer e.spares.close()
 	}
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
@@ -392,13 +400,23 @@ func (e *executor) initRun(ctx context.Context) error {
 		return err
 	}
 	f.Close()
-	cmd := exec.CommandContext(ctx, e.runner, "init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Run(); err != nil {
+	var stderr lockedBuffer
+	proc, err := e.launch(ctx, []string{"init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root}, nil, &stderr, &stderr)
+	if err == nil {
+		select {
+		case err = <-proc.waited:
+		case <-ctx.Done():
+			proc.killGroup(syscall.SIGKILL)
+			err = <-proc.waited
+		}
+	}
+	if err != nil {
 		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(stderr.String()), "flowc runner: init:"))
 		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() == task.ExitUsage {
 			return &ParamError{Msg: msg}
+		}
+		if msg == "" {
+			msg = err.Error()
 		}
 		return fmt.Errorf("record the parameters: %s", msg)
 	}
@@ -547,13 +565,16 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			kind = de.kind
 		}
 		e.event(Event{Kind: Started, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n})
-		code, err := e.attempt(ctx, t, n, fallback, kind)
+		code, att, err := e.attempt(ctx, t, n, fallback, kind)
 		if err == nil && code == task.ExitOK {
 			// Finished, maybe while the run was being stopped.
 			rctx := context.WithoutCancel(ctx)
 			d, err := e.store.ReadDone(rctx, e.path(t))
 			if err != nil {
 				return nil, err
+			}
+			if att != nil && att.Attempt == d.Attempt {
+				return att, nil
 			}
 			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
 			if err != nil {
@@ -565,8 +586,8 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
 		}
 		lastErr = err
-		if a, rerr := e.store.ReadAttempt(ctx, e.path(t), n); rerr == nil && a.Error != "" && err == nil {
-			lastErr = errors.New(a.Error)
+		if att != nil && att.Error != "" && err == nil {
+			lastErr = errors.New(att.Error)
 		}
 		if lastErr == nil {
 			lastErr = fmt.Errorf("exit status %d", code)
@@ -583,9 +604,10 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 }
 
 // attempt runs one attempt of a task in a runner process and keeps its
-// logs. It returns the runner's exit code, or an error when the process
-// died or was killed (the attempt is then recorded here).
-func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, kind string) (int, error) {
+// logs. It returns the runner's exit code and the attempt it recorded, or
+// an error when the process died or was killed (the attempt is then
+// recorded here).
+func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, kind string) (int, *datastore.Attempt, error) {
 	st := e.plan.Step(t.Step)
 	args := []string{"step", t.Step, "--run-id", e.runID, "--task-id", t.ID, "--retry-count", strconv.Itoa(n),
 		"--datastore-root", e.opts.Root}
@@ -602,24 +624,24 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	if fallback != "" {
 		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
-	cmd := exec.Command(e.runner, args...)
-	cmd.Env = append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
-	if env := st.Decorators.Environment; env != nil {
-		for k, v := range env.Vars {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-	}
-	if fallback == "" {
-		cmd.Env = append(cmd.Env, e.secretEnv[t.Step]...)
-	}
 	prefix := "[" + e.pathspec(t) + "] "
 	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
 	stderr := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	proc, err := startTask(cmd)
+	// The step's own variables, then its secrets' (which may override
+	// them, as runtime/secrets decided).
+	var vars []string
+	if env := st.Decorators.Environment; env != nil {
+		for k, v := range env.Vars {
+			vars = append(vars, k+"="+v)
+		}
+	}
+	if fallback == "" {
+		vars = append(vars, e.secretEnv[t.Step]...)
+	}
+	proc, err := e.launch(ctx, args, vars, stdout, stderr)
 	if err != nil {
-		return 0, fmt.Errorf("start the runner: %w", err)
+		return 0, nil, fmt.Errorf("start the runner: %w", err)
 	}
 	var timeout <-chan time.Time
 	if st.Decorators.Timeout != nil && fallback == "" {
@@ -649,19 +671,26 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	}
 	stdout.Flush()
 	stderr.Flush()
-	_ = e.store.WriteLog(wctx, p, n, datastore.Stdout, bytes.NewReader(stdout.Bytes()))
-	_ = e.store.WriteLog(wctx, p, n, datastore.Stderr, bytes.NewReader(stderr.Bytes()))
+	// An empty log is not written: a reader takes a missing log as empty.
+	for _, l := range []struct {
+		s datastore.Stream
+		b *logBuffer
+	}{{datastore.Stdout, stdout}, {datastore.Stderr, stderr}} {
+		if data := l.b.Bytes(); len(data) > 0 {
+			_ = e.store.WriteLog(wctx, p, n, l.s, bytes.NewReader(data))
+		}
+	}
 	code := 0
 	if err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
-			return 0, err
+			return 0, nil, err
 		}
 		code = ee.ExitCode()
 	}
 	if killedFor == "" && (code == task.ExitOK || code == task.ExitFailed || code == task.ExitNoRetry) {
 		if a, rerr := e.store.ReadAttempt(wctx, p, n); rerr == nil && a.Status != datastore.AttemptRunning {
-			return code, nil
+			return code, &a, nil
 		}
 	}
 	// The runner did not record how the attempt ended: it crashed, or was
@@ -686,7 +715,51 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	if strings.Contains(killedFor, "timed out") {
 		kind = "timeout"
 	}
-	return code, &deathError{msg: msg, kind: kind}
+	return code, &a, &deathError{msg: msg, kind: kind}
+}
+
+// launch starts a runner with args, its output going to stdout and
+// stderr: a spare one (spare.go) when one is ready and the step has no
+// variables of its own, otherwise one started for it.
+func (e *executor) launch(ctx context.Context, args, vars []string, stdout, stderr io.Writer) (*taskProcess, error) {
+	if len(vars) == 0 {
+		if s := e.spares.take(); s != nil {
+			if takeHook != nil {
+				takeHook(s.proc.cmd.Process.Pid)
+			}
+			p, err := s.assign(ctx, args, stdout, stderr)
+			if !errors.Is(err, errNotTaken) {
+				return p, err
+			}
+		}
+	}
+	cmd := exec.Command(e.runner, args...)
+	cmd.Env = append(e.runnerEnv(), vars...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return startTask(cmd)
+}
+
+// spareCount is how many runners to keep started ahead of need: one per
+// core (a runner's start is CPU-bound, more cannot start sooner), at most
+// one per worker; FLOWC_SPARE_RUNNERS=N sets it (0: none, every task
+// starts its runner as it becomes ready). None where the parent-death
+// signal is missing (spareRunners).
+func (e *executor) spareCount() int {
+	if !spareRunners {
+		return 0
+	}
+	if v, ok := os.LookupEnv("FLOWC_SPARE_RUNNERS"); ok {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return min(n, e.opts.MaxWorkers)
+		}
+	}
+	return min(runtime.NumCPU(), e.opts.MaxWorkers)
+}
+
+// runnerEnv is the environment of the run's runners, before a step's own
+// variables.
+func (e *executor) runnerEnv() []string {
+	return append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
 }
 
 // deathError is an attempt whose process died or was killed; kind is exit

@@ -22,16 +22,27 @@ import (
 
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
+  RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL] [--failed-task PATHSPEC] [--error MSG]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
+              [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME] [--failed-task PATHSPEC] [--error MSG]
   RUNNER exit-hook NAME --run-id ID --status succeeded|failed [--datastore-root DIR] [--failed-task PATHSPEC] [--error MSG]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
               [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
 // Main runs the runner's command line and exits. The generated main of a
-// flow's runner calls it.
+// flow's runner calls it. `RUNNER await` reads the command line from
+// standard input first (see AwaitCommand).
 func Main[F any](fl Flow[F]) {
-	os.Exit(Run(context.Background(), fl, os.Args[1:]))
+	args := os.Args[1:]
+	if len(args) == 1 && args[0] == AwaitCommand {
+		var done bool
+		var code int
+		if args, done, code = await(); done {
+			os.Exit(code)
+		}
+	}
+	os.Exit(Run(context.Background(), fl, args))
 }
 
 // Run runs one runner command and returns its exit code.
@@ -54,6 +65,8 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	captureLogs := fs.Bool("capture-logs", false, "store the task's own stdout and stderr as the attempt's logs")
 	status := fs.String("status", "", "end-run: how the run ended, succeeded or failed (Argo's Succeeded, Failed and Error are taken too)")
 	eventURL := fs.String("event-url", "", "end-run: post the event flowc.FLOW.end of a succeeded run to this URL (an Argo Events webhook)")
+	notifyErr := fs.String("notify-on-error", "", "end-run: post a Slack-style message to this URL (or env:NAME, the URL in variable NAME) when the run failed")
+	notifyOK := fs.String("notify-on-success", "", "end-run: post a Slack-style message to this URL (or env:NAME) when the run succeeded")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	maxVisits := fs.Int("max-visits", 0, "step: the most visits of a self-loop step the engine runs; a visit that chooses the step again at the limit fails saying so")
@@ -100,6 +113,13 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 				fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 				return ExitFailed
 			}
+		}
+		target := *notifyErr
+		if strings.EqualFold(*status, "succeeded") {
+			target = *notifyOK
+		}
+		if target != "" {
+			notify(ctx, target, fl.Name, *runID, *status)
 		}
 		return ExitOK
 	}
