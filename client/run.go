@@ -87,10 +87,6 @@ func (r *Run) SystemTags() []string { return slices.Clone(r.doc.SystemTags) }
 // run.
 func (r *Run) OriginRunID() string { return r.doc.OriginRunID }
 
-// With returns the --with directives the run was started with, as written
-// (DIRECTIVE[:attr=value,...]); nil when there were none.
-func (r *Run) With() []string { return r.doc.With }
-
 // Project returns the run's project and branch, from its system tags
 // project:NAME and project_branch:BRANCH; "", "" for a run outside any
 // project.
@@ -126,6 +122,10 @@ func (r *Run) Trigger() *flow.Trigger {
 	}
 	return &t
 }
+
+// With returns the --with directives the run was started with, as written
+// (DIRECTIVE[:attr=value,...]); nil when there were none.
+func (r *Run) With() []string { return r.doc.With }
 
 // Step returns the run's step name. It reads nothing: a step without
 // tasks shows up as an error of its methods.

@@ -89,6 +89,8 @@ const (
 	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
 	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
 	IncludeParam Code = "FLOW108" // a flow.IncludedFile parameter whose default file is missing, outside the package or too big
+	// The step cache.
+	CacheRunDependent Code = "FLOW110" // a //flow:cache step that reads the run id: a later run would reuse another run's result
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -106,6 +108,7 @@ var All = []Code{
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
 	WithFlag, ExitHook, ExitHookFunc, IncludeParam,
+	CacheRunDependent,
 }
 
 // TargetCodes lists the codes only targets report, in order. docs has a

@@ -14,6 +14,7 @@ type StepDecorators struct {
 	Cards       []Card       `json:"cards,omitempty"`
 	Kubernetes  *Kubernetes  `json:"kubernetes,omitempty"`
 	Batch       *Batch       `json:"batch,omitempty"`
+	Cache       *Cache       `json:"cache,omitempty"`
 	// Directives are the directives as written, for the targets'
 	// support tables; not part of the plan.
 	Directives []Directive `json:"-"`
@@ -88,6 +89,13 @@ type Secrets struct {
 	Role          string   `json:"role,omitempty"`
 	AllowOverride bool     `json:"allow_override,omitempty"`
 	Pos           Pos      `json:"pos"`
+}
+
+// Cache is //flow:cache: a task of the step may be reused from an earlier
+// run instead of running, when the runner's code, the run's parameters and
+// configs and the task's inputs are the same (runtime/exec).
+type Cache struct {
+	Pos Pos `json:"pos"`
 }
 
 // Card is //flow:card: an HTML report made after the task.

@@ -50,6 +50,7 @@ var support = backends.Support{
 	"secrets sources":               backends.Yes,
 	"secrets allow_override":        backends.Yes,
 	"secrets role":                  backends.Ignored("flowc run reads secrets with your own credentials (--secrets-provider)"),
+	"cache":                         backends.Yes,
 	"card":                          backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
 	"kubernetes":                    backends.Ignored("it shapes the step's pod on argo; a local task is a process"),

@@ -36,6 +36,7 @@ var support = backends.Support{
 	"secrets sources":               backends.Yes,
 	"secrets role":                  backends.No("Batch reads secrets with the job's execution role (batch execution_role=, or the flow's --execution-role)"),
 	"secrets allow_override":        backends.Yes,
+	"cache":                         backends.Ignored("the step cache is flowc run's: a state machine runs every task it reaches"),
 	"card":                          backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
 	"kubernetes":                backends.Yes,

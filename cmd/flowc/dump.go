@@ -62,7 +62,11 @@ func dumpText(out io.Writer, tasks []*client.Task) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s (attempt %d, %s)\n", t.Pathspec(), t.Attempt(), t.Status())
+		cached := ""
+		if t.Cached() {
+			cached = ", cached from " + t.Origin()
+		}
+		fmt.Fprintf(w, "%s (attempt %d, %s%s)\n", t.Pathspec(), t.Attempt(), t.Status(), cached)
 		var te *client.TaskError
 		if errors.As(t.Error(), &te) {
 			fmt.Fprintf(w, "  error: %s\n", te.Message)

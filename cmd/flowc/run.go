@@ -31,6 +31,7 @@ type runFlags struct {
 	pkgArg       string // the package as the user wrote it, for hints
 	secrets      secretsFlag
 	included     [][]byte // the content of the flow.IncludedFile parameters, to store
+	noCache      bool
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -45,6 +46,7 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
 	rf.secrets.register(fs)
+	fs.BoolVar(&rf.noCache, "no-cache", false, "run every task of a //flow:cache step instead of reusing an earlier result")
 }
 
 func newRun() *cobra.Command {
@@ -163,7 +165,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, With: rf.front.with, Out: prog, Observer: prog,
-		User: username(), Project: proj, Secrets: provider,
+		User: username(), Project: proj, Secrets: provider, NoCache: rf.noCache,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {
@@ -184,6 +186,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		fmt.Fprintf(out, "Run %s/%s succeeded in %s (%d tasks", f.Name, res.RunID, took, res.Tasks)
 		if res.Cloned > 0 {
 			fmt.Fprintf(out, ", %d cloned", res.Cloned)
+		}
+		if res.Cached > 0 {
+			fmt.Fprintf(out, ", %d cached", res.Cached)
 		}
 		fmt.Fprintln(out, ").")
 		return nil

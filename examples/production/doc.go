@@ -20,7 +20,10 @@
 //
 // On the steps:
 //   - Extract gets database credentials from //flow:secrets and settings
-//     from //flow:environment, as environment variables, and retries;
+//     from //flow:environment, as environment variables, and retries (on
+//     this machine, flowc run reads the secret from
+//     ~/.config/flowc/secrets/db-credentials.env, or where
+//     --secrets-provider says);
 //   - Score runs in a Kubernetes pod with a GPU and its own service account;
 //   - Report makes a //flow:card, an HTML report of the task's artifacts.
 //

@@ -90,6 +90,10 @@ type Attempt struct {
 	// Origin is the pathspec of the task this attempt was cloned from by a
 	// resume, empty when it ran.
 	Origin string `json:"origin,omitempty"`
+	// Cached says the task did not run: the step cache (//flow:cache) found
+	// Origin, a task that ran with the same code, parameters and inputs,
+	// and this attempt is a copy of its result.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // ForeachFrame is one level of foreach: the task is element Index of Splits

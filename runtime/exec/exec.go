@@ -64,6 +64,9 @@ type Options struct {
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+	// NoCache runs every task of a //flow:cache step instead of reusing an
+	// earlier result; what succeeds is still recorded for later runs.
+	NoCache bool
 	// Secrets reads the secrets of //flow:secrets, which a task gets in
 	// its environment. Nil leaves them unresolved: the task has the
 	// executor's own environment.
@@ -90,6 +93,7 @@ type Event struct {
 	Attempt  int
 	Elapsed  time.Duration // for Finished, Retrying and Failed: the attempt's wall time
 	Cloned   bool          // for Finished: cloned from a resume's origin, not run
+	Cached   bool          // for Finished: copied from the step cache, not run
 	Err      error
 }
 
@@ -110,6 +114,7 @@ type Result struct {
 	Err    error
 	Tasks  int // tasks that finished, cloned ones included
 	Cloned int // tasks cloned from the origin of a resume
+	Cached int // tasks copied from the step cache (//flow:cache)
 }
 
 // Run executes a flow locally. The run id is known (and the run recorded)
@@ -141,7 +146,10 @@ type executor struct {
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
 	// spares holds runners started ahead of need (spare.go); nil for none.
-	spares *spares
+	spares    *spares
+	runnerKey string // the runner's build key: the code of every step
+	cache     stepCache
+	hits      atomic.Int64
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -181,7 +189,7 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 		return nil, err
 	}
 	return &executor{opts: opts, plan: opts.Plan, store: st, runner: r.Path, out: &lineWriter{w: opts.Out},
-		sched: sched.New(opts.Plan)}, nil
+		sched: sched.New(opts.Plan), runnerKey: r.Key}, nil
 }
 
 // run records the run, runs init, then every task.
@@ -271,6 +279,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	}
 	res.Status = rec.Status
 	res.Cloned = int(e.cloned.Load())
+	res.Cached = int(e.hits.Load())
 	// Tags may have changed while the run went on (flowc tag add): the
 	// end is recorded on the document as it is now.
 	werr := e.store.UpdateRun(context.WithoutCancel(ctx), e.plan.Name, e.runID, func(cur *datastore.Run) error {
@@ -459,7 +468,7 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 				start := time.Now()
 				att, err := e.runTask(ctx, t)
 				ev := Event{Kind: Finished, Step: t.Step, Pathspec: e.pathspec(t), Elapsed: time.Since(start), Err: err,
-					Cloned: att != nil && att.Origin != ""}
+					Cloned: att != nil && att.Origin != "" && !att.Cached, Cached: att != nil && att.Cached}
 				if err != nil {
 					ev.Kind = Failed
 				}
@@ -542,6 +551,22 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 		}
 		return a, err
 	}
+	key := ""
+	if e.cached(t.Step) {
+		var err error
+		if key, err = e.cacheKey(ctx, t); err != nil {
+			return nil, err
+		}
+		if !e.opts.NoCache {
+			if a, err := e.fromCache(ctx, t, key); err != nil || a != nil {
+				if a != nil {
+					e.hits.Add(1)
+					e.out.printf("[%s] cached: the result of %s", e.pathspec(t), a.Origin)
+				}
+				return a, err
+			}
+		}
+	}
 	st := e.plan.Step(t.Step)
 	retries := 0
 	if st.Decorators.Retry != nil {
@@ -579,6 +604,9 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
 			if err != nil {
 				return nil, err
+			}
+			if key != "" {
+				e.remember(ctx, t, key, &a)
 			}
 			return &a, nil
 		}

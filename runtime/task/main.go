@@ -24,8 +24,8 @@ import (
 const Usage = `usage:
   RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
-              [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME] [--failed-task PATHSPEC] [--error MSG]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL] [--failed-task PATHSPEC] [--error MSG]
+              [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME]
   RUNNER exit-hook NAME --run-id ID --status succeeded|failed [--datastore-root DIR] [--failed-task PATHSPEC] [--error MSG]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
               [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
