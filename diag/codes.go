@@ -84,6 +84,12 @@ const (
 	TargetName        Code = "FLOW082" // a flow, project or branch name that cannot be a name on the target
 	TargetValue       Code = "FLOW083" // a directive value the target's service would reject at deploy time
 
+	// Run options and exit hooks.
+	WithFlag     Code = "FLOW105" // a --with that does not parse, or names a flow directive
+	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
+	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
+	IncludeParam Code = "FLOW108" // a flow.IncludedFile parameter whose default file is missing, outside the package or too big
+
 	// The step cache.
 	CacheRunDependent Code = "FLOW110" // a //flow:cache step that reads the run id: a later run would reuse another run's result
 )
@@ -102,6 +108,7 @@ var All = []Code{
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
+	WithFlag, ExitHook, ExitHookFunc, IncludeParam,
 	CacheRunDependent,
 }
 

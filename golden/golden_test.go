@@ -18,6 +18,7 @@ import (
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/show"
 )
 
@@ -66,7 +67,13 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, diags, err := tg.Compile(f, goldenOptions(tg, dir))
+	// A flow in a project compiles on user ana's default branch, as
+	// flowc compile resolves it (user.ana).
+	proj, err := project.Resolve(f, "", false, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, diags, err := tg.Compile(project.Apply(f, proj), goldenOptions(tg, dir))
 	if err != nil {
 		t.Fatalf("compile %s: %v", target, err)
 	}

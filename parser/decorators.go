@@ -113,6 +113,7 @@ var directives = map[string]*dirSpec{
 		}
 		d.TriggerOnFinish = t
 	}},
+	"exit_hook": {flow: true, multiple: true, attrs: []string{"on_success", "on_error"}, flowFn: exitHook},
 }
 
 // directiveNames lists every directive name, sorted, for suggestions.
@@ -282,7 +283,12 @@ func (r *resolver) add(pos diag.Pos, code diag.Code, format string, args ...any)
 // ok reports whether every attribute read so far was valid.
 func (r *resolver) ok() bool { return !r.bad }
 
-func (r *resolver) offPos(off int) diag.Pos { return r.b.l.pos(r.c.Slash + token.Pos(off)) }
+func (r *resolver) offPos(off int) diag.Pos {
+	if r.c == nil { // a directive from --with: the flag is the position
+		return r.dpos
+	}
+	return r.b.l.pos(r.c.Slash + token.Pos(off))
+}
 
 func (r *resolver) attrPos(key string) diag.Pos {
 	if a, ok := r.vals[key]; ok {
@@ -513,7 +519,11 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	if k := s.ir.Kind; k == ir.KindForeach || k == ir.KindConditional {
 		r.add(r.dpos, diag.DirectivePlace, "catch cannot apply to %s step %s: a caught failure would have no successor to go on to", k, s.ir.Name)
 	}
-	v := s.ir.Decorators.Catch.Var
+	b.checkCatchVar(r, s.ir.Decorators.Catch.Var)
+}
+
+// checkCatchVar checks that catch's var= names a *flow.CaughtError artifact.
+func (b *flowBuilder) checkCatchVar(r *resolver, v string) {
 	if v == "" {
 		return
 	}
@@ -608,6 +618,14 @@ func (b *flowBuilder) directive(f *file, c *ast.Comment, seen map[string]bool, o
 	}
 	seen[d.Name] = true
 	r := &resolver{b: b, c: c, dir: d, vals: map[string]Attr{}, dpos: dpos, irPos: b.l.irPos(c.Slash)}
+	b.readAttrs(r, spec)
+	return r, spec
+}
+
+// readAttrs checks the names of the directive's attributes against spec
+// and resolves their ${...} references into r.vals.
+func (b *flowBuilder) readAttrs(r *resolver, spec *dirSpec) {
+	d := r.dir
 	for _, a := range d.Attrs {
 		apos := r.offPos(a.KeyOff)
 		switch {
@@ -627,7 +645,6 @@ func (b *flowBuilder) directive(f *file, c *ast.Comment, seen map[string]bool, o
 			r.vals[a.Key] = a
 		}
 	}
-	return r, spec
 }
 
 // strayDirectives reports //flow: lines that are not directly above a flow

@@ -5,11 +5,14 @@
 # run so that every figure sees the same load:
 #   - the start of a Go hello world, of the runner with no arguments (its
 #     package initialisation and exit), and of a trivial task (the End step
-#     of the 50-step flow run again under a fresh task id);
+#     of the 50-step flow run again under a fresh task id), and of the same
+#     task given to a runner started ahead of need (runtime/exec's spares);
 #   - the runner's size and its package initialisation (GODEBUG=inittrace=1);
 #   - flowc run of a 50-step linear flow;
 #   - a foreach of 1,000 trivial tasks, and (this checkout only) of 10,000
 #     with flowc's peak RSS.
+#   - with SPARES_OFF=1, the linear flow and the 1,000 again with
+#     FLOWC_SPARE_RUNNERS=0 (no runners started ahead of need).
 # Usage: scripts/bench-start.sh [RUNS] [BASE]   (RUNS default 3; BASE a git
 # revision, say main, to compare against; SKIP_10K=1 leaves out the 10,000)
 set -euo pipefail
@@ -76,17 +79,48 @@ for v in "${variants[@]}"; do
     "go/types or flowc's parser linked: $(go tool nm "$r" | grep -cE ' (go/types|github.com/flowc-dev/flowc/parser)\.' || true) symbols"
   args+=("$v-runner-no-args=$r" ";" "$v-trivial-task=$r" step End --run-id "$run" --task-id "b{i}" --input-paths S48/0
     --datastore-root "$tmp/$v/mod/.flowc" ";")
+  # The same task given to a runner started ahead of need (this checkout's
+  # runners only): from the assignment to the exit.
+  [ "$v" = new ] && args+=("await:$v-trivial-task=$r" step End --run-id "$run" --task-id "a{i}" --input-paths S48/0
+    --datastore-root "$tmp/$v/mod/.flowc" ";")
 done
 "$tmp/startbench" -n 40 -- hello-world="$tmp/hello/hello" ";" "${args[@]}"
 
+# runtime CMD...: the run's own time as flowc reports it ("succeeded in
+# T"): from the run's start to its end, without flowc's own start, the
+# front end and the runner cache lookup.
+runtime() { "$@" 2>&1 | sed -n 's/.* succeeded in \([0-9.]*\)\(m\?s\) .*/\1 \2/p' | awk '{print ($2=="ms") ? $1/1000 : $1}'; }
 for v in "${variants[@]}"; do
   read -r w c < <(medians flowc "$v" run ./linear)
-  echo "$v: 50-step linear flow: ${w} s wall, ${c} s CPU (flowc and its tasks; medians of $runs)"
+  r=$(for _ in $(seq "$runs"); do runtime flowc "$v" run ./linear; done | median)
+  echo "$v: 50-step linear flow: ${w} s wall, ${c} s CPU (flowc and its tasks; medians of $runs);" \
+    "the run itself ${r} s, $(echo "scale=2; $r*1000/50" | bc) ms a task (what a user waits for a trivial task in a chain)"
 done
+if [ -n "${SPARES_OFF:-}" ]; then # the same without runners started ahead of need
+  read -r w c < <(FLOWC_SPARE_RUNNERS=0 medians flowc new run ./linear)
+  echo "new, FLOWC_SPARE_RUNNERS=0: 50-step linear flow: ${w} s wall, ${c} s CPU"
+  read -r w c < <(FLOWC_SPARE_RUNNERS=0 medians flowc new run ./wide --max-num-splits 1000)
+  echo "new, FLOWC_SPARE_RUNNERS=0: foreach of 1,000: $(echo "scale=2; $w*1000/1003" | bc) ms per task; CPU $(echo "scale=2; $c*1000/1003" | bc) ms per task"
+fi
 for v in "${variants[@]}"; do
   read -r w c < <(medians flowc "$v" run ./wide --max-num-splits 1000)
   echo "$v: foreach of 1,000 trivial tasks (1,003 tasks): ${w} s wall, $(echo "scale=2; $w*1000/1003" | bc) ms per task;" \
     "CPU $(echo "scale=2; $c*1000/1003" | bc) ms per task"
+done
+hwm() { # variant args...: flowc's own peak RSS (VmHWM) in MiB
+  local v=$1; shift
+  (cd "$tmp/$v/mod" && XDG_CACHE_HOME="$tmp/$v/cache" exec "$tmp/$v/flowc" "$@" >/dev/null) &
+  local pid=$! hwm=0 x
+  while kill -0 "$pid" 2>/dev/null; do
+    x=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$x" ] && hwm=$x
+    sleep 0.02
+  done
+  wait "$pid"
+  echo $((hwm/1024))
+}
+for v in "${variants[@]}"; do # what flowc holds whatever the width: its code, the front end's types
+  echo "$v: flowc's peak RSS for a foreach of 2: $(hwm "$v" run ./wide --n 2) MiB"
 done
 for v in new; do # the 10,000 only for this checkout: it takes minutes
   [ -n "${SKIP_10K:-}" ] && break

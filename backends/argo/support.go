@@ -40,6 +40,8 @@ var support = backends.Support{
 	"trigger event events options":         backends.Yes,
 	"trigger_on_finish":                    backends.Yes,
 	"trigger_on_finish flow flows options": backends.Yes,
+	"exit_hook":                            backends.Yes, // the exit handler's end-run runs them
+	"exit_hook on_success on_error":        backends.Yes,
 }
 
 // Support returns the argo target's column of the support table.

@@ -18,6 +18,7 @@ import (
 
 func newDump() *cobra.Command {
 	var sf storeFlags
+	var nf nsFlags
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "dump PATHSPEC",
@@ -37,7 +38,7 @@ from task pathspec to such objects. NaN and infinities become the strings
 			if err != nil {
 				return err
 			}
-			tasks, err := sf.tasks(p)
+			tasks, err := sf.tasks(p, &nf)
 			if err != nil {
 				return err
 			}
@@ -48,6 +49,7 @@ from task pathspec to such objects. NaN and infinities become the strings
 		},
 	}
 	sf.register(c.Flags())
+	nf.register(c.Flags(), "find Flow/latest")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the values in full as JSON")
 	return c
 }

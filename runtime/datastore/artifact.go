@@ -12,11 +12,33 @@ import (
 // returning its entry for an artifact index. A []byte or numeric slice goes
 // from v's memory to the file without an intermediate copy.
 func (s *Store) PutArtifact(ctx context.Context, v any) (Artifact, error) {
+	return s.putArtifact(ctx, v, "")
+}
+
+// PutArtifactOver is PutArtifact for a value that was read from artifact
+// prev (and may have changed since): when v still encodes to prev's blob,
+// prev is returned and the store is not touched. The caller must have read
+// prev's blob intact (GetArtifact verifies what it reads): a task saving an
+// artifact it inherited unchanged then costs an encoding and a hash, not a
+// read of the stored blob to check it.
+func (s *Store) PutArtifactOver(ctx context.Context, v any, prev Artifact) (Artifact, error) {
+	known := ""
+	if prev.Encoding == codec.Name {
+		known = prev.SHA
+	}
+	a, err := s.putArtifact(ctx, v, known)
+	if err == nil && known != "" && a.SHA == known {
+		return prev, nil
+	}
+	return a, err
+}
+
+func (s *Store) putArtifact(ctx context.Context, v any, known string) (Artifact, error) {
 	parts, err := codec.EncodeParts(v)
 	if err != nil {
 		return Artifact{}, err
 	}
-	ref, err := s.PutBlob(ctx, parts...)
+	ref, err := s.putBlob(ctx, known, parts)
 	if err != nil {
 		return Artifact{}, err
 	}

@@ -350,3 +350,35 @@ func TestBlobFilesLayout(t *testing.T) {
 		t.Errorf("blob file %s: %q, %v", p, raw, err)
 	}
 }
+
+// TestPutArtifactOver: an artifact saved unchanged over the one it was read
+// from keeps its entry and leaves the store alone (not even a look at the
+// blob: the caller verified it when it read it); a changed one is stored.
+func TestPutArtifactOver(t *testing.T) {
+	ctx := context.Background()
+	s, l := newStore(t)
+	prev, err := s.PutArtifact(ctx, []int{1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Remove the blob: PutArtifact would store it again, PutArtifactOver
+	// of the same value does not look.
+	if err := l.Delete(ctx, datastore.BlobKey(prev.SHA)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PutArtifactOver(ctx, []int{1, 2, 3}, prev)
+	if err != nil || got != prev {
+		t.Errorf("unchanged: %+v, %v; want %+v", got, err, prev)
+	}
+	if ok, _ := s.HasBlob(ctx, prev.SHA); ok {
+		t.Error("an unchanged artifact was stored again")
+	}
+	changed, err := s.PutArtifactOver(ctx, []int{1, 2, 3, 4}, prev)
+	if err != nil || changed.SHA == prev.SHA {
+		t.Fatalf("changed: %+v, %v", changed, err)
+	}
+	var v []int
+	if err := s.GetArtifact(ctx, changed, &v); err != nil || len(v) != 4 {
+		t.Errorf("changed artifact reads back %v, %v", v, err)
+	}
+}

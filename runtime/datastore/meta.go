@@ -51,6 +51,9 @@ type Run struct {
 	// Trigger is what started a deployed run (an event, another flow's
 	// end), the JSON of a flow.Trigger; absent for a run started by hand.
 	Trigger json.RawMessage `json:"trigger,omitempty"`
+	// With holds the --with directives the run was started with, as
+	// written (DIRECTIVE[:attr=value,...]).
+	With []string `json:"with,omitempty"`
 }
 
 // AttemptStatus is the state of one attempt of a task.

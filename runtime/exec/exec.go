@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,9 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
+	// With holds the --with directives the plan was compiled with, for the
+	// run's record.
+	With []string
 	// User is the user the run belongs to (system tag user:NAME); default
 	// project.Username.
 	User string
@@ -144,6 +148,8 @@ type executor struct {
 	runnerKey string // the runner's build key: the code of every step
 	cache     stepCache
 	hits      atomic.Int64
+	// spares holds runners started ahead of need (spare.go); nil for none.
+	spares *spares
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -210,7 +216,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
 		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
 		Start:      time.Now(), Status: datastore.RunRunning,
-		Parameters: e.opts.Params,
+		Parameters: e.opts.Params, With: e.opts.With,
 	}
 	// A variable of flowc's own environment must not leak into the run:
 	// each is set, empty when the run has no such fact.
@@ -219,6 +225,11 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	if e.originRun != nil {
 		rec.OriginRunID = e.originRun.RunID
 		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
+	}
+	if n := e.spareCount(); n > 0 {
+		e.spares = newSpares(e.runner, e.runnerEnv(), n)
+		// Every runner not needed has exited when Run returns.
+		defer e.spares.close()
 	}
 	if err := task.WritePlan(ctx, e.store, e.runID, e.plan); err != nil {
 		return nil, err
@@ -281,7 +292,37 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		// The run would show as running until it goes stale: say so.
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
+	e.exitHooks(context.WithoutCancel(ctx), res)
 	return res, nil
+}
+
+// exitHooks has the runner run the flow's exit hooks, once the run's end
+// is recorded: its end-run, as an engine's exit handler runs it, which
+// stores each hook's output as the log of _exit_hook/NAME. A hook's
+// failure, or the runner's, is printed and changes nothing of the run.
+func (e *executor) exitHooks(ctx context.Context, res *Result) {
+	if len(e.plan.Decorators.HookFuncs(res.Status == datastore.RunSucceeded)) == 0 {
+		return
+	}
+	args := []string{"end-run", "--run-id", e.runID, "--status", string(res.Status), "--datastore-root", e.opts.Root}
+	if res.Failed != "" {
+		args = append(args, "--failed-task", res.Failed)
+	}
+	if res.Err != nil {
+		args = append(args, "--error", res.Err.Error())
+	}
+	cmd := exec.CommandContext(ctx, e.runner, args...)
+	out, err := cmd.CombinedOutput()
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line != "" {
+			e.out.printf("%s", line)
+		}
+	}
+	if err != nil {
+		e.out.printf("flowc: run %s/%s: exit hooks: %v", e.plan.Name, e.runID, err)
+		return
+	}
+	e.out.printf("Exit hooks of %s/%s ran: flowc logs %s/%s/%s", e.plan.Name, e.runID, e.plan.Name, e.runID, datastore.ExitHookStep)
 }
 
 // osUser is the operating system's name of the user running flowc.
@@ -368,13 +409,23 @@ func (e *executor) initRun(ctx context.Context) error {
 		return err
 	}
 	f.Close()
-	cmd := exec.CommandContext(ctx, e.runner, "init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Run(); err != nil {
+	var stderr lockedBuffer
+	proc, err := e.launch(ctx, []string{"init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root}, nil, &stderr, &stderr)
+	if err == nil {
+		select {
+		case err = <-proc.waited:
+		case <-ctx.Done():
+			proc.killGroup(syscall.SIGKILL)
+			err = <-proc.waited
+		}
+	}
+	if err != nil {
 		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(stderr.String()), "flowc runner: init:"))
 		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() == task.ExitUsage {
 			return &ParamError{Msg: msg}
+		}
+		if msg == "" {
+			msg = err.Error()
 		}
 		return fmt.Errorf("record the parameters: %s", msg)
 	}
@@ -539,7 +590,7 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			kind = de.kind
 		}
 		e.event(Event{Kind: Started, Step: t.Step, Pathspec: e.pathspec(t), Attempt: n})
-		code, err := e.attempt(ctx, t, n, fallback, kind)
+		code, att, err := e.attempt(ctx, t, n, fallback, kind)
 		if err == nil && code == task.ExitOK {
 			// Finished, maybe while the run was being stopped.
 			rctx := context.WithoutCancel(ctx)
@@ -547,21 +598,24 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			if err != nil {
 				return nil, err
 			}
-			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
-			if err != nil {
-				return nil, err
+			if att == nil || att.Attempt != d.Attempt {
+				a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
+				if err != nil {
+					return nil, err
+				}
+				att = &a
 			}
 			if key != "" {
-				e.remember(ctx, t, key, &a)
+				e.remember(ctx, t, key, att)
 			}
-			return &a, nil
+			return att, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
 		}
 		lastErr = err
-		if a, rerr := e.store.ReadAttempt(ctx, e.path(t), n); rerr == nil && a.Error != "" && err == nil {
-			lastErr = errors.New(a.Error)
+		if att != nil && att.Error != "" && err == nil {
+			lastErr = errors.New(att.Error)
 		}
 		if lastErr == nil {
 			lastErr = fmt.Errorf("exit status %d", code)
@@ -578,9 +632,10 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 }
 
 // attempt runs one attempt of a task in a runner process and keeps its
-// logs. It returns the runner's exit code, or an error when the process
-// died or was killed (the attempt is then recorded here).
-func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, kind string) (int, error) {
+// logs. It returns the runner's exit code and the attempt it recorded, or
+// an error when the process died or was killed (the attempt is then
+// recorded here).
+func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, kind string) (int, *datastore.Attempt, error) {
 	st := e.plan.Step(t.Step)
 	args := []string{"step", t.Step, "--run-id", e.runID, "--task-id", t.ID, "--retry-count", strconv.Itoa(n),
 		"--datastore-root", e.opts.Root}
@@ -597,24 +652,24 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	if fallback != "" {
 		args = append(args, "--caught", fallback, "--caught-type", kind)
 	}
-	cmd := exec.Command(e.runner, args...)
-	cmd.Env = append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
-	if env := st.Decorators.Environment; env != nil {
-		for k, v := range env.Vars {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-	}
-	if fallback == "" {
-		cmd.Env = append(cmd.Env, e.secretEnv[t.Step]...)
-	}
 	prefix := "[" + e.pathspec(t) + "] "
 	stdout := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
 	stderr := newLogBuffer(e.opts.MaxLogSize, e.out, prefix)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	proc, err := startTask(cmd)
+	// The step's own variables, then its secrets' (which may override
+	// them, as runtime/secrets decided).
+	var vars []string
+	if env := st.Decorators.Environment; env != nil {
+		for k, v := range env.Vars {
+			vars = append(vars, k+"="+v)
+		}
+	}
+	if fallback == "" {
+		vars = append(vars, e.secretEnv[t.Step]...)
+	}
+	proc, err := e.launch(ctx, args, vars, stdout, stderr)
 	if err != nil {
-		return 0, fmt.Errorf("start the runner: %w", err)
+		return 0, nil, fmt.Errorf("start the runner: %w", err)
 	}
 	var timeout <-chan time.Time
 	if st.Decorators.Timeout != nil && fallback == "" {
@@ -644,19 +699,26 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	}
 	stdout.Flush()
 	stderr.Flush()
-	_ = e.store.WriteLog(wctx, p, n, datastore.Stdout, bytes.NewReader(stdout.Bytes()))
-	_ = e.store.WriteLog(wctx, p, n, datastore.Stderr, bytes.NewReader(stderr.Bytes()))
+	// An empty log is not written: a reader takes a missing log as empty.
+	for _, l := range []struct {
+		s datastore.Stream
+		b *logBuffer
+	}{{datastore.Stdout, stdout}, {datastore.Stderr, stderr}} {
+		if data := l.b.Bytes(); len(data) > 0 {
+			_ = e.store.WriteLog(wctx, p, n, l.s, bytes.NewReader(data))
+		}
+	}
 	code := 0
 	if err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
-			return 0, err
+			return 0, nil, err
 		}
 		code = ee.ExitCode()
 	}
 	if killedFor == "" && (code == task.ExitOK || code == task.ExitFailed || code == task.ExitNoRetry) {
 		if a, rerr := e.store.ReadAttempt(wctx, p, n); rerr == nil && a.Status != datastore.AttemptRunning {
-			return code, nil
+			return code, &a, nil
 		}
 	}
 	// The runner did not record how the attempt ended: it crashed, or was
@@ -681,7 +743,51 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	if strings.Contains(killedFor, "timed out") {
 		kind = "timeout"
 	}
-	return code, &deathError{msg: msg, kind: kind}
+	return code, &a, &deathError{msg: msg, kind: kind}
+}
+
+// launch starts a runner with args, its output going to stdout and
+// stderr: a spare one (spare.go) when one is ready and the step has no
+// variables of its own, otherwise one started for it.
+func (e *executor) launch(ctx context.Context, args, vars []string, stdout, stderr io.Writer) (*taskProcess, error) {
+	if len(vars) == 0 {
+		if s := e.spares.take(); s != nil {
+			if takeHook != nil {
+				takeHook(s.proc.cmd.Process.Pid)
+			}
+			p, err := s.assign(ctx, args, stdout, stderr)
+			if !errors.Is(err, errNotTaken) {
+				return p, err
+			}
+		}
+	}
+	cmd := exec.Command(e.runner, args...)
+	cmd.Env = append(e.runnerEnv(), vars...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return startTask(cmd)
+}
+
+// spareCount is how many runners to keep started ahead of need: one per
+// core (a runner's start is CPU-bound, more cannot start sooner), at most
+// one per worker; FLOWC_SPARE_RUNNERS=N sets it (0: none, every task
+// starts its runner as it becomes ready). None where the parent-death
+// signal is missing (spareRunners).
+func (e *executor) spareCount() int {
+	if !spareRunners {
+		return 0
+	}
+	if v, ok := os.LookupEnv("FLOWC_SPARE_RUNNERS"); ok {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return min(n, e.opts.MaxWorkers)
+		}
+	}
+	return min(runtime.NumCPU(), e.opts.MaxWorkers)
+}
+
+// runnerEnv is the environment of the run's runners, before a step's own
+// variables.
+func (e *executor) runnerEnv() []string {
+	return append(append(os.Environ(), "FLOWC_RUN_ID="+e.runID), e.env...)
 }
 
 // deathError is an attempt whose process died or was killed; kind is exit

@@ -94,3 +94,21 @@ func (b *logBuffer) Bytes() []byte {
 	}
 	return bytes.Clone(b.buf.Bytes())
 }
+
+// lockedBuffer is a buffer that two streams may write at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -23,3 +23,7 @@ func waitExited(pid int) bool {
 		}
 	}
 }
+
+// spareRunners: runners are started ahead of need (spare.go) where a
+// runner waiting for its task dies with the executor.
+const spareRunners = true

@@ -15,3 +15,8 @@ func taskAttr() *syscall.SysProcAttr {
 // its group after a normal exit is not killed (at a timeout and a stop it
 // is, by the group kill).
 func waitExited(int) bool { return false }
+
+// spareRunners: without a parent-death signal a runner waiting for its
+// task would outlive a killed executor (until its standard input closes);
+// each task starts its own runner instead.
+const spareRunners = false

@@ -28,12 +28,18 @@ func (r *runner[F]) save(ctx context.Context, f *F) (map[string]datastore.Artifa
 		if err := codec.CheckType(reflect.TypeOf(ptr).Elem()); err != nil {
 			return nil, fmt.Errorf("artifact %s: %w", fd.Name, err)
 		}
-		a, err := r.store.s.PutArtifact(ctx, reflect.ValueOf(ptr).Elem().Interface())
+		v := reflect.ValueOf(ptr).Elem().Interface()
+		var a datastore.Artifact
+		var err error
+		if inherited {
+			// This task read prev's blob and verified it (load.go): an
+			// unchanged value keeps it without another look at the store.
+			a, err = r.store.s.PutArtifactOver(ctx, v, prev)
+		} else {
+			a, err = r.store.s.PutArtifact(ctx, v)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("artifact %s: %w", fd.Name, err)
-		}
-		if inherited && a.SHA == prev.SHA {
-			a = prev
 		}
 		out[fd.Name] = a
 	}

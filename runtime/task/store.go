@@ -96,6 +96,18 @@ func (st *store) ReadDone(ctx context.Context, step, task string) (*datastore.At
 	return &a, err
 }
 
+// ReadDoneOnly is ReadDone from the done marker alone: the attempt's
+// number, status, end and transition, without its foreach stack or input
+// paths.
+func (st *store) ReadDoneOnly(ctx context.Context, step, task string) (*datastore.Attempt, error) {
+	p := st.path(step, task)
+	d, err := st.s.ReadDone(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("task %s is not done: %w", p, err)
+	}
+	return &datastore.Attempt{Attempt: d.Attempt, Status: d.Status, End: d.Time, Transition: d.Transition}, nil
+}
+
 func (st *store) ReadArtifacts(ctx context.Context, step, task string, attempt int) (map[string]datastore.Artifact, error) {
 	return st.s.ReadArtifacts(ctx, st.path(step, task), attempt)
 }
