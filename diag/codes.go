@@ -89,7 +89,6 @@ const (
 	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
 	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
 	IncludeParam Code = "FLOW108" // a flow.IncludedFile parameter whose default file is missing, outside the package or too big
-
 	// The step cache.
 	CacheRunDependent Code = "FLOW110" // a //flow:cache step that reads the run id: a later run would reuse another run's result
 )

@@ -30,8 +30,8 @@ type runFlags struct {
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
 	secrets      secretsFlag
-	noCache      bool
 	included     [][]byte // the content of the flow.IncludedFile parameters, to store
+	noCache      bool
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {

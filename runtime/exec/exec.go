@@ -145,11 +145,11 @@ type executor struct {
 	env []string
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
+	// spares holds runners started ahead of need (spare.go); nil for none.
+	spares    *spares
 	runnerKey string // the runner's build key: the code of every step
 	cache     stepCache
 	hits      atomic.Int64
-	// spares holds runners started ahead of need (spare.go); nil for none.
-	spares *spares
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
