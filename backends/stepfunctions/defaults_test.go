@@ -158,21 +158,24 @@ func TestTriggerOnFinishProject(t *testing.T) {
 	if err := json.Unmarshal(files[".rules.json"], &rules); err != nil {
 		t.Fatal(err)
 	}
-	if len(rules) != 2 || !strings.HasSuffix(rules[0].Name, "-ended") {
-		t.Fatalf("%d rules, want the ended rule and 1", len(rules))
+	if len(rules) != 3 || !strings.HasSuffix(rules[0].Name, "-ended") {
+		t.Fatalf("%d rules, want the ended rule and 2", len(rules))
 	}
-	rules = rules[1:]
-	var pattern struct {
-		Detail struct {
-			StateMachineArn []map[string]string `json:"stateMachineArn"`
-		} `json:"detail"`
-	}
-	if err := json.Unmarshal([]byte(rules[0].EventPattern), &pattern); err != nil {
-		t.Fatal(err)
-	}
+	// One rule per state machine, so that each knows the end event it
+	// passes as the run's trigger (TestTriggerOnFinishProjectInput).
 	var got []string
-	for _, m := range pattern.Detail.StateMachineArn {
-		got = append(got, m["suffix"])
+	for _, r := range rules[1:] {
+		var pattern struct {
+			Detail struct {
+				StateMachineArn []map[string]string `json:"stateMachineArn"`
+			} `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(r.EventPattern), &pattern); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range pattern.Detail.StateMachineArn {
+			got = append(got, m["suffix"])
+		}
 	}
 	want := []string{":stateMachine:fraud-main-Training", ":stateMachine:Training"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {

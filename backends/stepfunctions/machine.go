@@ -84,9 +84,33 @@ const (
 func (c *compiler) endedStates(top *scope, first string) {
 	path := "$['" + EndRunKey + "']"
 	t := true
-	top.states[stateStart] = State{Type: "Choice", Choices: []Choice{{Variable: path, IsPresent: &t, Next: stateEndRun}}, Default: first}
+	top.states[stateStart] = State{Type: "Choice", Choices: []Choice{{Variable: path, IsPresent: &t, Next: stateEndRun}}, Default: stateTrigger}
+	c.triggerStates(top, first)
 	top.states[stateEndRun] = c.endRunTask(path, stateRecorded)
 	top.states[stateRecorded] = State{Type: "Succeed"}
+}
+
+// The run's trigger: an execution that an EventBridge rule started has
+// the event at TriggerKey in its input; flowc.trigger puts its JSON text
+// (States.JsonToString: data, which no shell or template reads) at
+// $.trigger, or "null" for an execution started by hand or by the
+// schedule, and keeps the input at $.input for the parameter states. Start
+// passes $.trigger to its job as FLOWC_TRIGGER.
+const (
+	stateTrigger     = "flowc.trigger"       // Choice: an event in the input, or none
+	stateTriggerText = "flowc.trigger.event" // Pass: the event's JSON text
+	stateTriggerNone = "flowc.trigger.none"  // Pass: "null"
+	triggerEnv       = "FLOWC_TRIGGER"       // runtime/task's TriggerEnv
+)
+
+// triggerStates adds flowc.trigger and its two Pass states, which go to
+// first with the payload {"input": the execution's input, "trigger": the
+// event's text}.
+func (c *compiler) triggerStates(top *scope, first string) {
+	t := true
+	top.states[stateTrigger] = State{Type: "Choice", Choices: []Choice{{Variable: "$['" + TriggerKey + "']", IsPresent: &t, Next: stateTriggerText}}, Default: stateTriggerNone}
+	top.states[stateTriggerText] = State{Type: "Pass", Parameters: map[string]any{"input.$": "$", "trigger.$": "States.JsonToString($['" + TriggerKey + "'])"}, Next: first}
+	top.states[stateTriggerNone] = State{Type: "Pass", Parameters: map[string]any{"input.$": "$", "trigger": "null"}, Next: first}
 }
 
 // endRunTask is a Task state that runs the runner's end-run --status failed
@@ -244,7 +268,8 @@ func (c *compiler) taskState(s *ir.Step) State {
 			args = append(args, lit(a))
 		}
 		args = append(args, c.startParamArgs()...)
-		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")"}
+		params["ContainerOverrides"] = map[string]any{"Command.$": "States.Array(" + strings.Join(args, ", ") + ")",
+			"Environment": []map[string]string{{"Name": triggerEnv, "Value.$": "$.trigger"}}}
 	} else {
 		params["Parameters"] = map[string]any{"step": s.Name, "run.$": "$.run", "task.$": taskID(s)}
 	}

@@ -90,9 +90,24 @@ func worstCommand(t *testing.T, f *ir.Flow, call string) ([]string, bool) {
 	return cmd, params
 }
 
-// overrideSize is the length of the ContainerOverrides Batch receives.
-func overrideSize(cmd []string) int {
-	data, _ := json.Marshal(map[string][]string{"command": cmd})
+// overrideSize is the length of the ContainerOverrides Batch receives:
+// the command, and the environment variables of co (Start's FLOWC_TRIGGER,
+// counted with the value "null" of a run started by hand).
+func overrideSize(cmd []string, co map[string]any) int {
+	type kv struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	var env []kv
+	if e, ok := co["Environment"].([]any); ok {
+		for _, v := range e {
+			env = append(env, kv{Name: v.(map[string]any)["Name"].(string), Value: "null"})
+		}
+	}
+	data, _ := json.Marshal(struct {
+		Command     []string `json:"command"`
+		Environment []kv     `json:"environment,omitempty"`
+	}{cmd, env})
 	return len(data)
 }
 
@@ -197,11 +212,14 @@ func TestContainerOverridesFit(t *testing.T) {
 				}
 				n++
 				cmd, params := worstCommand(t, f, co["Command.$"].(string))
-				size := overrideSize(cmd)
+				size := overrideSize(cmd, co)
 				if params {
 					// The values, JSON-escaped as in the run's input, whose
 					// JSON flowc trigger bounds.
 					start = size + maxParamInput
+					if _, ok := co["Environment"]; !ok {
+						t.Errorf("%s: no FLOWC_TRIGGER in its container overrides", state)
+					}
 				} else {
 					overrides = max(overrides, size)
 				}
@@ -210,9 +228,10 @@ func TestContainerOverridesFit(t *testing.T) {
 				t.Fatalf("found %d Task states that run a task for %d steps", n, len(f.Steps))
 			}
 			compact, _ := json.Marshal(m)
-			t.Logf("%d steps, %d task states: container overrides: none but Start (%d characters with %d of parameters) and end-run (%d); "+
+			t.Logf("%d steps, %d task states: container overrides: none but Start (%d characters with %d of parameters, "+
+				"so an event's JSON text up to %d characters fits with them) and end-run (%d); "+
 				"longest job parameters %d characters; definition %d bytes (%d compact)",
-				len(f.Steps), n, start, maxParamInput, overrides, jobParams, len(files[0].Data), len(compact))
+				len(f.Steps), n, start, maxParamInput, batchOverrideLimit-start+len("null"), overrides, jobParams, len(files[0].Data), len(compact))
 			if overrides > batchOverrideLimit || start > batchOverrideLimit {
 				t.Errorf("container overrides of %d (Start %d) characters exceed Batch's %d", overrides, start, batchOverrideLimit)
 			}

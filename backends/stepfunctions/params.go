@@ -46,7 +46,7 @@ func argsPath(i int) string { return fmt.Sprintf("$.args.p%d", i) }
 func (c *compiler) initStates(top *scope) string {
 	start := c.entry(top, c.f.Graph.Start)
 	if len(c.f.Params) == 0 {
-		top.states[stateInit] = State{Type: "Pass", Parameters: map[string]any{"run.$": "$$.Execution.Name", "task": "0"}, Next: start}
+		top.states[stateInit] = State{Type: "Pass", Parameters: map[string]any{"run.$": "$$.Execution.Name", "task": "0", "trigger.$": "$.trigger"}, Next: start}
 		return stateInit
 	}
 	defaults := map[string]any{}
@@ -60,10 +60,11 @@ func (c *compiler) initStates(top *scope) string {
 		}
 		defaults[p.Name] = p.DefaultText()
 	}
-	top.states[stateParams] = State{Type: "Pass", Parameters: map[string]any{"defaults": defaults, "input.$": "$"}, Next: stateInit}
+	top.states[stateParams] = State{Type: "Pass", Parameters: map[string]any{"defaults": defaults, "input.$": "$.input", "trigger.$": "$.trigger"}, Next: stateInit}
 	first := c.paramStates(top, start)
 	init := State{Type: "Pass", Parameters: map[string]any{
 		"run.$": "$$.Execution.Name", "task": "0", "p.$": "States.JsonMerge($.defaults, $.input, false)", "args": map[string]any{},
+		"trigger.$": "$.trigger",
 	}, Next: first}
 	if len(required) > 0 {
 		init.Next = stateRequired

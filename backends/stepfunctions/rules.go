@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/project"
 )
 
 // Rule is an EventBridge rule and its one target, in the shape of the
@@ -38,6 +40,15 @@ type InputTransformer struct {
 // DetailType NAME, and its fields in Detail.
 const EventSource = "flowc"
 
+// TriggerKey is the execution input's key under which an EventBridge rule
+// of //flow:trigger or //flow:trigger_on_finish passes the event that
+// started the run, as the body an Argo Events webhook delivers: {"name":
+// the event's name, "payload": its payload}. The state machine hands its
+// JSON text to the start task as FLOWC_TRIGGER, and the runner records it
+// as the run's trigger (c.Trigger()). A flow parameter's name never holds
+// ":" (a CLI name made from a Go field).
+const TriggerKey = "flowc:trigger"
+
 // rules returns the flow's EventBridge rules, or nil.
 func (c *compiler) rules() []Rule {
 	out := []Rule{c.endedRule()}
@@ -46,10 +57,8 @@ func (c *compiler) rules() []Rule {
 		for i, ev := range t.Events {
 			pattern := map[string]any{"source": []string{EventSource}, "detail-type": []string{ev.Name}}
 			r := c.rule(fmt.Sprintf("%s-event-%d", c.names.machine, i), "runs "+c.f.Name+" on event "+ev.Name, pattern)
-			if len(ev.Parameters) > 0 {
-				r.Target.Input = ""
-				r.Target.InputTransformer = transformer(ev.Parameters)
-			}
+			r.Target.Input = ""
+			r.Target.InputTransformer = eventTransformer(ev.Name, ev.Parameters)
 			out = append(out, r)
 		}
 	}
@@ -59,21 +68,27 @@ func (c *compiler) rules() []Rule {
 			// PROJECT-BRANCH-FLOW: the upstream flow is looked for in the
 			// flow's own project and branch (as Metaflow does) and, so that
 			// a flow outside any project can trigger one in a project, by
-			// its bare name. The suffix match finds it in any region and
-			// account the rule sees.
-			var arns []any
-			for _, name := range c.upstreamNames(flow) {
-				arns = append(arns, map[string]string{"suffix": ":stateMachine:" + name})
+			// its bare name, each by a rule of its own, which knows the
+			// end event it stands for. The suffix match finds it in any
+			// region and account the rule sees.
+			for j, up := range c.upstreams(flow) {
+				pattern := map[string]any{
+					"source":      []string{"aws.states"},
+					"detail-type": []string{"Step Functions Execution Status Change"},
+					"detail": map[string]any{
+						"status":          []string{"SUCCEEDED"},
+						"stateMachineArn": []any{map[string]string{"suffix": ":stateMachine:" + up.machine}},
+					},
+				}
+				name := fmt.Sprintf("%s-finish-%d", c.names.machine, i)
+				if j > 0 {
+					name += "-bare"
+				}
+				r := c.rule(name, "runs "+c.f.Name+" when "+flow+" succeeds", pattern)
+				r.Target.Input = ""
+				r.Target.InputTransformer = finishTransformer(flow, up.project)
+				out = append(out, r)
 			}
-			pattern := map[string]any{
-				"source":      []string{"aws.states"},
-				"detail-type": []string{"Step Functions Execution Status Change"},
-				"detail": map[string]any{
-					"status":          []string{"SUCCEEDED"},
-					"stateMachineArn": arns,
-				},
-			}
-			out = append(out, c.rule(fmt.Sprintf("%s-finish-%d", c.names.machine, i), "runs "+c.f.Name+" when "+flow+" succeeds", pattern))
 		}
 	}
 	return out
@@ -107,16 +122,24 @@ func (c *compiler) endedRule() Rule {
 	return r
 }
 
-// upstreamNames are the state machine names of flow, a flow that
+// upstream is a state machine a //flow:trigger_on_finish rule matches,
+// and the project it runs in (nil: none).
+type upstream struct {
+	machine string
+	project *project.Info
+}
+
+// upstreams are the state machines of flow, a flow that
 // //flow:trigger_on_finish names: in this flow's project and branch, if it
 // has one, and bare.
-func (c *compiler) upstreamNames(flow string) []string {
-	bare := PrefixedName(c.opts.NamePrefix, machineName(flow, "", ""))
-	project, branch := projectBranch(c.f)
-	if project == "" {
-		return []string{bare}
+func (c *compiler) upstreams(flow string) []upstream {
+	bare := upstream{machine: PrefixedName(c.opts.NamePrefix, machineName(flow, "", ""))}
+	name, branch := projectBranch(c.f)
+	if name == "" {
+		return []upstream{bare}
 	}
-	return []string{PrefixedName(c.opts.NamePrefix, machineName(flow, project, branch)), bare}
+	p := &project.Info{Name: name, Branch: branch}
+	return []upstream{{PrefixedName(c.opts.NamePrefix, machineName(flow, name, branch)), p}, bare}
 }
 
 func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {
@@ -127,22 +150,54 @@ func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {
 	}
 }
 
-// transformer maps event fields (paths below the event's detail) to
-// parameters; EventBridge quotes a string value where the template has a
-// bare placeholder.
-func transformer(params map[string]string) *InputTransformer {
+// eventTransformer is the input of an event's rule: the parameters the
+// event maps (paths below the event's detail; EventBridge quotes a string
+// value where the template has a bare placeholder) and, at TriggerKey, the
+// event as {"name": NAME, "payload": its detail}. The detail alone is
+// mapped, not the whole event (<aws.events.event.json>): the rule matches
+// one detail-type, known here, and the envelope (id, time, account,
+// region, resources) is no part of flow.Trigger, while every character of
+// the event counts against the start job's container overrides.
+func eventTransformer(event string, params map[string]string) *InputTransformer {
 	names := make([]string, 0, len(params))
 	for p := range params {
 		names = append(names, p)
 	}
 	sort.Strings(names)
-	paths := map[string]string{}
+	paths := map[string]string{"detail": "$.detail"}
 	var tmpl []string
 	for i, p := range names {
 		v := fmt.Sprintf("p%d", i)
 		paths[v] = "$.detail." + params[p]
-		key, _ := json.Marshal(p)
-		tmpl = append(tmpl, fmt.Sprintf("%s: <%s>", key, v))
+		tmpl = append(tmpl, fmt.Sprintf("%s: <%s>", quote(p), v))
 	}
+	tmpl = append(tmpl, fmt.Sprintf(`%s: {"name": %s, "payload": <detail>}`, quote(TriggerKey), quote(event)))
 	return &InputTransformer{InputPathsMap: paths, InputTemplate: "{" + strings.Join(tmpl, ", ") + "}"}
+}
+
+// finishTransformer is the input of a //flow:trigger_on_finish rule: at
+// TriggerKey, the end event flowc's end-run posts on argo for the
+// upstream run (flowc.FLOW.end, or flowc.PROJECT.BRANCH.FLOW.end in a
+// project, its payload flow, run_id, pathspec and project and branch), the
+// run id being the execution's name. A placeholder inside a JSON string
+// is replaced by the value's text (an execution's name holds no quote or
+// backslash).
+func finishTransformer(flow string, p *project.Info) *InputTransformer {
+	fields := []string{
+		`"flow": ` + quote(flow),
+		`"run_id": <run>`,
+		`"pathspec": ` + strings.TrimSuffix(quote(flow+"/"), `"`) + `<run>"`,
+	}
+	if p != nil {
+		fields = append(fields, `"project": `+quote(p.Name), `"branch": `+quote(p.Branch))
+	}
+	tmpl := fmt.Sprintf(`{%s: {"name": %s, "payload": {%s}}}`, quote(TriggerKey), quote(p.EndEvent(flow)), strings.Join(fields, ", "))
+	return &InputTransformer{InputPathsMap: map[string]string{"run": "$.detail.name"}, InputTemplate: tmpl}
+}
+
+// quote is s as a JSON string: json.Marshal escapes < and >, so no text of
+// the flow's reads as a placeholder.
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

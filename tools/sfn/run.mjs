@@ -11,7 +11,8 @@
 //     definition's environment, and each of its secrets in the variable
 //     the definition names, its value looked up by valueFrom in the JSON
 //     object of --secrets (a secret missing there fails the job, as Batch
-//     fails a job whose secret it cannot read). A non-zero exit fails the
+//     fails a job whose secret it cannot read), and the state's
+//     ContainerOverrides.Environment over them. A non-zero exit fails the
 //     state with States.TaskFailed.
 //   - an s3:getObject Task state reads the key below --s3-root from the
 //     local datastore directory.
@@ -142,6 +143,14 @@ function submitJob(state) {
         return;
       }
       env[sec.name] = secrets[sec.valueFrom];
+    }
+    // The state's ContainerOverrides.Environment, over the definition's.
+    for (const kv of input.ContainerOverrides?.Environment ?? []) {
+      if (typeof kv?.Name !== 'string' || typeof kv?.Value !== 'string') {
+        reject(taskFailed(`${state}: an environment override is not {Name, Value} strings: ${JSON.stringify(kv)}`, 'Batch.ClientException'));
+        return;
+      }
+      env[kv.Name] = kv.Value;
     }
     if (endpoint) env.AWS_ENDPOINT_URL_S3 = endpoint;
     execFile(opt.runner, args, { maxBuffer: 64 << 20, env }, (err, stdout, stderr) => {

@@ -96,7 +96,8 @@ func TestDeploy(t *testing.T) {
 
 	out, calls := deployed(build(t, example("production"), opts()))
 	want := []string{"batch.registerjobdefinition", "batch.registerjobdefinition", "batch.registerjobdefinition",
-		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets", "events.PutRule", "events.PutTargets"}
+		"sfn.CreateStateMachine", "scheduler.POST", "events.PutRule", "events.PutTargets", "events.PutRule", "events.PutTargets",
+		"events.PutRule", "events.PutTargets"}
 	if got := deploytest.Writes(calls); !slices.Equal(got, want) {
 		t.Errorf("first deploy wrote %v, want %v\n%s", got, want, out)
 	}
@@ -125,18 +126,22 @@ func TestDeploy(t *testing.T) {
 		t.Errorf("definition sent: %.300s", def)
 	}
 	validateSent(t, created["definition"].(string))
-	var rule map[string]any
-	json.Unmarshal(fake.Bodies["events.PutRule"][1], &rule)
-	if !strings.Contains(fmt.Sprint(rule["EventPattern"]), `":stateMachine:Training"`) {
-		t.Errorf("trigger_on_finish rule pattern: %v", rule["EventPattern"])
+	// trigger_on_finish: a rule on Training of the same project and
+	// branch, and one on Training outside any project.
+	for i, want := range []string{`":stateMachine:fraud-main-Training"`, `":stateMachine:Training"`} {
+		var rule map[string]any
+		json.Unmarshal(fake.Bodies["events.PutRule"][1+i], &rule)
+		if !strings.Contains(fmt.Sprint(rule["EventPattern"]), want) {
+			t.Errorf("trigger_on_finish rule pattern: %v, want %s", rule["EventPattern"], want)
+		}
 	}
 
 	out, calls = deployed(build(t, example("production"), opts()))
 	if w := deploytest.Writes(calls); len(w) != 0 {
 		t.Errorf("second deploy of the same flow wrote %v\n%s", w, out)
 	}
-	if strings.Count(out, "unchanged") != 9 {
-		t.Errorf("second deploy should find all 9 objects unchanged:\n%s", out)
+	if strings.Count(out, "unchanged") != 11 {
+		t.Errorf("second deploy should find all 11 objects unchanged:\n%s", out)
 	}
 
 	changed := opts()
