@@ -59,10 +59,12 @@ func (r *runner[F]) identity(ctx context.Context, info *flow.TaskInfo) {
 }
 
 // runTrigger reads TriggerEnv into the JSON of a flow.Trigger for the run's
-// record, nil when the run was not triggered. An Argo Events webhook event
-// arrives as {"name": ..., "payload": {...}} (what end-run posts, and what
-// a user posts), an EventBridge event as {"source", "detail-type",
-// "detail"}; an end event names its run in payload.pathspec.
+// record, nil when the run was not triggered ("", "null" or "{}"). An Argo
+// Events webhook event arrives as {"name": ..., "payload": {...}} (what
+// end-run posts, and what a user posts), and so does what the Step
+// Functions rules pass (backends/stepfunctions TriggerKey); a whole
+// EventBridge event as {"source", "detail-type", "detail"}; an end event
+// names its run in payload.pathspec.
 func runTrigger() (json.RawMessage, error) {
 	raw := os.Getenv(TriggerEnv)
 	if enc := os.Getenv(TriggerEnv + "_B64"); enc != "" && raw == "" {

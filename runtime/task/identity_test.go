@@ -18,6 +18,9 @@ func TestRunTrigger(t *testing.T) {
 	}{
 		{"none", "", "", nil},
 		{"empty object", "{}", "", nil},
+		// What the Step Functions state machine passes when no rule
+		// started the execution.
+		{"null", "null", "", nil},
 		{"a user's event", `{"name":"data_ready","payload":{"table":"tx"}}`, "",
 			&flow.Trigger{Type: "event", Name: "data_ready", Payload: json.RawMessage(`{"table":"tx"}`)}},
 		{"an end event, base64", "", `{"name":"flowc.fraud.prod.Training.end","payload":{"flow":"Training","run_id":"argo-1","pathspec":"Training/argo-1"}}`,
