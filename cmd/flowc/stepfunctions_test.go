@@ -131,7 +131,8 @@ func TestStepFunctionsOperate(t *testing.T) {
 		t.Errorf("logs of Report:\n%s", out)
 	}
 	// Logs from CloudWatch Logs: the history names a Batch job of Report,
-	// whose stream the endpoint holds; Start's job never started.
+	// whose stream (in the group its awslogs driver names) the endpoint
+	// holds; Start's job never started.
 	exec := deploytest.ExecutionPrefix + "Sqrt:" + run
 	fake.History[exec] = []map[string]any{
 		{"id": 5, "type": "TaskSubmitted", "timestamp": 1.7e9, "taskSubmittedEventDetails": map[string]any{"resource": "submitJob.sync", "resourceType": "batch", "output": `{"JobId":"job-report"}`}},
@@ -139,12 +140,12 @@ func TestStepFunctionsOperate(t *testing.T) {
 	}
 	fake.BatchJobs["job-report"] = json.RawMessage(`{"jobId": "job-report", "jobName": "Sqrt-Report", "jobQueue": "q", "status": "SUCCEEDED", "createdAt": 1700000000000,
 		"startedAt": 1700000000000, "jobDefinition": "d", "parameters": {"step": "Report", "task": "0", "run": "x"},
-		"container": {"logStreamName": "Sqrt/default/abc"}}`)
+		"container": {"logStreamName": "Sqrt/default/abc", "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/flows/batch"}}}}`)
 	fake.BatchJobs["job-start"] = json.RawMessage(`{"jobId": "job-start", "jobName": "Sqrt-Start", "jobQueue": "q", "status": "RUNNABLE", "createdAt": 1700000000000,
 		"startedAt": 1700000000000, "jobDefinition": "d", "parameters": {"step": "Start", "task": "0", "run": "x"}}`)
-	fake.LogStreams["/aws/batch/job Sqrt/default/abc"] = []string{"from cloudwatch 1", "from cloudwatch 2"}
+	fake.LogStreams["/flows/batch Sqrt/default/abc"] = []string{"from cloudwatch 1", "from cloudwatch 2"}
 	out = flowcOK(t, append([]string{"step-functions", "logs", run + "/Report", "--cloudwatch"}, st...)...)
-	if !strings.Contains(out, "job job-report attempt 0, CloudWatch Logs /aws/batch/job Sqrt/default/abc") || !strings.Contains(out, "from cloudwatch 1\nfrom cloudwatch 2\n") {
+	if !strings.Contains(out, "job job-report attempt 0, CloudWatch Logs /flows/batch Sqrt/default/abc") || !strings.Contains(out, "from cloudwatch 1\nfrom cloudwatch 2\n") {
 		t.Errorf("logs --cloudwatch of Report:\n%s", out)
 	}
 	code, out, errs := flowcOut(append([]string{"step-functions", "logs", run + "/Start", "--cloudwatch"}, st...)...)

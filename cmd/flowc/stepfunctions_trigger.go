@@ -131,7 +131,7 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	e := deploy.Execution{Name: runID, ARN: exec}
-	fo := &follower{flow: f, store: c.Store(), runID: runID, every: followEvery, engine: func(ctx context.Context) (engineState, error) {
+	fo := &follower{flow: f, store: c.Store(), runID: runID, engine: func(ctx context.Context) (engineState, error) {
 		d, err := cl.Describe(ctx, e)
 		if err != nil {
 			return engineState{}, err

@@ -598,17 +598,17 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			if err != nil {
 				return nil, err
 			}
-			if att != nil && att.Attempt == d.Attempt {
-				return att, nil
-			}
-			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
-			if err != nil {
-				return nil, err
+			if att == nil || att.Attempt != d.Attempt {
+				a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
+				if err != nil {
+					return nil, err
+				}
+				att = &a
 			}
 			if key != "" {
-				e.remember(ctx, t, key, &a)
+				e.remember(ctx, t, key, att)
 			}
-			return &a, nil
+			return att, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))

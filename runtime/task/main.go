@@ -119,7 +119,13 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			target = *notifyOK
 		}
 		if target != "" {
-			notify(ctx, target, fl.Name, *runID, *status)
+			failed, msg := *failedTask, *errMsg
+			if !strings.EqualFold(*status, "succeeded") && failed == "" {
+				if plan, err := runPlan(ctx, fl, st); err == nil {
+					failed, msg = findFailure(ctx, plan, st)
+				}
+			}
+			notify(ctx, target, fl.Name, *runID, *status, failed, msg)
 		}
 		return ExitOK
 	}

@@ -31,11 +31,13 @@ var (
 )
 
 // notify posts how run of flow ended (the engine's status) to target, an
-// http or https URL or env:NAME for the URL in variable NAME. A
+// http or https URL or env:NAME for the URL in variable NAME; for a failed
+// run, failed and msg name the task that failed it and its error, when
+// known. A
 // notification that cannot be sent is reported on stderr and does not
 // fail end-run: the run is recorded, and a chat being down must not make
 // the engine mark a succeeded run failed.
-func notify(ctx context.Context, target, flow, run, status string) {
+func notify(ctx context.Context, target, flow, run, status, failed, msg string) {
 	addr := target
 	if name, ok := strings.CutPrefix(target, "env:"); ok {
 		if addr = os.Getenv(name); addr == "" {
@@ -43,11 +45,7 @@ func notify(ctx context.Context, target, flow, run, status string) {
 			return
 		}
 	}
-	text := fmt.Sprintf("flowc: run %s/%s succeeded.", flow, run)
-	if !strings.EqualFold(status, "succeeded") {
-		text = fmt.Sprintf("flowc: run %s/%s failed (%s). See it with: flowc dump %s/%s", flow, run, status, flow, run)
-	}
-	body, err := json.Marshal(Notification{Text: text})
+	body, err := json.Marshal(Notification{Text: slackEscape(notifyText(flow, run, status, failed, msg))})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: end-run: notification not sent: %v\n", err)
 		return
@@ -68,6 +66,36 @@ func notify(ctx context.Context, target, flow, run, status string) {
 		// The URL may hold a webhook's token: name the target as given.
 		fmt.Fprintf(os.Stderr, "flowc runner: end-run: notification to %s not sent after %d tries: %v\n", redact(target), notifyTries, err)
 	}
+}
+
+// notifyText says how the run ended.
+func notifyText(flow, run, status, failed, msg string) string {
+	if strings.EqualFold(status, "succeeded") {
+		return fmt.Sprintf("flowc: run %s/%s succeeded.", flow, run)
+	}
+	if failed == "" {
+		return fmt.Sprintf("flowc: run %s/%s failed (%s). See it with: flowc dump %s/%s", flow, run, status, flow, run)
+	}
+	if r := []rune(msg); len(r) > maxNotifyError {
+		msg = string(r[:maxNotifyError]) + "..."
+	}
+	return fmt.Sprintf("flowc: run %s/%s failed (%s): task %s: %s. Its log: flowc logs %s --stderr", flow, run, status, failed, orUnknown(msg), failed)
+}
+
+// maxNotifyError is the most of a task's error a notification quotes.
+const maxNotifyError = 500
+
+func orUnknown(msg string) string {
+	if msg == "" {
+		return "no error recorded"
+	}
+	return msg
+}
+
+// slackEscape escapes what Slack's message format reads as markup: an
+// error text holding <!channel> must not notify a whole channel.
+func slackEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 // postJSON posts body to url and wants a 2xx answer.

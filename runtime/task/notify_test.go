@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
@@ -111,5 +112,39 @@ func TestRedact(t *testing.T) {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestNotifyFailedTask: a failed run's notification names the task that
+// failed it and its error, found in the datastore, with Slack's markup
+// characters escaped.
+func TestNotifyFailedTask(t *testing.T) {
+	onErr, errURL := newHook(t, http.StatusOK)
+	root := t.TempDir()
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	plan := &ir.Flow{Name: "Hello", Steps: []*ir.Step{{Name: "Start", Kind: ir.KindStart, Next: []string{"End"}}, {Name: "End", Kind: ir.KindEnd}},
+		Graph: ir.Graph{Start: "Start", End: "End", Order: []string{"Start", "End"}}}
+	enc, err := ir.Encode(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WriteRun(ctx, datastore.Run{Flow: "Hello", RunID: "hello-x", Status: datastore.RunRunning, Start: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	tp := datastore.TaskPath{Flow: "Hello", Run: "hello-x", Step: "Start", Task: "0"}
+	if err := st.WriteAttempt(ctx, tp, datastore.Attempt{Status: datastore.AttemptFailed, Error: "boom <!channel> & more"}); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"end-run", "--run-id", "hello-x", "--status", "Failed", "--datastore-root", root, "--notify-on-error", errURL}
+	if code := Run(ctx, Flow[struct{}]{Name: "Hello", Plan: string(enc)}, args); code != ExitOK {
+		t.Fatalf("end-run: exit %d", code)
+	}
+	want := "flowc: run Hello/hello-x failed (Failed): task Hello/hello-x/Start/0: boom &lt;!channel&gt; &amp; more. Its log: flowc logs Hello/hello-x/Start/0 --stderr"
+	if got := onErr.texts(); len(got) != 1 || got[0] != want {
+		t.Errorf("on error: %q, want %q", got, want)
 	}
 }
