@@ -2,7 +2,6 @@ package backends
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -95,10 +94,7 @@ func (s Support) Rule(dir, attr string) (Rule, bool) {
 func (s Support) Diagnose(target, dir string, f *ir.Flow) diag.List {
 	var out diag.List
 	check := func(where string, d ir.Directive) {
-		pos := d.Pos
-		if dir != "" && pos.File != "" && !filepath.IsAbs(pos.File) {
-			pos.File = filepath.Join(dir, pos.File)
-		}
+		pos := d.Pos.In(dir)
 		r, ok := s.Rule(d.Name, "")
 		switch {
 		case !ok:

@@ -222,11 +222,13 @@ var samples = map[string]string{
 	"trigger_on_finish flow":              "trigger_on_finish flow=Other",
 	"trigger_on_finish flows":             "trigger_on_finish flows=[Other, Another]",
 	"trigger_on_finish options":           "trigger_on_finish flow=Other options={a=b}",
+	"exit_hook on_success":                "exit_hook on_success=Hook",
+	"exit_hook on_error":                  "exit_hook on_error=[Hook, Hook]",
 }
 
 const secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"
 
-var flowDirs = map[string]bool{"schedule": true, "project": true, "trigger": true, "trigger_on_finish": true}
+var flowDirs = map[string]bool{"schedule": true, "project": true, "trigger": true, "trigger_on_finish": true, "exit_hook": true}
 
 // TestSupportCompiled: each attribute of each directive, used in a flow
 // the front end accepts and compiled for every target, is either taken
@@ -246,7 +248,8 @@ func TestSupportCompiled(t *testing.T) {
 	// it, which takes a while): flow Fn uses sample keys[n].
 	keys := slices.Sorted(maps.Keys(samples))
 	var src strings.Builder
-	src.WriteString("package p\n\nimport \"github.com/flowc-dev/flowc/flow\"\n")
+	src.WriteString("package p\n\nimport (\n\t\"context\"\n\n\t\"github.com/flowc-dev/flowc/flow\"\n)\n")
+	src.WriteString("\nfunc Hook(ctx context.Context, r flow.RunInfo) error { return nil }\n") // for exit_hook
 	for n, key := range keys {
 		dir, attr, _ := strings.Cut(key, " ")
 		if !slices.Contains(schema[dir], attr) {

@@ -30,6 +30,11 @@ func Load(dir string, opts parser.Options) (*parser.Package, diag.List) {
 			diags.Add(diag.Pos{File: "--config"}, diag.ConfigUnknown, "--config %s=...: %s", name, configsOf(pkg))
 		}
 	}
+	for name := range opts.ConfigValues {
+		if !hasConfig(pkg, name) {
+			diags.Add(diag.Pos{File: parser.ConfigValuePrefix + name}, diag.ConfigUnknown, "--config-value %s: %s", name, configsOf(pkg))
+		}
+	}
 	return pkg, diags.Sorted()
 }
 

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"slices"
 
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
@@ -31,6 +32,8 @@ type Client struct {
 	where string // the datastore, for messages
 	ns    string
 	ctx   context.Context
+	// filter holds tags every run the client lists must have (Project).
+	filter []string
 }
 
 // Open returns a Client on the datastore at root, in the default
@@ -81,15 +84,34 @@ func New(st *datastore.Store) *Client {
 }
 
 // DefaultNamespace returns "user:NAME" for the current user, the system
-// tag flowc's local runtime gives every run it starts.
+// tag flowc's runtime gives every run it starts: NAME is FLOWC_USER, else
+// USER, else LOGNAME, else the operating system's account name
+// (project.Username), as flowc run records it.
 func DefaultNamespace() string {
-	name := "unknown"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	} else if env := os.Getenv("USER"); env != "" {
-		name = env
+	return project.UserNamespace(project.Username(func() string {
+		if u, err := user.Current(); err == nil {
+			return u.Username
+		}
+		return ""
+	}))
+}
+
+// Project returns a copy of c that lists only the runs of project name on
+// branch (a resolved branch: user.ana, test.exp, prod): the runs tagged
+// project:NAME and project_branch:BRANCH. An empty branch keeps every
+// branch of the project; an empty name removes the filter. Latest runs are
+// then the branch's own: LatestSuccessfulRun of a client on branch prod
+// never returns a test run. A run looked up by id is not filtered.
+func (c *Client) Project(name, branch string) *Client {
+	cc := *c
+	cc.filter = nil
+	if name != "" {
+		cc.filter = []string{"project:" + name}
+		if branch != "" {
+			cc.filter = append(cc.filter, "project_branch:"+branch)
+		}
 	}
-	return "user:" + name
+	return &cc
 }
 
 // Namespace returns a copy of c that shows the runs tagged ns; Global

@@ -29,7 +29,7 @@ func (f *Flow) Runs(tags ...string) ([]*Run, error) {
 	var runs []*Run
 	for i := range docs {
 		doc := &docs[i]
-		if !f.c.inNamespace(doc) || !hasTags(doc.Tags, doc.SystemTags, tags) {
+		if !f.c.inNamespace(doc) || !hasTags(doc.Tags, doc.SystemTags, tags) || !hasTags(doc.Tags, doc.SystemTags, f.c.filter) {
 			continue
 		}
 		runs = append(runs, &Run{c: f.c, doc: *doc})

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -8,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
@@ -83,6 +86,46 @@ func (r *Run) SystemTags() []string { return slices.Clone(r.doc.SystemTags) }
 // OriginRunID returns the id of the run this one resumed, "" for a fresh
 // run.
 func (r *Run) OriginRunID() string { return r.doc.OriginRunID }
+
+// Project returns the run's project and branch, from its system tags
+// project:NAME and project_branch:BRANCH; "", "" for a run outside any
+// project.
+func (r *Run) Project() (name, branch string) {
+	for _, t := range r.doc.SystemTags {
+		if v, ok := strings.CutPrefix(t, "project:"); ok {
+			name = v
+		} else if v, ok := strings.CutPrefix(t, "project_branch:"); ok {
+			branch = v
+		}
+	}
+	return name, branch
+}
+
+// IsProduction reports whether the run is on a production branch (its
+// system tag production).
+func (r *Run) IsProduction() bool { return slices.Contains(r.doc.SystemTags, "production") }
+
+// Trigger returns what started a deployed run (an event, or another
+// flow's run), nil for a run started by hand.
+func (r *Run) Trigger() *flow.Trigger {
+	if len(r.doc.Trigger) == 0 {
+		return nil
+	}
+	var t flow.Trigger
+	if json.Unmarshal(r.doc.Trigger, &t) != nil {
+		return nil
+	}
+	// The run document is indented: the payload as it came, compact.
+	var b bytes.Buffer
+	if json.Compact(&b, t.Payload) == nil {
+		t.Payload = b.Bytes()
+	}
+	return &t
+}
+
+// With returns the --with directives the run was started with, as written
+// (DIRECTIVE[:attr=value,...]); nil when there were none.
+func (r *Run) With() []string { return r.doc.With }
 
 // Step returns the run's step name. It reads nothing: a step without
 // tasks shows up as an error of its methods.

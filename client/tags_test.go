@@ -61,7 +61,8 @@ func TestConcurrentTagAdd(t *testing.T) {
 // TestCheckTag: tags a terminal or a namespace would misread are refused,
 // naming the tag.
 func TestCheckTag(t *testing.T) {
-	for _, tag := range []string{"", "a\nb", "tab\there", "\x1b[31mred", "bell\a", "del\x7f", "rtl\u202eevil", "user:root", "runtime:argo-workflows", "\xff"} {
+	for _, tag := range []string{"", "a\nb", "tab\there", "\x1b[31mred", "bell\a", "del\x7f", "rtl\u202eevil", "user:root", "runtime:argo-workflows", "\xff",
+		"project:fraud", "project_branch:prod", "production", "production:t0k"} {
 		err := client.CheckTag(tag)
 		if err == nil {
 			t.Errorf("CheckTag(%q) accepted it", tag)
@@ -71,7 +72,7 @@ func TestCheckTag(t *testing.T) {
 			t.Errorf("CheckTag(%q): %v does not name the tag", tag, err)
 		}
 	}
-	for _, tag := range []string{"exp-7", "ünïcode ok", "users:plural", "a:b", "runtime"} {
+	for _, tag := range []string{"exp-7", "ünïcode ok", "users:plural", "a:b", "runtime", "production-candidate", "projects"} {
 		if err := client.CheckTag(tag); err != nil {
 			t.Errorf("CheckTag(%q): %v", tag, err)
 		}

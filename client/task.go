@@ -243,9 +243,15 @@ func (t *Task) ForeachStack() []datastore.ForeachFrame { return slices.Clone(t.a
 // started from.
 func (t *Task) InputPaths() []string { return slices.Clone(t.att.InputPaths) }
 
-// Origin returns the pathspec of the task a resume cloned this one from, ""
-// when it ran.
+// Origin returns the pathspec of the task a resume cloned this one from,
+// or whose result the step cache reused (Cached); "" when it ran.
 func (t *Task) Origin() string { return t.att.Origin }
+
+// Cached reports whether the task did not run because the step cache
+// (//flow:cache) had the result of a task, Origin, that ran with the same
+// code, parameters and inputs: its artifacts, logs and cards are that
+// task's.
+func (t *Task) Cached() bool { return t.att.Cached }
 
 // Artifacts returns the names of the task's artifacts, sorted: every
 // artifact the flow had after the attempt, inherited ones included.

@@ -83,6 +83,14 @@ const (
 	TargetLimit       Code = "FLOW081" // a name, value or object over a limit of the target's service
 	TargetName        Code = "FLOW082" // a flow, project or branch name that cannot be a name on the target
 	TargetValue       Code = "FLOW083" // a directive value the target's service would reject at deploy time
+
+	// Run options and exit hooks.
+	WithFlag     Code = "FLOW105" // a --with that does not parse, or names a flow directive
+	ExitHook     Code = "FLOW106" // an exit_hook naming no function of the flow's package
+	ExitHookFunc Code = "FLOW107" // an exit hook function whose signature is not func(context.Context, flow.RunInfo) error
+	IncludeParam Code = "FLOW108" // a flow.IncludedFile parameter whose default file is missing, outside the package or too big
+	// The step cache.
+	CacheRunDependent Code = "FLOW110" // a //flow:cache step that reads the run id: a later run would reuse another run's result
 )
 
 // All lists every code, in order: the documentation and the fixture suite
@@ -99,6 +107,8 @@ var All = []Code{
 	DirectivePlace, CatchVar, DirectiveConflict, MissingAttribute, Schedule,
 	ArtifactState, ArtifactInterface, ArtifactOneWay, GenericFlow,
 	TargetUnsupported, TargetLimit,
+	WithFlag, ExitHook, ExitHookFunc, IncludeParam,
+	CacheRunDependent,
 }
 
 // TargetCodes lists the codes only targets report, in order. docs has a

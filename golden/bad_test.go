@@ -13,10 +13,11 @@ package golden_test
 //   - `// want-file "RE" ...` anywhere in a .go file of the case expects a
 //     diagnostic without a line: one positioned at the case's directory (a
 //     package with no flow), at a whole file of the case, or at the command
-//     line ("--config").
+//     line ("--config", "--with SPEC", "--config-value NAME").
 //   - A file options.txt holds the options the case is loaded with, one a
 //     line; `config NAME=PATH` passes --config NAME=PATH, PATH relative to the
-//     case directory; `target NAME` compiles the flow for target NAME (with
+//     case directory; `with SPEC` passes --with SPEC; `config-value NAME
+//     JSON` passes --config-value NAME JSON; `target NAME` compiles the flow for target NAME (with
 //     the golden files' options) when it checks clean, and adds the
 //     target's diagnostics. Blank lines and lines starting with # are ignored.
 //   - A file NAME.go.nofmt is the case's NAME.go where gofmt, which reads
@@ -198,6 +199,18 @@ func badOptions(t *testing.T, dir string) (flowparser.Options, string) {
 			target = strings.TrimSpace(name)
 			continue
 		}
+		if spec, ok := strings.CutPrefix(line, "with "); ok {
+			opts.With = append(opts.With, strings.TrimSpace(spec))
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "config-value "); ok {
+			name, value, _ := strings.Cut(strings.TrimSpace(rest), " ")
+			if opts.ConfigValues == nil {
+				opts.ConfigValues = map[string]string{}
+			}
+			opts.ConfigValues[name] = value
+			continue
+		}
 		rest, ok := strings.CutPrefix(line, "config ")
 		name, path, ok2 := strings.Cut(strings.TrimSpace(rest), "=")
 		if !ok || !ok2 || name == "" {
@@ -301,7 +314,8 @@ func badParseWants(line, marker string) ([]*badWant, error) {
 // badFileLevel reports whether a diagnostic without a line belongs to the
 // case: it names the case directory, a file in it, or the command line.
 func badFileLevel(dir string, d diag.Diagnostic) bool {
-	return d.Pos.Line == 0 && (d.Pos.File == dir || filepath.Dir(d.Pos.File) == dir || d.Pos.File == "--config")
+	return d.Pos.Line == 0 && (d.Pos.File == dir || filepath.Dir(d.Pos.File) == dir || d.Pos.File == "--config" ||
+		strings.HasPrefix(d.Pos.File, flowparser.WithPrefix) || strings.HasPrefix(d.Pos.File, flowparser.ConfigValuePrefix))
 }
 
 // badMatch pairs diagnostics with wants, each want with exactly one

@@ -18,6 +18,7 @@ import (
 	"github.com/flowc-dev/flowc/check"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
+	"github.com/flowc-dev/flowc/project"
 	"github.com/flowc-dev/flowc/show"
 )
 
@@ -65,6 +66,17 @@ func compile(t *testing.T, target string, f *ir.Flow, dir string) []byte {
 	tg, err := backends.Lookup(target)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A flow in a project compiles for a remote target on user ana's
+	// default branch, as flowc compile resolves it (user.ana); the local
+	// plan is the flow as written, as flowc compile --target local writes
+	// it (flowc run resolves the branch of each run).
+	if target != "local" {
+		proj, err := project.Resolve(f, "", false, "ana")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f = project.Apply(f, proj)
 	}
 	files, diags, err := tg.Compile(f, goldenOptions(tg, dir))
 	if err != nil {

@@ -1,5 +1,7 @@
 package ir
 
+import "sort"
+
 // StepDecorators are a step's resolved //flow: directives, with Metaflow's
 // defaults filled in. A nil field means the directive is absent.
 type StepDecorators struct {
@@ -12,6 +14,7 @@ type StepDecorators struct {
 	Cards       []Card       `json:"cards,omitempty"`
 	Kubernetes  *Kubernetes  `json:"kubernetes,omitempty"`
 	Batch       *Batch       `json:"batch,omitempty"`
+	Cache       *Cache       `json:"cache,omitempty"`
 	// Directives are the directives as written, for the targets'
 	// support tables; not part of the plan.
 	Directives []Directive `json:"-"`
@@ -23,6 +26,7 @@ type FlowDecorators struct {
 	Project         *Project         `json:"project,omitempty"`
 	Trigger         *Trigger         `json:"trigger,omitempty"`
 	TriggerOnFinish *TriggerOnFinish `json:"trigger_on_finish,omitempty"`
+	ExitHooks       []ExitHook       `json:"exit_hooks,omitempty"`
 	// Directives are the directives as written, for the targets'
 	// support tables; not part of the plan.
 	Directives []Directive `json:"-"`
@@ -85,6 +89,13 @@ type Secrets struct {
 	Role          string   `json:"role,omitempty"`
 	AllowOverride bool     `json:"allow_override,omitempty"`
 	Pos           Pos      `json:"pos"`
+}
+
+// Cache is //flow:cache: a task of the step may be reused from an earlier
+// run instead of running, when the runner's code, the run's parameters and
+// configs and the task's inputs are the same (runtime/exec).
+type Cache struct {
+	Pos Pos `json:"pos"`
 }
 
 // Card is //flow:card: an HTML report made after the task.
@@ -200,4 +211,48 @@ type TriggerOnFinish struct {
 	Flows   []string          `json:"flows"`
 	Options map[string]string `json:"options,omitempty"`
 	Pos     Pos               `json:"pos"`
+}
+
+// ExitHook is one //flow:exit_hook: functions of the flow's package, each
+// func(context.Context, flow.RunInfo) error, run once when a run ends:
+// OnSuccess when it succeeded, OnError when it failed, in order.
+type ExitHook struct {
+	OnSuccess []string `json:"on_success,omitempty"`
+	OnError   []string `json:"on_error,omitempty"`
+	Pos       Pos      `json:"pos"`
+}
+
+// HookFuncs returns the exit hook functions of the flow for a run that
+// succeeded or failed, in the order the directives name them, each once.
+func (d FlowDecorators) HookFuncs(succeeded bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range d.ExitHooks {
+		names := h.OnError
+		if succeeded {
+			names = h.OnSuccess
+		}
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// AllHookFuncs returns every exit hook function of the flow, sorted, each
+// once: what the runner must be able to call.
+func (d FlowDecorators) AllHookFuncs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(d.HookFuncs(true), d.HookFuncs(false)...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

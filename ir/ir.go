@@ -1,6 +1,10 @@
 package ir
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+)
 
 // Pos is the source position of a construct: a file name relative to the
 // flow's package directory, and a line and column counting from 1.
@@ -47,6 +51,7 @@ const (
 	Duration Type = "duration" // time.Duration, written as "1m30s"
 	Strings  Type = "strings"  // []string, split on Separator
 	JSON     Type = "json"     // any other type, written as JSON
+	File     Type = "file"     // flow.IncludedFile: a local file's content, given as a path (IncludedRef)
 )
 
 // Param is a flow parameter: a field tagged flow:"param".
@@ -155,4 +160,15 @@ type Graph struct {
 	// Order lists every step so that each comes after all of its
 	// predecessors (a conditional self-loop aside); ties keep source order.
 	Order []string `json:"order"`
+}
+
+// In returns p with its file joined to dir, the flow's package directory,
+// unless dir or the file is empty, the file is absolute, or it names a
+// command-line flag rather than a file: a directive added by --with is
+// positioned at "--with retry:times=3".
+func (p Pos) In(dir string) Pos {
+	if dir != "" && p.File != "" && !filepath.IsAbs(p.File) && !strings.HasPrefix(p.File, "--") {
+		p.File = filepath.Join(dir, p.File)
+	}
+	return p
 }

@@ -2,6 +2,8 @@ package ir
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -50,6 +52,12 @@ func ParseValue(t Type, sep, s string) (json.RawMessage, error) {
 			parts = strings.Split(s, sep)
 		}
 		v = parts
+	case File:
+		var r IncludedRef
+		if err := json.Unmarshal([]byte(s), &r); err != nil || !r.valid() {
+			return nil, fmt.Errorf("%q is not an included file's reference {\"name\": ..., \"sha\": ..., \"size\": ...}", s)
+		}
+		v = r
 	case JSON:
 		if !json.Valid([]byte(s)) {
 			return nil, fmt.Errorf("%q is not valid JSON", s)
@@ -103,4 +111,40 @@ func (p Param) DefaultText() string {
 		return b.String()
 	}
 	return string(p.Default)
+}
+
+// IncludedRef is the value of a file parameter in a plan, on a command line
+// and in a run's record: the file's name and the SHA-256 and size of its
+// content, which is stored as a datastore blob of that hash. The file is
+// read, and its content stored, by the command that starts the run (flowc
+// run, trigger) or deploys it (the default); the runner loads the content
+// into the flow.IncludedFile field.
+type IncludedRef struct {
+	Name string `json:"name"`
+	SHA  string `json:"sha"`
+	Size int64  `json:"size"`
+}
+
+func (r IncludedRef) valid() bool {
+	if len(r.SHA) != 64 || r.Size < 0 {
+		return false
+	}
+	for _, c := range r.SHA {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// IncludeRef makes the reference of a file named name with content data.
+func IncludeRef(name string, data []byte) IncludedRef {
+	sum := sha256.Sum256(data)
+	return IncludedRef{Name: name, SHA: hex.EncodeToString(sum[:]), Size: int64(len(data))}
+}
+
+// JSON returns the reference as the parameter value a plan holds.
+func (r IncludedRef) JSON() json.RawMessage {
+	b, _ := json.Marshal(r)
+	return b
 }

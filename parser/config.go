@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -46,6 +47,11 @@ func (b *flowBuilder) config(fd *field, fl *ast.Field, tag reflect.StructTag) {
 		b.l.diags.Add(b.l.pos(fl.Type.Pos()), diag.ConfigType,
 			"config %s has type %s; a config is a struct (or map[string]any) filled from TOML", c.Name, exprString(fl.Type))
 		typ = nil
+	}
+	if inline, ok := b.l.opts.ConfigValues[c.Name]; ok {
+		b.inlineConfig(&c, inline, fl.Type, typ != nil)
+		b.addConfig(fd, c)
+		return
 	}
 	path, fromFlag := b.l.opts.Configs[c.Name]
 	if fromFlag {
@@ -349,4 +355,60 @@ func toValue(x any, off int) Value {
 		return v
 	}
 	return Value{Kind: Bare, Text: fmt.Sprint(x), Off: off}
+}
+
+// ConfigValuePrefix starts the position of a diagnostic about a
+// --config-value flag: "--config-value NAME".
+const ConfigValuePrefix = "--config-value "
+
+// inlineConfig fills c from --config-value NAME JSON: a JSON object,
+// checked against the config's type as a TOML file is. JSON integers
+// become TOML integers, other numbers TOML floats.
+func (b *flowBuilder) inlineConfig(c *ir.Config, value string, t ast.Expr, shaped bool) {
+	flag := ConfigValuePrefix + c.Name
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.UseNumber()
+	var raw any
+	err := dec.Decode(&raw)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	obj, isObj := raw.(map[string]any)
+	switch {
+	case err != nil:
+		b.l.diags.Add(diag.Pos{File: flag}, diag.ConfigSyntax, "config %s: %s is not valid JSON: %v", c.Name, shorten(value), err)
+	case !isObj:
+		b.l.diags.Add(diag.Pos{File: flag}, diag.ConfigSyntax, "config %s: want a JSON object such as {\"key\": 1}, got %s", c.Name, shorten(value))
+	}
+	if err != nil || !isObj {
+		b.configFailed(c.Name)
+		return
+	}
+	c.Value = fromJSON(obj).(map[string]any)
+	if shaped {
+		b.l.configShape(c.Name, "", flag, t, c.Value, nil)
+	}
+}
+
+// fromJSON turns decoded JSON into the values a TOML decode gives.
+func fromJSON(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fromJSON(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = fromJSON(e)
+		}
+		return x
+	}
+	return v
 }

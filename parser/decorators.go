@@ -80,6 +80,7 @@ var directives = map[string]*dirSpec{
 	"batch": {attrs: []string{"cpu", "gpu", "memory", "image", "queue", "iam_role", "execution_role", "shared_memory", "max_swap",
 		"swappiness", "use_tmpfs", "tmpfs_size", "tmpfs_path", "inferentia", "trainium", "efa", "ephemeral_storage", "log_driver",
 		"log_options", "privileged", "aws_batch_tags", "host_volumes", "efs_volumes"}, step: batch},
+	"cache": {step: func(r *resolver, d *ir.StepDecorators) { d.Cache = &ir.Cache{Pos: r.irPos} }},
 
 	"schedule": {flow: true, attrs: []string{"cron", "weekly", "daily", "hourly", "timezone"}, flowFn: schedule},
 	"project": {flow: true, attrs: []string{"name", "branch", "production"}, flowFn: func(r *resolver, d *ir.FlowDecorators) {
@@ -112,6 +113,7 @@ var directives = map[string]*dirSpec{
 		}
 		d.TriggerOnFinish = t
 	}},
+	"exit_hook": {flow: true, multiple: true, attrs: []string{"on_success", "on_error"}, flowFn: exitHook},
 }
 
 // directiveNames lists every directive name, sorted, for suggestions.
@@ -281,7 +283,12 @@ func (r *resolver) add(pos diag.Pos, code diag.Code, format string, args ...any)
 // ok reports whether every attribute read so far was valid.
 func (r *resolver) ok() bool { return !r.bad }
 
-func (r *resolver) offPos(off int) diag.Pos { return r.b.l.pos(r.c.Slash + token.Pos(off)) }
+func (r *resolver) offPos(off int) diag.Pos {
+	if r.c == nil { // a directive from --with: the flag is the position
+		return r.dpos
+	}
+	return r.b.l.pos(r.c.Slash + token.Pos(off))
+}
 
 func (r *resolver) attrPos(key string) diag.Pos {
 	if a, ok := r.vals[key]; ok {
@@ -494,6 +501,9 @@ func (b *flowBuilder) stepDirectives(s *step) {
 			b.checkCatch(s, r)
 		}
 	}
+	if d.Cache != nil {
+		b.checkCache(s)
+	}
 	if d.Kubernetes != nil && d.Batch != nil {
 		later := at["batch"]
 		if at["kubernetes"].Line > later.Line {
@@ -509,7 +519,11 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	if k := s.ir.Kind; k == ir.KindForeach || k == ir.KindConditional {
 		r.add(r.dpos, diag.DirectivePlace, "catch cannot apply to %s step %s: a caught failure would have no successor to go on to", k, s.ir.Name)
 	}
-	v := s.ir.Decorators.Catch.Var
+	b.checkCatchVar(r, s.ir.Decorators.Catch.Var)
+}
+
+// checkCatchVar checks that catch's var= names a *flow.CaughtError artifact.
+func (b *flowBuilder) checkCatchVar(r *resolver, v string) {
 	if v == "" {
 		return
 	}
@@ -521,6 +535,51 @@ func (b *flowBuilder) checkCatch(s *step, r *resolver) {
 	case fd.kind != artifactField || !b.l.isCaughtError(fd.typ):
 		r.add(r.attrPos("var"), diag.CatchVar, "catch var=%s: field %s must be an artifact of type *flow.CaughtError, not %s", v, v, exprString(fd.typ))
 	}
+}
+
+// runDependent are the Context methods whose result differs from run to
+// run: a cached step that calls one would hand a later run a result made
+// with another run's value.
+var runDependent = []string{"RunID", "Pathspec", "OriginRunID"}
+
+// checkCache reports each call of a run-dependent Context method in a
+// //flow:cache step (function literals included: they may run within it).
+func (b *flowBuilder) checkCache(s *step) {
+	if s.decl.Body == nil {
+		return
+	}
+	ctxType, _ := b.l.flowObj("Context").(*types.TypeName)
+	if ctxType == nil {
+		return
+	}
+	ast.Inspect(s.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || !slices.Contains(runDependent, sel.Sel.Name) {
+			return true
+		}
+		fn, ok := b.l.info.Uses[sel.Sel].(*types.Func)
+		if !ok {
+			return true
+		}
+		recv := fn.Type().(*types.Signature).Recv()
+		if recv == nil {
+			return true
+		}
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if isFlowNamed(t, ctxType) {
+			b.l.diags.Add(b.l.pos(sel.Sel.Pos()), diag.CacheRunDependent,
+				"step %s has //flow:cache but calls %s(), which differs from run to run: a later run would reuse a result made with this run's value; remove the call or //flow:cache",
+				s.ir.Name, sel.Sel.Name)
+		}
+		return true
+	})
 }
 
 func (l *loader) isCaughtError(t ast.Expr) bool {
@@ -559,6 +618,14 @@ func (b *flowBuilder) directive(f *file, c *ast.Comment, seen map[string]bool, o
 	}
 	seen[d.Name] = true
 	r := &resolver{b: b, c: c, dir: d, vals: map[string]Attr{}, dpos: dpos, irPos: b.l.irPos(c.Slash)}
+	b.readAttrs(r, spec)
+	return r, spec
+}
+
+// readAttrs checks the names of the directive's attributes against spec
+// and resolves their ${...} references into r.vals.
+func (b *flowBuilder) readAttrs(r *resolver, spec *dirSpec) {
+	d := r.dir
 	for _, a := range d.Attrs {
 		apos := r.offPos(a.KeyOff)
 		switch {
@@ -578,7 +645,6 @@ func (b *flowBuilder) directive(f *file, c *ast.Comment, seen map[string]bool, o
 			r.vals[a.Key] = a
 		}
 	}
-	return r, spec
 }
 
 // strayDirectives reports //flow: lines that are not directly above a flow

@@ -39,6 +39,7 @@ var ReservedFlags = []string{
 	"quiet", "retry-count", "role", "run-id", "run-id-file", "split-index", "step", "tag",
 	"tags", "target", "task-id", "verbose", "version", "with",
 	"no-cache", "secrets-provider",
+	"wait", // flowc trigger TARGET --wait
 }
 
 var paramOptions = []string{"param", "name", "required", "separator"}
@@ -142,7 +143,12 @@ func (b *flowBuilder) param(fd *field, fl *ast.Field, tag reflect.StructTag) {
 	if p.Type == ir.JSON {
 		b.l.checkStorable(fl.Type, fd.name, true)
 	}
-	if def, ok := tag.Lookup("default"); ok {
+	if def, ok := tag.Lookup("default"); ok && p.Type == ir.File {
+		if p.Required {
+			b.l.diags.Add(pos, diag.ParamOption, "parameter %s is required and has a default; drop one of them", p.Name)
+		}
+		p.Default = b.l.includedDefault(b.l.pos(fl.Tag.Pos()), p.Name, def)
+	} else if ok {
 		if p.Required {
 			b.l.diags.Add(pos, diag.ParamOption, "parameter %s is required and has a default; drop one of them", p.Name)
 		}
@@ -205,6 +211,9 @@ func (l *loader) paramType(f *file, t ast.Expr) ir.Type {
 	case *types.Named:
 		if o := x.Obj(); o.Pkg() != nil && o.Pkg().Path() == "time" && o.Name() == "Duration" {
 			return ir.Duration
+		}
+		if inc, ok := l.flowObj("IncludedFile").(*types.TypeName); ok && isFlowNamed(x, inc) {
+			return ir.File
 		}
 	case *types.Slice:
 		if types.Unalias(x.Elem()) == types.Typ[types.String] {

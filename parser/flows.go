@@ -134,6 +134,7 @@ func (b *flowBuilder) build(importPath string) *ir.Flow {
 	for _, s := range b.flow.Steps {
 		b.stepDirectives(b.steps[s.Name])
 	}
+	b.withDirectives()
 	b.checkStepNames()
 	return b.flow
 }

@@ -26,6 +26,12 @@ type Options struct {
 	// Configs overrides a config's file: config name to a path (relative to
 	// the working directory), as --config NAME=PATH does.
 	Configs map[string]string
+	// ConfigValues gives a config's value inline, as --config-value NAME
+	// JSON does: config name to a JSON object, checked like a config file.
+	ConfigValues map[string]string
+	// With holds step directives to add to every step that has none of
+	// their kind, as --with NAME[:attr=value,...] does (with.go).
+	With []string
 }
 
 // Package is a loaded package directory and the flows found in it.

@@ -19,9 +19,13 @@ case $out in *started*) started=1 ;; esac
 echo "kube-e2e: cluster ready in $(($(date +%s) - t0)) s"
 . "$STATE/env"
 go build -o bin/flowc ./cmd/flowc || exit 1
+# The datastore the pods write: s3rver (internal/s3test), from npm.
+if [ -z "${FLOWC_S3RVER:-}" ] && [ ! -d tools/s3rver/node_modules/s3rver ]; then
+	(cd tools/s3rver && npm ci --no-audit --no-fund >/dev/null) || { echo "argo e2e: npm ci in tools/s3rver failed"; exit 1; }
+fi
 report=$(mktemp)
 FLOWC_E2E_FLOWC=$PWD/bin/flowc FLOWC_E2E_REPORT=$report E2E_FLOWS="${E2E_FLOWS:-}" \
-	go test -count=1 -timeout 60m -run "${E2E_RUN:-.}" ./internal/argoe2e >"$STATE/logs/e2e-test.log" 2>&1
+	go test -v -count=1 -timeout 90m -run "${E2E_RUN:-.}" ./internal/argoe2e >"$STATE/logs/e2e-test.log" 2>&1
 rc=$?
 cat "$report"
 rm -f "$report"

@@ -133,6 +133,9 @@ func stepDirectives(d ir.StepDecorators) []string {
 	if b := d.Batch; b != nil {
 		out = append(out, fmt.Sprintf("batch cpu=%s memory=%d gpu=%d", num(b.CPU), b.Memory, b.GPU))
 	}
+	if d.Cache != nil {
+		out = append(out, "cache")
+	}
 	return out
 }
 

@@ -111,15 +111,22 @@ func taskRowsSVG(b *strings.Builder, tl timeline, tasks []taskSum, taskHref func
 		y := ganttAxisH + i*ganttRowH
 		label := t.Step + "/" + t.ID
 		shown := shorten(label, 26)
-		if t.Cloned {
+		switch {
+		case t.Cached:
+			shown = shorten(label, 17) + " (cached)"
+		case t.Cloned:
 			shown = shorten(label, 17) + " (cloned)"
 		}
 		fmt.Fprintf(b, `<a href="%s"><text x="4" y="%d" class="label">%s</text></a>`, html.EscapeString(taskHref(t)), y+13, html.EscapeString(shown))
 		if t.Cloned {
 			// Not run by this run: a mark at its start, not a bar at the
 			// origin run's times.
-			fmt.Fprintf(b, `<rect x="%d" y="%d" width="4" height="%d" class="bar cloned"><title>%s: cloned from the origin run, not run again</title></rect>`,
-				ganttLabelW, y+3, ganttRowH-6, html.EscapeString(label))
+			why := "cloned from the origin run, not run again"
+			if t.Cached {
+				why = "cached: the result of an earlier task with the same code, parameters and inputs, not run"
+			}
+			fmt.Fprintf(b, `<rect x="%d" y="%d" width="4" height="%d" class="bar cloned"><title>%s: %s</title></rect>`,
+				ganttLabelW, y+3, ganttRowH-6, html.EscapeString(label), why)
 			continue
 		}
 		if t.Start.IsZero() {

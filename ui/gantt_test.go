@@ -53,3 +53,23 @@ func TestGanttRetried(t *testing.T) {
 		t.Errorf("timeline lacks the failed attempt:\n%s", svg)
 	}
 }
+
+// TestGanttCached: a task the step cache copied is marked as cached, not
+// as cloned, and takes no room on the timeline.
+func TestGanttCached(t *testing.T) {
+	start := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	rs := &runSum{Tasks: []taskSum{
+		{Step: "Start", ID: "0", Status: datastore.AttemptOK, Start: start, End: start, Done: true, Full: true, Cloned: true, Cached: true},
+		{Step: "End", ID: "0", Status: datastore.AttemptOK, Start: start, End: start.Add(time.Second), Done: true, Full: true},
+	}}
+	rs.aggregate([]string{"Start", "End"})
+	svg := string(gantt(rs, start.Add(time.Minute), func(taskSum) string { return "#" }))
+	for _, want := range []string{"Start/0 (cached)", "Start/0: cached: the result of an earlier task"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, svg)
+		}
+	}
+	if strings.Contains(svg, "(cloned)") {
+		t.Errorf("a cached task is shown as cloned:\n%s", svg)
+	}
+}

@@ -38,7 +38,15 @@ type Server struct {
 	// hosts are the host names, besides localhost and IP addresses, that
 	// a request's Host header may name; "*" allows any (see AllowHosts).
 	hosts []string
+	// ns is the namespace the run list shows by default (SetNamespace).
+	ns string
 }
+
+// SetNamespace makes the run list show the runs of namespace ns (a tag:
+// user:NAME, project:P, ...) unless a request asks for another with
+// ?namespace=NS (empty: every namespace); client.Global, the default,
+// shows every run. A run's own page is found in any namespace.
+func (s *Server) SetNamespace(ns string) { s.ns = ns }
 
 // Page sizes.
 const (
@@ -239,7 +247,11 @@ type runRow struct {
 }
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	flows, err := s.c.Flows()
+	ns := s.ns
+	if q := r.URL.Query(); q.Has("namespace") {
+		ns = q.Get("namespace")
+	}
+	flows, err := s.c.Namespace(ns).Flows()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -276,7 +288,8 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		return datastore.CompareIDs(b.ID, a.ID)
 	})
 	page, pages, rows := paginate(r, rows, runsPerPage)
-	s.render(w, r, "index", map[string]any{"Title": "flowc runs", "Flows": names, "Flow": want, "Runs": rows, "Page": page, "Pages": pages, "Prev": page - 1, "Next": page + 1})
+	s.render(w, r, "index", map[string]any{"Title": "flowc runs", "Flows": names, "Flow": want, "Runs": rows, "Page": page, "Pages": pages, "Prev": page - 1, "Next": page + 1,
+		"NS": ns, "DefaultNS": s.ns})
 }
 
 // paginate returns the page ?page=N (from 1) of items.

@@ -22,8 +22,10 @@ type taskSum struct {
 	End      time.Time // zero while running
 	Done     bool      // DONE.json exists: the summary never changes again
 	// Cloned is set for a task a resume copied from its origin run, whose
-	// times are the origin's: it is not on this run's timeline.
+	// times are the origin's: it is not on this run's timeline. A task the
+	// step cache copied is Cloned and Cached: it took no time.
 	Cloned bool
+	Cached bool
 	// Earlier holds the attempts before the latest, for a retried task:
 	// the timeline draws them beside it.
 	Earlier []attemptSpan
@@ -281,7 +283,7 @@ func (s *summaries) readTask(ctx context.Context, p datastore.TaskPath, t taskSu
 		return t, err
 	}
 	t.Attempt, t.Status, t.Start, t.End, t.Full = a.Attempt, datastore.AttemptStatus(knownStatus(a.Status)), a.Start, a.End, true
-	t.Cloned = a.Origin != ""
+	t.Cloned, t.Cached = a.Origin != "", a.Cached
 	for i := 0; i < n && !t.Cloned; i++ {
 		e, err := s.store.ReadAttempt(ctx, p, i)
 		if err != nil {

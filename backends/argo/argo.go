@@ -3,7 +3,6 @@ package argo
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -34,6 +33,10 @@ type Objects struct {
 	Template *WorkflowTemplate
 	Cron     *CronWorkflow
 	Sensor   *Sensor
+	// SensorNamespace is where the Sensor goes, or where a Sensor flowc
+	// made before is when the flow has none now (--sensor-namespace);
+	// empty for the objects' namespace.
+	SensorNamespace string
 }
 
 // Compile returns one file, FLOW.argo.yaml, holding every object as a YAML
@@ -144,10 +147,7 @@ func (c *compiler) add(p ir.Pos, code diag.Code, format string, args ...any) {
 // position is p as a diagnostic's position: its file below the flow's
 // package directory dir.
 func position(dir string, p ir.Pos) diag.Pos {
-	if dir != "" && p.File != "" {
-		p.File = filepath.Join(dir, p.File)
-	}
-	return diag.Pos(p)
+	return diag.Pos(p.In(dir))
 }
 
 func (c *compiler) build() *Objects {
@@ -167,6 +167,7 @@ func (c *compiler) build() *Objects {
 	for _, n := range c.opts.ImagePullSecrets {
 		spec.ImagePullSecrets = append(spec.ImagePullSecrets, LocalObjectReference{Name: n})
 	}
+	c.runSettings(&spec)
 	c.dagTemplate(entrypoint, nil)
 	c.exitTemplate()
 	spec.Templates = c.templates
@@ -177,13 +178,40 @@ func (c *compiler) build() *Objects {
 			Name:        c.base,
 			Namespace:   c.opts.Namespace,
 			Labels:      c.labels(),
-			Annotations: map[string]string{"flowc.dev/flow-name": c.f.Name, "flowc.dev/package": c.f.Package},
+			Annotations: map[string]string{"flowc.dev/flow-name": c.f.Name, "flowc.dev/package": c.f.Package, "flowc.dev/datastore-root": c.opts.DatastoreRoot},
 		},
 		Spec: spec,
 	}}
 	objs.Cron = c.cron()
 	objs.Sensor = c.sensor()
+	objs.SensorNamespace = c.opts.SensorNamespace
+	if objs.Sensor != nil {
+		objs.SensorNamespace = objs.Sensor.Metadata.Namespace
+	}
 	return objs
+}
+
+// runSettings sets what the flow-wide flags ask of every pod and of the
+// run itself: tolerations (a step's own replace them, as Argo does), the
+// security context, pod GC and the run's TTL.
+func (c *compiler) runSettings(spec *WorkflowSpec) {
+	for _, s := range c.opts.Tolerations {
+		t, _ := ParseToleration(s) // Options.Check refused what does not parse
+		spec.Tolerations = append(spec.Tolerations, t)
+	}
+	sc := &PodSecurityContext{RunAsUser: c.opts.RunAsUser, RunAsGroup: c.opts.RunAsGroup, FSGroup: c.opts.FSGroup}
+	if c.opts.RunAsNonRoot {
+		sc.RunAsNonRoot = ptr(true)
+	}
+	if *sc != (PodSecurityContext{}) {
+		spec.SecurityContext = sc
+	}
+	if c.opts.PodGC != "" {
+		spec.PodGC = &PodGC{Strategy: c.opts.PodGC}
+	}
+	if c.opts.TTL > 0 {
+		spec.TTLStrategy = &TTLStrategy{SecondsAfterCompletion: ptr(int(c.opts.TTL / time.Second))}
+	}
 }
 
 // Defaults of the workflow: at most DefaultParallelism pods at once (as

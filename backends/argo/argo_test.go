@@ -256,7 +256,8 @@ func TestContainer(t *testing.T) {
 		{[]any{"container", "resources", "requests", "memory"}, "4096Mi"},
 		{[]any{"container", "resources", "requests", "ephemeral-storage"}, "20480Mi"},
 		{[]any{"container", "resources", "limits", "amd.com/gpu"}, "2"},
-		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_ENGINE", "value": "argo"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
+		{[]any{"container", "env"}, []any{map[string]any{"name": "FLOWC_BRANCH", "value": "staging"}, map[string]any{"name": "FLOWC_ENGINE", "value": "argo"},
+			map[string]any{"name": "FLOWC_PRODUCTION", "value": "false"}, map[string]any{"name": "FLOWC_PROJECT", "value": "fraud"}, map[string]any{"name": "LOG_LEVEL", "value": "debug"}, map[string]any{"name": "MODE", "value": "a b"},
 			// $ doubled for the kubelet (tools/argovalidate expands it as the kubelet does).
 			map[string]any{"name": "SHELL_TEXT", "value": "$$(HOME) $$$$ $$HOME $$(LOG_LEVEL)"}}},
 		{[]any{"container", "envFrom"}, []any{map[string]any{"secretRef": map[string]any{"name": "db-credentials"}}, map[string]any{"secretRef": map[string]any{"name": "k8s-creds"}}}},
@@ -288,7 +289,9 @@ func TestParameters(t *testing.T) {
 	for _, p := range get(t, wt, "spec", "arguments", "parameters").([]any) {
 		got = append(got, p.(map[string]any)["name"], p.(map[string]any)["value"])
 	}
-	want := []any{"region", "eu-west-1", "count", "", "note", "", "lookback", "24h0m0s", "countries", "NL;BE", "weights", `{"a":1.5}`}
+	want := []any{"region", "eu-west-1", "count", "", "note", "", "lookback", "24h0m0s", "countries", "NL;BE", "weights", `{"a":1.5}`,
+		// the body of the event that started the run, one per event
+		"flowc--trigger-0", "", "flowc--trigger-1", ""}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("arguments (-want +got):\n%s", diff)
 	}
@@ -339,15 +342,36 @@ func TestCronAndSensor(t *testing.T) {
 		t.Errorf("trigger conditions = %v", got)
 	}
 	k8s := get(t, sensor, "spec", "triggers", 0, "template", "k8s")
+	// Each event's body goes to its own trigger parameter, "" when that
+	// event did not fire; the start task gets the first that is not "".
 	wantParams := []any{
-		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.0.value"},
-		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body", "value": ""}, "dest": "spec.arguments.parameters.0.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.region", "value": "eu-west-1"}, "dest": "spec.arguments.parameters.1.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "data_ready_0", "dataKey": "body.payload.w", "value": `{"a":1.5}`}, "dest": "spec.arguments.parameters.2.value"},
+		map[string]any{"src": map[string]any{"dependencyName": "model_updated_1", "dataKey": "body", "value": ""}, "dest": "spec.arguments.parameters.3.value"},
 	}
 	if diff := cmp.Diff(wantParams, get(t, k8s, "parameters")); diff != "" {
 		t.Errorf("trigger parameters (-want +got):\n%s", diff)
 	}
 	if got := get(t, k8s, "source", "resource", "spec", "workflowTemplateRef", "name"); got != "fraud-staging-deployed-flow" {
 		t.Errorf("trigger creates %v", got)
+	}
+	var names []any
+	for _, p := range get(t, k8s, "source", "resource", "spec", "arguments", "parameters").([]any) {
+		names = append(names, p.(map[string]any)["name"])
+	}
+	if want := []any{"flowc--trigger-0", "region", "weights", "flowc--trigger-1"}; !cmp.Equal(names, want) {
+		t.Errorf("the created workflow's arguments %v, want %v", names, want)
+	}
+	start := templateNamed(t, wt, "start")
+	var env string
+	for _, e := range get(t, start, "container", "env").([]any) {
+		if e.(map[string]any)["name"] == "FLOWC_TRIGGER_B64" {
+			env = e.(map[string]any)["value"].(string)
+		}
+	}
+	if want := "{{=toBase64(workflow.parameters['flowc--trigger-0'] != '' ? workflow.parameters['flowc--trigger-0'] : (workflow.parameters['flowc--trigger-1']))}}"; env != want {
+		t.Errorf("start's FLOWC_TRIGGER_B64 = %q, want %q", env, want)
 	}
 }
 
@@ -540,8 +564,19 @@ var flowWide = func() argo.Options {
 	o.Labels = map[string]string{"team": "fraud", "flowc.dev/flow": "not-this"}
 	o.Annotations = map[string]string{"example.com/owner": "Fraud Team {x}"}
 	o.NodeSelector = map[string]string{"pool": "batch"}
+	o.NotifyOnError, o.NotifyOnSuccess = notifyURL, "env:SUCCESS_HOOK"
+	o.Tolerations = []string{"dedicated=ml:NoSchedule", "spot:NoExecute", "anything"}
+	o.RunAsUser, o.FSGroup, o.RunAsNonRoot = ptr[int64](1000), ptr[int64](2000), true
+	o.PodGC, o.TTL = "OnPodSuccess", 24*time.Hour
+	o.ConcurrencyPolicy, o.SuccessfulHistoryLimit, o.FailedHistoryLimit = "Forbid", ptr(5), ptr(0)
+	o.SensorNamespace = "argo-events"
 	return o
 }()
+
+func ptr[T any](v T) *T { return &v }
+
+// notifyURL is a webhook URL with what the kubelet would expand.
+const notifyURL = "https://hooks.example.com/services/T0/B0/x$(HOME)$$y"
 
 // TestFlowWide: the flow-wide settings reach every pod, the exit handler's
 // too; a step's own service account and node selector win, its secrets add.
@@ -582,4 +617,148 @@ func TestFlowWide(t *testing.T) {
 	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--label") {
 		t.Errorf("--label team=\"Fraud Team\": %v", err)
 	}
+}
+
+// TestNotify: --notify-on-error and --notify-on-success become arguments
+// of the exit handler's end-run, $ escaped for the kubelet (tools/
+// argovalidate checks they reach the runner as given), and bad targets are
+// refused by Check.
+func TestNotify(t *testing.T) {
+	wt := objects(t, load(t, "testdata/full"), flowWide)[0]
+	args := get(t, templateNamed(t, wt, "flow--exit"), "container", "args").([]any)
+	want := []any{"--notify-on-error", "https://hooks.example.com/services/T0/B0/x$$(HOME)$$$$y", "--notify-on-success", "env:SUCCESS_HOOK"}
+	if got := args[len(args)-4:]; !cmp.Equal(got, want) {
+		t.Errorf("exit handler args end %v, want %v", got, want)
+	}
+	for _, tm := range []string{"start", "process"} {
+		for _, a := range get(t, templateNamed(t, wt, tm), "container", "args").([]any) {
+			if strings.HasPrefix(a.(string), "--notify") {
+				t.Errorf("%s has %s: only the exit handler notifies", tm, a)
+			}
+		}
+	}
+	for _, bad := range []string{"ftp://x/y", "hooks.example.com/x", "https://x/{{workflow.name}}", "env:", "env:A-B"} {
+		o := flowWide
+		o.NotifyOnSuccess = bad
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--notify-on-success") {
+			t.Errorf("--notify-on-success %q: %v", bad, err)
+		}
+	}
+}
+
+// TestRunSettings: tolerations, the security context, pod GC and TTL are
+// the workflow's (every pod's, the exit handler's too; a step's own
+// tolerations replace them, as Argo does), the CronWorkflow's policy and
+// history limits its own, and the Sensor goes to --sensor-namespace.
+func TestRunSettings(t *testing.T) {
+	objs := objects(t, load(t, "testdata/full"), flowWide)
+	wt, cron, sensor := objs[0], objs[1], objs[2]
+	for path, want := range map[string]any{
+		"tolerations": []any{
+			map[string]any{"key": "dedicated", "operator": "Equal", "value": "ml", "effect": "NoSchedule"},
+			map[string]any{"key": "spot", "operator": "Exists", "effect": "NoExecute"},
+			map[string]any{"key": "anything", "operator": "Exists"},
+		},
+		"securityContext": map[string]any{"runAsUser": float64(1000), "fsGroup": float64(2000), "runAsNonRoot": true},
+		"podGC":           map[string]any{"strategy": "OnPodSuccess"},
+		"ttlStrategy":     map[string]any{"secondsAfterCompletion": float64(86400)},
+	} {
+		if got := get(t, wt, "spec", path); !cmp.Equal(got, want) {
+			t.Errorf("spec.%s = %v, want %v", path, got, want)
+		}
+	}
+	for _, tm := range []string{"flow--exit", "start"} {
+		if got := get(t, templateNamed(t, wt, tm), "tolerations"); got != nil {
+			t.Errorf("%s has its own tolerations %v: the workflow's must reach it", tm, got)
+		}
+	}
+	if got := get(t, templateNamed(t, wt, "process"), "tolerations"); got == nil {
+		t.Error("a step's own tolerations are gone")
+	}
+	for path, want := range map[string]any{"concurrencyPolicy": "Forbid", "successfulJobsHistoryLimit": float64(5), "failedJobsHistoryLimit": float64(0)} {
+		if got := get(t, cron, "spec", path); got != want {
+			t.Errorf("cron spec.%s = %v, want %v", path, got, want)
+		}
+	}
+	if got := get(t, sensor, "metadata", "namespace"); got != "argo-events" {
+		t.Errorf("sensor namespace %v", got)
+	}
+	// Argo's defaults when not given.
+	plain := objects(t, load(t, "testdata/full"), opts)
+	for _, path := range []string{"tolerations", "securityContext", "podGC", "ttlStrategy"} {
+		if got := get(t, plain[0], "spec", path); got != nil {
+			t.Errorf("without flags spec.%s = %v", path, got)
+		}
+	}
+	if got := get(t, plain[1], "spec", "concurrencyPolicy"); got != "Allow" {
+		t.Errorf("default concurrency policy %v", got)
+	}
+}
+
+// TestSensorNamespaceOption: the trigger's namespace option places the
+// Sensor, and --sensor-namespace wins over it.
+func TestSensorNamespaceOption(t *testing.T) {
+	src := `package trig
+
+import "github.com/flowc-dev/flowc/flow"
+
+//flow:trigger events=[ready] options={namespace=events-ns}
+type Trig struct{}
+
+func (f *Trig) Start(c *flow.Context) flow.Next { return flow.Goto(f.End) }
+
+func (f *Trig) End(c *flow.Context) {}
+`
+	f := loadSource(t, src)
+	o := opts
+	o.Namespace = "ml"
+	if got := get(t, objects(t, f, o)[1], "metadata", "namespace"); got != "events-ns" {
+		t.Errorf("with the option the sensor is in %v", got)
+	}
+	o.SensorNamespace = "flagged"
+	objs := objects(t, f, o)
+	if got := get(t, objs[1], "metadata", "namespace"); got != "flagged" {
+		t.Errorf("with --sensor-namespace the sensor is in %v", got)
+	}
+	if got := get(t, objs[1], "spec", "triggers", 0, "template", "k8s", "source", "resource", "metadata", "namespace"); got != "ml" {
+		t.Errorf("the sensor creates workflows in %v, want the template's namespace ml", got)
+	}
+}
+
+// TestRunSettingsRefused: Check refuses what Kubernetes and Argo would.
+func TestRunSettingsRefused(t *testing.T) {
+	for flag, change := range map[string]func(o *argo.Options){
+		"--toleration":               func(o *argo.Options) { o.Tolerations = []string{"k=v:Sometimes"} },
+		"--toleration ":              func(o *argo.Options) { o.Tolerations = []string{"=v:NoSchedule"} },
+		"--run-as-user":              func(o *argo.Options) { o.RunAsUser = ptr[int64](-5) },
+		"--run-as-non-root":          func(o *argo.Options) { o.RunAsUser = ptr[int64](0) },
+		"--pod-gc":                   func(o *argo.Options) { o.PodGC = "Never" },
+		"--ttl":                      func(o *argo.Options) { o.TTL = 1500 * time.Millisecond },
+		"--concurrency-policy":       func(o *argo.Options) { o.ConcurrencyPolicy = "Sometimes" },
+		"--successful-history-limit": func(o *argo.Options) { o.SuccessfulHistoryLimit = ptr(-1) },
+		"--sensor-namespace":         func(o *argo.Options) { o.SensorNamespace = "Events" },
+	} {
+		o := flowWide
+		change(&o)
+		if err := o.Check(); err == nil || !strings.Contains(err.Error(), strings.TrimSpace(flag)) {
+			t.Errorf("%s: %v", flag, err)
+		}
+	}
+}
+
+// TestFlagsDocumented: docs/argo.md's table names every flag of the
+// target, the common ones included.
+func TestFlagsDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "argo.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	fs := pflag.NewFlagSet("argo", pflag.ContinueOnError)
+	backends.RegisterFlags(fs, argo.Target{}.NewOptions())
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !strings.Contains(doc, "| `--"+f.Name+"`") && !strings.Contains(doc, ", `--"+f.Name+"`") {
+			t.Errorf("--%s is not in docs/argo.md's flags table", f.Name)
+		}
+	})
 }

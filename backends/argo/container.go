@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // containerTemplate makes the template that runs step s: the task runner
@@ -77,13 +78,27 @@ func (c *compiler) exitTemplate() {
 	t := c.containerTemplateFor(c.steps[c.f.Graph.Start])
 	t.Name, t.Inputs, t.Metadata = exitHandler, nil, nil
 	t.Container.Image = c.opts.Image
-	t.Container.Args = []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
-		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
-	if c.opts.EventURL != "" {
-		t.Container.Args = append(t.Container.Args, "--event-url", kubeLiteral(c.opts.EventURL))
-	}
+	t.Container.Args = c.exitArgs()
 	supportPod(&t)
 	c.templates = append(c.templates, t)
+}
+
+// exitArgs is the exit handler's runner command line: end-run records how
+// the run ended, posts the end event and the notifications. Every value is
+// an argument of its own, never a shell's text.
+func (c *compiler) exitArgs() []string {
+	a := []string{"end-run", "--run-id", "{{workflow.name}}", "--status", "{{workflow.status}}",
+		"--datastore-root", kubeLiteral(c.opts.DatastoreRoot)}
+	for _, o := range []struct{ flag, value string }{
+		{"--event-url", c.opts.EventURL},
+		{"--notify-on-error", c.opts.NotifyOnError},
+		{"--notify-on-success", c.opts.NotifyOnSuccess},
+	} {
+		if o.value != "" {
+			a = append(a, o.flag, kubeLiteral(o.value))
+		}
+	}
+	return a
 }
 
 // supportPod makes t, a copy of a step's template, a pod that only records
@@ -187,6 +202,11 @@ func outputs(s *ir.Step) []Parameter {
 // would substitute and cannot escape, is a diagnostic.
 func (c *compiler) env(s *ir.Step) []EnvVar {
 	vars := map[string]string{engineEnv.Name: engineEnv.Value}
+	// The run's project and branch, for its tags and flow.Context.
+	for _, kv := range project.OfFlow(c.f).Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
 	if e := s.Decorators.Environment; e != nil {
 		for _, k := range sortedKeys(e.Vars) {
 			v := e.Vars[k]
@@ -199,6 +219,9 @@ func (c *compiler) env(s *ir.Step) []EnvVar {
 	var out []EnvVar
 	for k, v := range vars {
 		out = append(out, EnvVar{Name: k, Value: kubeLiteral(v)})
+	}
+	if e, ok := c.triggerEnv(); ok && s.Name == c.f.Graph.Start {
+		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

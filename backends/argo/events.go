@@ -6,6 +6,7 @@ import (
 
 	"github.com/flowc-dev/flowc/diag"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // cron makes the CronWorkflow of //flow:schedule: it runs the template by
@@ -26,9 +27,11 @@ func (c *compiler) cron() *CronWorkflow {
 		Kind:       "CronWorkflow",
 		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
 		Spec: CronWorkflowSpec{
-			Schedules:         []string{s.Cron},
-			Timezone:          s.Timezone,
-			ConcurrencyPolicy: "Allow",
+			Schedules:                  []string{s.Cron},
+			Timezone:                   s.Timezone,
+			ConcurrencyPolicy:          c.concurrencyPolicy(),
+			SuccessfulJobsHistoryLimit: c.opts.SuccessfulHistoryLimit,
+			FailedJobsHistoryLimit:     c.opts.FailedHistoryLimit,
 			// A tick missed while the controller was down still
 			// starts within the hour.
 			StartingDeadlineSeconds: ptr(3540),
@@ -45,6 +48,7 @@ var sensorOptions = map[string]string{
 	"event_name":      "flowc",   // the event of that source (a webhook endpoint)
 	"event_bus":       "default", // the EventBus
 	"service_account": "",        // the sensor pod's service account
+	"namespace":       "",        // the Sensor's namespace (--sensor-namespace wins)
 }
 
 // sensor makes the Argo Events Sensor of //flow:trigger and
@@ -54,7 +58,7 @@ var sensorOptions = map[string]string{
 // and a trigger that creates a Workflow from the template, copying the
 // mapped payload fields into its parameters (a field of an event that did
 // not come falls back to the parameter's default). A finished flow is the
-// event "flowc.<Flow>.end".
+// event "flowc.<Flow>.end", in a project "flowc.<project>.<branch>.<Flow>.end".
 func (c *compiler) sensor() *Sensor {
 	d := c.f.Decorators
 	if d.Trigger == nil && d.TriggerOnFinish == nil {
@@ -72,7 +76,10 @@ func (c *compiler) sensor() *Sensor {
 	}
 	if t := d.TriggerOnFinish; t != nil {
 		for _, fl := range t.Flows {
-			events = append(events, ir.Event{Name: "flowc." + fl + ".end"})
+			// In a project, the upstream flow of the same project and
+			// branch (its end-run posts flowc.PROJECT.BRANCH.FLOW.end), as
+			// Metaflow scopes @trigger_on_finish.
+			events = append(events, ir.Event{Name: project.OfFlow(c.f).EndEvent(fl)})
 		}
 		pos = t.Pos
 		c.sensorOptions(t.Pos, t.Options, opts)
@@ -95,6 +102,13 @@ func (c *compiler) sensor() *Sensor {
 		// conditions expression: letters, digits and _.
 		dep := fmt.Sprintf("%s_%d", strings.ReplaceAll(squashOr(e.Name, "event"), "-", "_"), i)
 		deps = append(deps, dep)
+		// The event's body goes to the run as its trigger (triggerEnv);
+		// a dependency that did not fire leaves "".
+		wf.Spec.Arguments = addArg(wf.Spec.Arguments, triggerParam(i))
+		tparams = append(tparams, TriggerParameter{
+			Src:  TriggerParameterSource{DependencyName: dep, DataKey: "body", Value: ptr("")},
+			Dest: fmt.Sprintf("spec.arguments.parameters.%d.value", len(wf.Spec.Arguments.params())-1),
+		})
 		spec.Dependencies = append(spec.Dependencies, EventDependency{
 			Name: dep, EventSourceName: opts["event_source"], EventName: opts["event_name"],
 			Filters: &EventFilters{Data: []DataFilter{{Path: "body.name", Type: "string", Value: []string{e.Name}}}},
@@ -144,16 +158,31 @@ func (c *compiler) sensor() *Sensor {
 	return &Sensor{
 		APIVersion: apiVersion,
 		Kind:       "Sensor",
-		Metadata:   ObjectMeta{Name: c.base, Namespace: c.opts.Namespace, Labels: c.labels()},
+		Metadata:   ObjectMeta{Name: c.base, Namespace: c.sensorNamespace(opts["namespace"]), Labels: c.labels()},
 		Spec:       spec,
 	}
+}
+
+// sensorNamespace is the Sensor's namespace: --sensor-namespace, else the
+// trigger's namespace option, else the objects'.
+func (c *compiler) sensorNamespace(option string) string {
+	for _, ns := range []string{c.opts.SensorNamespace, option} {
+		if ns != "" {
+			return ns
+		}
+	}
+	return c.opts.Namespace
 }
 
 // sensorOptions reads a trigger directive's options into opts.
 func (c *compiler) sensorOptions(pos ir.Pos, given, opts map[string]string) {
 	for _, k := range sortedKeys(given) {
 		if _, ok := sensorOptions[k]; !ok {
-			c.add(pos, diag.TargetUnsupported, "trigger option %q means nothing on argo; the options are event_source, event_name, event_bus and service_account", k)
+			c.add(pos, diag.TargetUnsupported, "trigger option %q means nothing on argo; the options are event_source, event_name, event_bus, service_account and namespace", k)
+			continue
+		}
+		if k == "namespace" && !dns1123Label.MatchString(given[k]) {
+			c.add(pos, diag.TargetValue, "trigger option namespace=%q is not a Kubernetes namespace name", given[k])
 			continue
 		}
 		if k != "event_name" && !dnsSubdomain.MatchString(given[k]) {
@@ -162,6 +191,15 @@ func (c *compiler) sensorOptions(pos ir.Pos, given, opts map[string]string) {
 		}
 		opts[k] = given[k]
 	}
+}
+
+// concurrencyPolicy is --concurrency-policy, Allow by default (a run
+// starts at its time even when the last one still runs, as Metaflow's).
+func (c *compiler) concurrencyPolicy() string {
+	if c.opts.ConcurrencyPolicy == "" {
+		return "Allow"
+	}
+	return c.opts.ConcurrencyPolicy
 }
 
 // param returns the flow parameter whose CLI name is name.

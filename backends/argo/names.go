@@ -106,8 +106,9 @@ func looksHashed(p string) bool {
 }
 
 // flowBaseName is the name of a flow's WorkflowTemplate, CronWorkflow and
-// Sensor: the plain flow name, after the project (and branch) when the flow
-// has //flow:project. It returns an error naming the part that cannot be
+// Sensor: the plain flow name, after the project and branch when the flow
+// has //flow:project (Metaflow's PROJECT.BRANCH.FLOW, written with "-":
+// fraud-user-ana-training). It returns an error naming the part that cannot be
 // made a valid name; a name too long is shortened with a hash.
 func flowBaseName(flow, project, branch string) (string, error) {
 	var parts []string
@@ -116,6 +117,14 @@ func flowBaseName(flow, project, branch string) (string, error) {
 			continue
 		}
 		n := plain(p.v)
+		if p.what == "branch" {
+			// A branch is user.NAME, test.NAME, prod or prod.NAME, NAME
+			// a user's name that may hold any character: its readable
+			// part is kept.
+			if n = squash(p.v); n == "" {
+				n = "b-" + hashSuffix(p.v)
+			}
+		}
 		if !dns1123Label.MatchString(n) {
 			return "", fmt.Errorf("%s name %q cannot be a Kubernetes name: after lowercasing and writing _ as -, it must be letters a-z, digits and -, starting and ending with a letter or digit", p.what, p.v)
 		}

@@ -4,6 +4,8 @@ import (
 	"go/token"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/project"
 )
 
 // TestStepName pins readable names and where a hash comes in.
@@ -59,13 +61,17 @@ func TestFlowBaseName(t *testing.T) {
 		{"Hello", "", "", "hello"},
 		{"Fraud_Scoring", "fraud", "prod", "fraud-prod-fraud-scoring"},
 		{long, "", "", strings.Repeat("very", 20)[:43] + "-" + hashSuffix(strings.Repeat("very", 20))},
+		// A branch is user.NAME, test.NAME, prod.NAME: its readable part.
+		{"Train", "fraud", "user.Bob.Smith@example.com", "fraud-user-bob-smith-example-com-train"},
+		{"F", "p", "feature/x", "p-feature-x-f"},
+		{"F", "p", "ü", "p-b-" + hashSuffix("ü") + "-f"},
 	} {
 		got, err := flowBaseName(c.flow, c.project, c.branch)
 		if err != nil || got != c.want || len(got) > maxFlowName {
 			t.Errorf("flowBaseName(%q, %q, %q) = %q, %v; want %q", c.flow, c.project, c.branch, got, err, c.want)
 		}
 	}
-	for _, c := range [][3]string{{"Flüsse", "", ""}, {"_Flow", "", ""}, {"F", "_p", ""}, {"F", "p", "feature/x"}} {
+	for _, c := range [][3]string{{"Flüsse", "", ""}, {"_Flow", "", ""}, {"F", "_p", ""}} {
 		if got, err := flowBaseName(c[0], c[1], c[2]); err == nil {
 			t.Errorf("flowBaseName%q = %q, want an error", c, got)
 		}
@@ -85,4 +91,40 @@ func TestLabels(t *testing.T) {
 			t.Errorf("qualifiedName(%q) ok = %v, want %v", k, got, ok)
 		}
 	}
+}
+
+// FuzzFlowBaseName: whatever the branch (a user's name may hold any
+// character), a project flow's base name is a DNS-1123 label of at most
+// 52 characters, and a flow and project that are valid never fail.
+func FuzzFlowBaseName(f *testing.F) {
+	for _, s := range []string{"user.ana", "prod", "test.x", "user.Bob.Smith@example.com", "ü", "", "user.-.-", strings.Repeat("b", 200)} {
+		f.Add("Train", "fraud", s)
+	}
+	f.Fuzz(func(t *testing.T, flow, proj, branch string) {
+		if !token.IsIdentifier(flow) || !isASCII(flow) || proj == "" || project.CheckName("project", proj) != nil || proj[0] >= '0' && proj[0] <= '9' {
+			t.Skip("flow names are ASCII Go identifiers, project names lower case letters, digits and _")
+		}
+		if branch == "" {
+			branch = "prod"
+		}
+		n, err := flowBaseName(flow, proj, branch)
+		if strings.HasPrefix(flow, "_") || strings.HasSuffix(flow, "_") || strings.HasPrefix(proj, "_") || strings.HasSuffix(proj, "_") {
+			return // "-" at an end: an error, as before
+		}
+		if err != nil {
+			t.Fatalf("flowBaseName(%q, %q, %q): %v", flow, proj, branch, err)
+		}
+		if len(n) > maxFlowName || !dns1123Label.MatchString(n) {
+			t.Fatalf("flowBaseName(%q, %q, %q) = %q", flow, proj, branch, n)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -23,6 +23,7 @@ var support = backends.Support{
 	"secrets sources":        backends.Yes,
 	"secrets role":           backends.No("it is an IAM role; on argo the pod's service account (kubernetes service_account=) decides what it may read"),
 	"secrets allow_override": backends.No("in Kubernetes a variable set by env always wins over one from a Secret"),
+	"cache":                  backends.Ignored("the step cache is flowc run's: a workflow runs every task it reaches"),
 	"card":                   backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
 	"kubernetes": backends.Yes,
@@ -39,6 +40,8 @@ var support = backends.Support{
 	"trigger event events options":         backends.Yes,
 	"trigger_on_finish":                    backends.Yes,
 	"trigger_on_finish flow flows options": backends.Yes,
+	"exit_hook":                            backends.Yes, // the exit handler's end-run runs them
+	"exit_hook on_success on_error":        backends.Yes,
 }
 
 // Support returns the argo target's column of the support table.

@@ -35,9 +35,31 @@ type WorkflowSpec struct {
 	NodeSelector          map[string]string      `json:"nodeSelector,omitempty"`
 	PodPriorityClassName  string                 `json:"podPriorityClassName,omitempty"`
 	PodMetadata           *ObjectMeta            `json:"podMetadata,omitempty"`
+	Tolerations           []Toleration           `json:"tolerations,omitempty"`
+	SecurityContext       *PodSecurityContext    `json:"securityContext,omitempty"`
+	PodGC                 *PodGC                 `json:"podGC,omitempty"`
+	TTLStrategy           *TTLStrategy           `json:"ttlStrategy,omitempty"`
 	WorkflowMetadata      *ObjectMeta            `json:"workflowMetadata,omitempty"`
 	Templates             []Template             `json:"templates,omitempty"`
 	WorkflowTemplateRef   *WorkflowTemplateRef   `json:"workflowTemplateRef,omitempty"`
+}
+
+// PodSecurityContext is the security context of every pod of a workflow.
+type PodSecurityContext struct {
+	RunAsUser    *int64 `json:"runAsUser,omitempty"`
+	RunAsGroup   *int64 `json:"runAsGroup,omitempty"`
+	FSGroup      *int64 `json:"fsGroup,omitempty"`
+	RunAsNonRoot *bool  `json:"runAsNonRoot,omitempty"`
+}
+
+// PodGC says when Argo deletes a workflow's pods.
+type PodGC struct {
+	Strategy string `json:"strategy"`
+}
+
+// TTLStrategy says when Argo deletes a finished workflow.
+type TTLStrategy struct {
+	SecondsAfterCompletion *int `json:"secondsAfterCompletion,omitempty"`
 }
 
 // WorkflowTemplateRef names the template a Workflow runs.

@@ -50,14 +50,17 @@ var support = backends.Support{
 	"secrets sources":               backends.Yes,
 	"secrets allow_override":        backends.Yes,
 	"secrets role":                  backends.Ignored("flowc run reads secrets with your own credentials (--secrets-provider)"),
+	"cache":                         backends.Yes,
 	"card":                          backends.Yes,
 	"card type id timeout options refresh_interval save_errors": backends.Yes,
-	"kubernetes":        backends.Ignored("it shapes the step's pod on argo; a local task is a process"),
-	"batch":             backends.Ignored("it shapes the step's Batch job on step-functions; a local task is a process"),
-	"schedule":          backends.Ignored("flowc run starts a run now; a schedule is an orchestrator's"),
-	"project":           backends.Ignored("it names a deployment on an orchestrator"),
-	"trigger":           backends.Ignored("flowc run starts a run now; events start runs on an orchestrator"),
-	"trigger_on_finish": backends.Ignored("flowc run starts a run now; events start runs on an orchestrator"),
+	"kubernetes":                    backends.Ignored("it shapes the step's pod on argo; a local task is a process"),
+	"batch":                         backends.Ignored("it shapes the step's Batch job on step-functions; a local task is a process"),
+	"schedule":                      backends.Ignored("flowc run starts a run now; a schedule is an orchestrator's"),
+	"project":                       backends.Ignored("it names a deployment on an orchestrator"),
+	"trigger":                       backends.Ignored("flowc run starts a run now; events start runs on an orchestrator"),
+	"trigger_on_finish":             backends.Ignored("flowc run starts a run now; events start runs on an orchestrator"),
+	"exit_hook":                     backends.Yes,
+	"exit_hook on_success on_error": backends.Yes,
 }
 
 // Support returns the local target's column of the support table.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 // JobDefinition is an AWS Batch job definition in the shape of Batch's
@@ -70,6 +71,34 @@ type ContainerProperties struct {
 	Secrets              []Secret              `json:"secrets,omitempty"`
 	LinuxParameters      *LinuxParameters      `json:"linuxParameters,omitempty"`
 	Privileged           bool                  `json:"privileged,omitempty"`
+	// Fargate's: the platform version, the public IP, the ephemeral
+	// storage (//flow:batch ephemeral_storage=, GiB).
+	FargatePlatformConfiguration *FargatePlatformConfiguration `json:"fargatePlatformConfiguration,omitempty"`
+	NetworkConfiguration         *NetworkConfiguration         `json:"networkConfiguration,omitempty"`
+	EphemeralStorage             *EphemeralStorage             `json:"ephemeralStorage,omitempty"`
+	LogConfiguration             *LogConfiguration             `json:"logConfiguration,omitempty"`
+}
+
+// FargatePlatformConfiguration is a Fargate job's platform version.
+type FargatePlatformConfiguration struct {
+	PlatformVersion string `json:"platformVersion"`
+}
+
+// NetworkConfiguration says whether a Fargate job has a public IP address
+// (its subnets and security groups are its compute environment's).
+type NetworkConfiguration struct {
+	AssignPublicIP string `json:"assignPublicIp"` // ENABLED or DISABLED
+}
+
+// EphemeralStorage is a Fargate job's disk, in GiB (21 to 200).
+type EphemeralStorage struct {
+	SizeInGiB int `json:"sizeInGiB"`
+}
+
+// LogConfiguration is the job's log driver and its options.
+type LogConfiguration struct {
+	LogDriver string            `json:"logDriver"`
+	Options   map[string]string `json:"options,omitempty"`
 }
 
 // ResourceRequirement is one of VCPU, MEMORY (MiB) and GPU.
@@ -159,8 +188,9 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		PlatformCapabilities: []string{"EC2"},
 		PropagateTags:        true,
 		RetryStrategy:        spotRetry(),
-		// What flowc deploys carries the flow's state machine name.
-		Tags: map[string]string{OwnerTag: c.names.machine},
+		// What flowc deploys carries the flow's state machine name, and
+		// --tag's tags.
+		Tags: c.jobTags(),
 		ContainerProperties: ContainerProperties{
 			Image:            c.opts.Image,
 			Command:          c.jobCommand(),
@@ -188,6 +218,19 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 		jd.Timeout = &JobTimeout{max(minAttemptSeconds, d.Timeout.Seconds+timeoutGraceSeconds)}
 	}
 	jd.ContainerProperties.ResourceRequirements = resources(d)
+	if c.opts.Fargate {
+		jd.PlatformCapabilities = []string{"FARGATE"}
+		ip := "DISABLED"
+		if c.opts.AssignPublicIP {
+			ip = "ENABLED"
+		}
+		jd.ContainerProperties.FargatePlatformConfiguration = &FargatePlatformConfiguration{"LATEST"}
+		jd.ContainerProperties.NetworkConfiguration = &NetworkConfiguration{ip}
+		if d.Batch != nil && d.Batch.EphemeralStorage > 0 {
+			jd.ContainerProperties.EphemeralStorage = &EphemeralStorage{d.Batch.EphemeralStorage}
+		}
+	}
+	jd.ContainerProperties.LogConfiguration = c.logConfiguration(d.Batch)
 	if d.Batch != nil {
 		mem, _ := strconv.Atoi(jd.ContainerProperties.ResourceRequirements[1].Value)
 		jd.ContainerProperties.LinuxParameters = linuxParameters(d.Batch, mem)
@@ -197,6 +240,11 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 	}
 	// The runner tags the run it records runtime:$FLOWC_ENGINE.
 	jd.ContainerProperties.Environment = append([]KeyValue{{"FLOWC_ENGINE", "step-functions"}}, jd.ContainerProperties.Environment...)
+	// The run's project and branch, for its tags and flow.Context.
+	for _, kv := range project.OfFlow(c.f).Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, v})
+	}
 	if d.Environment != nil {
 		for _, k := range sortedKeys(d.Environment.Vars) {
 			jd.ContainerProperties.Environment = append(jd.ContainerProperties.Environment, KeyValue{k, d.Environment.Vars[k]})
@@ -218,6 +266,39 @@ func (c *compiler) jobDefinition(s *ir.Step) JobDefinition {
 	}
 	jd.JobDefinitionName = c.names.machine + "-" + definitionHash(jd)
 	return jd
+}
+
+// jobTags are a job definition's tags: --tag's and flowc's own.
+func (c *compiler) jobTags() map[string]string {
+	tags, _ := ParseTags(c.opts.Tags)
+	tags[OwnerTag] = c.names.machine
+	return tags
+}
+
+// logConfiguration is the job's: a step's //flow:batch log_driver= and
+// log_options= ("KEY:VALUE" each, as Metaflow), else --log-driver and
+// --log-group (the awslogs driver's group, with the stream prefix
+// "flowc"), else none (Batch's default: awslogs to /aws/batch/job).
+func (c *compiler) logConfiguration(b *ir.Batch) *LogConfiguration {
+	if b != nil && (b.LogDriver != "" || len(b.LogOptions) > 0) {
+		lc := &LogConfiguration{LogDriver: or(b.LogDriver, "awslogs")}
+		for _, o := range b.LogOptions {
+			k, v, _ := strings.Cut(o, ":")
+			if lc.Options == nil {
+				lc.Options = map[string]string{}
+			}
+			lc.Options[k] = v
+		}
+		return lc
+	}
+	if c.opts.LogDriver == "" && c.opts.LogGroup == "" {
+		return nil
+	}
+	lc := &LogConfiguration{LogDriver: or(c.opts.LogDriver, "awslogs")}
+	if c.opts.LogGroup != "" {
+		lc.Options = map[string]string{"awslogs-group": c.opts.LogGroup, "awslogs-stream-prefix": "flowc"}
+	}
+	return lc
 }
 
 // resources returns the step's VCPU, MEMORY and GPU: the largest of what

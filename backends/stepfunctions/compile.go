@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -52,6 +51,24 @@ type Compiled struct {
 	// Tags are the tags of the state machine and the rules: OwnerTag,
 	// FlowNameTag and --tag's.
 	Tags map[string]string
+	// Logging is the state machine's execution-history logging
+	// (--history-log-group), or nil for none.
+	Logging *Logging
+}
+
+// Logging is a state machine's loggingConfiguration, in the shape of the
+// CreateStateMachine request's.
+type Logging struct {
+	Level                string        `json:"level"`
+	IncludeExecutionData bool          `json:"includeExecutionData"`
+	Destinations         []Destination `json:"destinations"`
+}
+
+// Destination is where a state machine logs.
+type Destination struct {
+	CloudWatchLogsLogGroup struct {
+		LogGroupArn string `json:"logGroupArn"`
+	} `json:"cloudWatchLogsLogGroup"`
 }
 
 // Definition is the state machine's definition as deploy sends it: JSON
@@ -125,7 +142,7 @@ func (Target) Build(f *ir.Flow, opts backends.Options) (*Compiled, diag.List, er
 	if len(c.diags) > 0 {
 		return nil, c.diags.Sorted(), nil
 	}
-	return &Compiled{Flow: f.Name, Name: c.names.machine, Role: o.Role, Machine: m, Jobs: jobs, Schedule: sched, Rules: rules, Tags: c.tags()}, nil, nil
+	return &Compiled{Flow: f.Name, Name: c.names.machine, Role: o.Role, Machine: m, Jobs: jobs, Schedule: sched, Rules: rules, Tags: c.tags(), Logging: c.logging()}, nil, nil
 }
 
 // maxDefinition is the largest state machine definition Step Functions
@@ -190,7 +207,7 @@ func newCompiler(f *ir.Flow, opts Options) *compiler {
 	if a, ok := parseARN(opts.JobQueue); ok {
 		c.region, c.account = a.region, a.account
 	}
-	c.names = names{machine: MachineName(f)}
+	c.names = names{machine: PrefixedName(opts.NamePrefix, MachineName(f))}
 	for _, s := range f.Steps {
 		c.checkStep(s)
 		jd := c.jobDefinition(s)
@@ -206,11 +223,7 @@ func newCompiler(f *ir.Flow, opts Options) *compiler {
 
 // pos turns an IR position into a diagnostic's, the file made absolute.
 func (c *compiler) pos(p ir.Pos) diag.Pos {
-	file := p.File
-	if c.opts.Dir != "" && !filepath.IsAbs(file) {
-		file = filepath.Join(c.opts.Dir, file)
-	}
-	return diag.Pos{File: file, Line: p.Line, Col: p.Col}
+	return diag.Pos(p.In(c.opts.Dir))
 }
 
 // jobList returns the job definitions sorted by name.
@@ -237,5 +250,23 @@ func (c *compiler) secretARN(src string) string {
 
 // tags are the tags of everything deploy creates: --tag's, and flowc's own.
 func (c *compiler) tags() map[string]string {
-	return map[string]string{OwnerTag: c.names.machine, FlowNameTag: c.f.Name}
+	tags := c.jobTags()
+	tags[FlowNameTag] = c.f.Name
+	return tags
+}
+
+// logging is the state machine's execution-history logging: to
+// --history-log-group (its ARN ending in :*, as Step Functions wants it),
+// at --history-log-level (default ERROR).
+func (c *compiler) logging() *Logging {
+	group := c.opts.HistoryLogGroup
+	if group == "" {
+		return nil
+	}
+	if !strings.HasSuffix(group, ":*") {
+		group += ":*"
+	}
+	l := &Logging{Level: or(c.opts.HistoryLogLevel, "ERROR"), IncludeExecutionData: c.opts.HistoryLogData, Destinations: []Destination{{}}}
+	l.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn = group
+	return l
 }

@@ -48,6 +48,16 @@ func MachineName(f *ir.Flow) string {
 	return machineName(f.Name, project, branch)
 }
 
+// PrefixedName is the state machine name of a flow deployed with
+// --name-prefix prefix: prefix and the flow's machine name, cut to the
+// limit as a name is.
+func PrefixedName(prefix, machine string) string {
+	if prefix == "" {
+		return machine
+	}
+	return shorten(invalidNameChars.ReplaceAllString(prefix+machine, "-"), maxMachineName)
+}
+
 // projectBranch is the flow's //flow:project and its branch (main, or
 // prod with production), or "", "".
 func projectBranch(f *ir.Flow) (project, branch string) {

@@ -1,6 +1,7 @@
 package stepfunctions_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -64,13 +65,17 @@ func TestFlags(t *testing.T) {
 	fs := pflag.NewFlagSet("compile", pflag.ContinueOnError)
 	backends.RegisterFlags(fs, o)
 	if err := fs.Parse([]string{"--image=i", "--datastore-root=s3://b", "--job-queue=q", "--role=arn:aws:iam::1:role/r", "--max-workers=3",
-		"--execution-role=arn:aws:iam::1:role/x", "--workflow-timeout=48h"}); err != nil {
+		"--execution-role=arn:aws:iam::1:role/x", "--workflow-timeout=48h", "--fargate", "--assign-public-ip", "--log-group=/flows",
+		"--tag=team=ml", "--tag=cost=42", "--name-prefix=stg-", "--history-log-group=arn:aws:logs:eu-west-1:1:log-group:h:*",
+		"--history-log-level=ALL", "--history-log-data"}); err != nil {
 		t.Fatal(err)
 	}
 	got := *o.(*stepfunctions.Options)
 	want := stepfunctions.Options{Common: backends.Common{Image: "i", DatastoreRoot: "s3://b", MaxWorkers: 3}, JobQueue: "q", Role: "arn:aws:iam::1:role/r",
-		ExecutionRole: "arn:aws:iam::1:role/x", WorkflowTimeout: 48 * time.Hour}
-	if got != want {
+		ExecutionRole: "arn:aws:iam::1:role/x", WorkflowTimeout: 48 * time.Hour, Fargate: true, AssignPublicIP: true, LogGroup: "/flows",
+		Tags: []string{"team=ml", "cost=42"}, NamePrefix: "stg-", HistoryLogGroup: "arn:aws:logs:eu-west-1:1:log-group:h:*", HistoryLogLevel: "ALL",
+		HistoryLogData: true}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("options %+v, want %+v", got, want)
 	}
 	common := pflag.NewFlagSet("common", pflag.ContinueOnError)

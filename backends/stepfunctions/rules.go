@@ -80,23 +80,30 @@ func (c *compiler) rules() []Rule {
 }
 
 // endedRule starts the state machine with {EndRunKey: NAME} when its
-// execution NAME timed out or was stopped (aborted), so that the run is
-// recorded failed: such an execution runs no Catch. (A failed execution
-// went through flowc.failed already; an end-run execution that fails is
-// not matched, so no loop.)
+// execution NAME timed out, was stopped (aborted) or failed, so that the
+// run is recorded failed: a timed-out or stopped execution runs no Catch,
+// and neither does one that fails with States.Runtime (a path that is not
+// there, the history limit). A failed execution that went through
+// flowc.failed is recorded already, and end-run changes only a run still
+// running. The executions this rule starts are not matched (their input
+// begins with {"flowc:end-run"), so a failing end-run cannot loop.
 func (c *compiler) endedRule() Rule {
+	key, _ := json.Marshal(EndRunKey)
+	template := "{" + string(key) + ": <run>}"
 	pattern := map[string]any{
 		"source":      []string{"aws.states"},
 		"detail-type": []string{"Step Functions Execution Status Change"},
 		"detail": map[string]any{
-			"status":          []string{"TIMED_OUT", "ABORTED"},
+			"status":          []string{"TIMED_OUT", "ABORTED", "FAILED"},
 			"stateMachineArn": []any{map[string]string{"suffix": ":stateMachine:" + c.names.machine}},
+			// Not the executions this rule starts: a failing end-run
+			// would start another, for ever.
+			"input": []any{map[string]any{"anything-but": map[string]string{"prefix": "{" + string(key)}}},
 		},
 	}
-	r := c.rule(c.names.machine+"-ended", "records the run of a timed-out or stopped execution of "+c.f.Name+" as failed", pattern)
-	key, _ := json.Marshal(EndRunKey)
+	r := c.rule(c.names.machine+"-ended", "records the run of a timed-out, stopped or failed execution of "+c.f.Name+" as failed", pattern)
 	r.Target.Input = ""
-	r.Target.InputTransformer = &InputTransformer{InputPathsMap: map[string]string{"run": "$.detail.name"}, InputTemplate: "{" + string(key) + ": <run>}"}
+	r.Target.InputTransformer = &InputTransformer{InputPathsMap: map[string]string{"run": "$.detail.name"}, InputTemplate: template}
 	return r
 }
 
@@ -104,12 +111,12 @@ func (c *compiler) endedRule() Rule {
 // //flow:trigger_on_finish names: in this flow's project and branch, if it
 // has one, and bare.
 func (c *compiler) upstreamNames(flow string) []string {
-	bare := machineName(flow, "", "")
+	bare := PrefixedName(c.opts.NamePrefix, machineName(flow, "", ""))
 	project, branch := projectBranch(c.f)
 	if project == "" {
 		return []string{bare}
 	}
-	return []string{machineName(flow, project, branch), bare}
+	return []string{PrefixedName(c.opts.NamePrefix, machineName(flow, project, branch)), bare}
 }
 
 func (c *compiler) rule(name, desc string, pattern map[string]any) Rule {

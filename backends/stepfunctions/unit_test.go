@@ -45,6 +45,27 @@ func TestMachineName(t *testing.T) {
 	}
 }
 
+// FuzzMachineName: whatever the branch (user.NAME holds a user's name,
+// any character), a state machine's name is 1 to 80 characters of
+// [A-Za-z0-9_-], and two names over the limit that differ stay apart.
+func FuzzMachineName(f *testing.F) {
+	for _, s := range []string{"user.ana", "prod", "test.x", "user.Bob.Smith@example.com", "ü", strings.Repeat("b", 200)} {
+		f.Add("Train", "fraud", s)
+	}
+	f.Fuzz(func(t *testing.T, flow, project, branch string) {
+		if flow == "" || project == "" || branch == "" {
+			t.Skip()
+		}
+		n := machineName(flow, project, branch)
+		if len(n) == 0 || len(n) > maxMachineName || invalidNameChars.MatchString(n) {
+			t.Fatalf("machineName(%q, %q, %q) = %q", flow, project, branch, n)
+		}
+		if long := machineName(flow, project, branch+strings.Repeat("x", 100)); long == machineName(flow, project, branch+strings.Repeat("x", 101)) {
+			t.Fatalf("two long names meet: %q", long)
+		}
+	})
+}
+
 func TestFormatEscapes(t *testing.T) {
 	if got := format("it's {x}\\", "/"); got != `'it\'s \{x\}\\{}/'` {
 		t.Errorf("got %s", got)

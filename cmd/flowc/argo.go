@@ -10,6 +10,7 @@ import (
 	"github.com/flowc-dev/flowc/backends/argo"
 	"github.com/flowc-dev/flowc/backends/argo/deploy"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/project"
 )
 
 func init() {
@@ -63,14 +64,26 @@ deleted. It prints what it did and the objects' names.`,
 			if err != nil {
 				return err
 			}
+			note := func() {}
+			if p := project.OfFlow(f); p != nil && p.Production {
+				d, err := deploy.AuthorizeProduction(cmd.Context(), cl, objs, username(), ff.productionToken())
+				if err != nil {
+					return err
+				}
+				note = func() { tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), d) }
+			}
 			changes, err := deploy.Apply(cmd.Context(), cl, objs)
 			for _, ch := range changes {
 				fmt.Fprintln(cmd.OutOrStdout(), ch)
+			}
+			if err == nil {
+				note() // once the token is stored
 			}
 			return err
 		},
 	}
 	ff.register(c)
+	ff.registerToken(c.Flags())
 	kf.register(c.Flags())
 	tf.register(c, argo.Target{})
 	return c
@@ -96,7 +109,10 @@ func newTriggerArgo() *cobra.Command {
 in the cluster and namespace chosen as kubectl does (--kubeconfig or
 KUBECONFIG, --context, --namespace). The flow's parameters are flags,
 --NAME value, checked against their types here; those not given take the
-template's defaults. It prints the Workflow's name, which is the run id.`,
+template's defaults. It prints the Workflow's name, which is the run id.
+With --wait it then follows the run, its tasks as the datastore records them
+shown as flowc run shows them, and exits 0 only when the run succeeded; when
+it failed, it names the failed step, its error and Argo's reason.`,
 		DisableFlagParsing: true,
 		RunE:               triggerArgoCmd,
 	}
@@ -107,12 +123,17 @@ type triggerFlags struct {
 	front     frontFlags
 	kube      kubeFlags
 	namespace string
+	wait      bool
+	root      string
 }
 
 func (tf *triggerFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&tf.front.flow, "flow", "", "the flow, where the package holds several")
 	fs.StringArrayVar(&tf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 	fs.StringVar(&tf.namespace, "namespace", "", "the Kubernetes namespace (default: the kubeconfig context's)")
+	fs.BoolVar(&tf.wait, "wait", false, "follow the run as flowc run shows one, and exit 0 only when it succeeded")
+	fs.StringVar(&tf.root, "datastore-root", "", "with --wait, the datastore the run writes (default: the one the deployed template names)")
+	tf.front.registerProject(fs)
 	tf.kube.register(fs)
 }
 
@@ -132,11 +153,17 @@ func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 	if err != nil || f == nil {
 		return err
 	}
+	if f, err = tf.front.forTarget(f); err != nil { // the branch's deployment
+		return err
+	}
 	given := map[string]string{}
 	for _, p := range f.Params {
 		if fs.Changed(p.Name) {
 			given[p.Name] = *values[p.Name]
 		}
+	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
 	}
 	wf, err := argo.NewRun(f, given)
 	if err != nil {
@@ -153,5 +180,9 @@ func triggerArgoCmd(cmd *cobra.Command, args []string) error {
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "submitted workflow.argoproj.io/%s in namespace %s from workflowtemplate.argoproj.io/%s\n", name, cl.Namespace, wf.Spec.WorkflowTemplateRef.Name)
 	fmt.Fprintf(out, "run id: %s\n", name)
-	return nil
+	if !tf.wait {
+		return nil
+	}
+	fo := &follower{flow: f, runID: name}
+	return followArgo(cmd.Context(), cmd, cl, fo, wf.Spec.WorkflowTemplateRef.Name, tf.root)
 }

@@ -216,3 +216,54 @@ func equalJSON(a, b any) bool {
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)
 }
+
+// TestDeployArgoBranches: each branch of a project deploys its own
+// template, and the production deployment of one user is replaced by
+// another only with its production token (flag or environment).
+func TestDeployArgoBranches(t *testing.T) {
+	client, _ := fakeCluster(t)
+	deployAs := func(user string, args ...string) (int, string, string) {
+		t.Setenv("FLOWC_USER", user)
+		return flowc(append([]string{"deploy", "argo", example("production"), "--image", "img:1", "--datastore-root", "s3://b/p", "--namespace", "ml"}, args...)...)
+	}
+	for _, tc := range []struct {
+		user, name string
+		args       []string
+	}{
+		{"ana", "fraud-user-ana-fraudscoring", nil},
+		{"bob", "fraud-user-bob-fraudscoring", nil},
+		{"bob", "fraud-test-exp1-fraudscoring", []string{"--branch", "exp1"}},
+	} {
+		if code, out, errOut := deployAs(tc.user, tc.args...); code != 0 || !strings.Contains(out, "created workflowtemplate.argoproj.io/"+tc.name+" ") {
+			t.Fatalf("%s %v: exit %d\n%s%s", tc.user, tc.args, code, out, errOut)
+		}
+		if a := object(t, client, deploy.Templates, "ml", tc.name).GetAnnotations(); a[deploy.TokenAnnotation] != "" {
+			t.Errorf("%s: a branch that is not production has a token: %v", tc.name, a)
+		}
+	}
+	code, out, errOut := deployAs("ana", "--production")
+	if code != 0 || !strings.Contains(out, "created workflowtemplate.argoproj.io/fraud-prod-fraudscoring ") {
+		t.Fatalf("ana --production: exit %d\n%s%s", code, out, errOut)
+	}
+	tok := object(t, client, deploy.Templates, "ml", "fraud-prod-fraudscoring").GetAnnotations()[deploy.TokenAnnotation]
+	if len(tok) != 32 || !strings.Contains(out, "production token of fraud.prod.FraudScoring: "+tok+"\n") {
+		t.Fatalf("the token %q is not annotated or not printed:\n%s", tok, out)
+	}
+	if code, out, _ := deployAs("ana", "--production"); code != 0 || strings.Contains(out, "production token") {
+		t.Errorf("ana again: exit %d\n%s", code, out)
+	}
+	code, out, errOut = deployAs("bob", "--production")
+	if code != 1 || strings.Contains(out, "updated") || !strings.Contains(errOut, "is ana's production deployment: replacing it needs its production token") {
+		t.Errorf("bob without the token: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := deployAs("bob", "--production", "--production-token", "guess"); code != 1 || !strings.Contains(errOut, "not its token") {
+		t.Errorf("bob with a wrong token: exit %d\n%s", code, errOut)
+	}
+	t.Setenv("FLOWC_PRODUCTION_TOKEN", tok)
+	if code, out, errOut := deployAs("bob", "--production"); code != 0 || !strings.Contains(out, "updated workflowtemplate.argoproj.io/fraud-prod-fraudscoring ") {
+		t.Errorf("bob with FLOWC_PRODUCTION_TOKEN: exit %d\n%s%s", code, out, errOut)
+	}
+	if a := object(t, client, deploy.Templates, "ml", "fraud-prod-fraudscoring").GetAnnotations(); a[deploy.TokenAnnotation] != tok || a[deploy.OwnerAnnotation] != "ana" {
+		t.Errorf("after bob's deploy: %v", a)
+	}
+}

@@ -38,7 +38,7 @@ func newCardList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tasks, err := sf.tasks(p)
+			tasks, err := sf.tasks(p, nil)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ of a step with several; without it, the card without an id, or the only one.`,
 			if err != nil {
 				return err
 			}
-			tasks, err := sf.tasks(p)
+			tasks, err := sf.tasks(p, nil)
 			if err != nil {
 				return err
 			}

@@ -97,11 +97,15 @@ type targetFlags struct {
 	others   map[string][]string // another target's flag: the targets that take it
 	pf       packageFlags
 	pkgFirst bool
+	// deploying is set for deploy (register), which stores the included
+	// files' defaults in the target's datastore.
+	deploying bool
 }
 
 // register adds the options of target t and --package to c: what deploy
 // takes.
 func (tf *targetFlags) register(c *cobra.Command, t backends.Target) {
+	tf.deploying = true
 	tf.registerPackage(c)
 	tf.registerTarget(c, t)
 }
@@ -164,6 +168,11 @@ func (tf *targetFlags) load(cmd *cobra.Command, ff *frontFlags, args []string) (
 		return nil, nil, err
 	}
 	o.Shared().Dir = dir
+	if tf.deploying {
+		if err := storeDefaults(cmd.Context(), f, dir, o.Shared().DatastoreRoot); err != nil {
+			return nil, nil, err
+		}
+	}
 	// The branch is resolved before the image is built, so that a bad
 	// --branch stops here, but only the compiled flow holds it: the
 	// runner's plan, and so its image, is the same on every branch. The

@@ -18,6 +18,7 @@ import (
 
 func newDump() *cobra.Command {
 	var sf storeFlags
+	var nf nsFlags
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "dump PATHSPEC",
@@ -37,7 +38,7 @@ from task pathspec to such objects. NaN and infinities become the strings
 			if err != nil {
 				return err
 			}
-			tasks, err := sf.tasks(p)
+			tasks, err := sf.tasks(p, &nf)
 			if err != nil {
 				return err
 			}
@@ -48,6 +49,7 @@ from task pathspec to such objects. NaN and infinities become the strings
 		},
 	}
 	sf.register(c.Flags())
+	nf.register(c.Flags(), "find Flow/latest")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the values in full as JSON")
 	return c
 }
@@ -60,7 +62,11 @@ func dumpText(out io.Writer, tasks []*client.Task) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s (attempt %d, %s)\n", t.Pathspec(), t.Attempt(), t.Status())
+		cached := ""
+		if t.Cached() {
+			cached = ", cached from " + t.Origin()
+		}
+		fmt.Fprintf(w, "%s (attempt %d, %s%s)\n", t.Pathspec(), t.Attempt(), t.Status(), cached)
 		var te *client.TaskError
 		if errors.As(t.Error(), &te) {
 			fmt.Fprintf(w, "  error: %s\n", te.Message)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -115,6 +116,10 @@ func flowHelp(cmd *cobra.Command, register func(fs *pflag.FlagSet) *frontFlags, 
 // where it is a string that would not read as one.
 func defaultShown(p ir.Param) string {
 	d := p.DefaultText()
+	var ref ir.IncludedRef
+	if p.Type == ir.File && json.Unmarshal(p.Default, &ref) == nil {
+		d = ref.Name // the file, relative to the package
+	}
 	if (p.Type == ir.String) && (d == "" || strings.ContainsAny(d, " \t\"'")) {
 		return fmt.Sprintf("%q", d)
 	}

@@ -29,12 +29,29 @@ type engineState struct {
 	Reason string
 }
 
+// followEvery is the time between two looks at a followed run, and
+// followTries how many looks in a row may fail before following stops.
+var (
+	followEvery = 2 * time.Second
+	followTries = 5
+)
+
+// sleep waits d, or returns ctx's cause when it ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-time.After(d):
+		return nil
+	}
+}
+
 // follower follows one run of a flow.
 type follower struct {
 	flow  *ir.Flow
 	store *datastore.Store
 	runID string
-	// every is the time between two looks; 0 means 2 s.
+	// every is the time between two looks; 0 means followEvery.
 	every time.Duration
 	// engine returns the orchestrator's view of the run.
 	engine func(ctx context.Context) (engineState, error)
@@ -60,15 +77,25 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 	prog := newProgress(out, fo.flow)
 	every := fo.every
 	if every <= 0 {
-		every = 2 * time.Second
+		every = followEvery
 	}
 	var st engineState
-	for {
+	for failures := 0; ; {
 		var err error
 		if st, err = fo.engine(ctx); err != nil {
-			prog.Close()
-			return err
+			// A long run outlives an API server's hiccups: give up after
+			// several failed looks in a row, not the first.
+			if failures++; failures >= followTries {
+				prog.Close()
+				return fmt.Errorf("follow run %s/%s (it goes on): %w", fo.flow.Name, fo.runID, err)
+			}
+			if err := sleep(ctx, every); err != nil {
+				prog.Close()
+				return err
+			}
+			continue
 		}
+		failures = 0
 		// After the engine says the run is over, one last look sees
 		// what its last tasks wrote.
 		if err := fo.look(ctx, prog, st.Over); err != nil {
@@ -78,11 +105,9 @@ func (fo *follower) follow(ctx context.Context, out, errw io.Writer) error {
 		if st.Over {
 			break
 		}
-		select {
-		case <-ctx.Done():
+		if err := sleep(ctx, every); err != nil {
 			prog.Close()
-			return fmt.Errorf("stopped following run %s/%s, which goes on: %w", fo.flow.Name, fo.runID, context.Cause(ctx))
-		case <-time.After(every):
+			return fmt.Errorf("stopped following run %s/%s, which goes on: %w", fo.flow.Name, fo.runID, err)
 		}
 	}
 	prog.Close()
@@ -203,13 +228,13 @@ func (fo *follower) report(ctx context.Context, out, errw io.Writer, st engineSt
 	}
 	took := ""
 	if recorded && !run.End.IsZero() {
-		took = " in " + run.End.Sub(run.Start).Round(time.Millisecond).String()
+		took = run.End.Sub(run.Start).Round(time.Millisecond).String()
 	}
 	if !st.Failed && recorded && run.Status == datastore.RunSucceeded {
-		fmt.Fprintf(out, "Run %s/%s succeeded%s (%d tasks).\n", fo.flow.Name, fo.runID, took, done)
+		fmt.Fprintf(out, "Run %s/%s succeeded%s (%d tasks).\n", fo.flow.Name, fo.runID, prefixed(" in ", took), done)
 		return nil
 	}
-	fmt.Fprintf(errw, "Run %s/%s failed%s.\n", fo.flow.Name, fo.runID, took)
+	fmt.Fprintf(errw, "Run %s/%s failed%s.\n", fo.flow.Name, fo.runID, prefixed(" after ", took))
 	if p, t := fo.failedTask(); t != nil {
 		fmt.Fprintf(errw, "  step:  %s\n  task:  %s\n  error: %s\n  log:   flowc logs %s --stderr\n", t.step, p, orNone(t.err), p)
 	} else if !recorded {
@@ -235,6 +260,14 @@ func (fo *follower) failedTask() (string, *followedTask) {
 		}
 	}
 	return "", nil
+}
+
+// prefixed is p+s, or "" when s is.
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
 }
 
 func orNone(s string) string {

@@ -31,9 +31,16 @@ type script struct {
 	st     *datastore.Store
 	stages []func() engineState
 	calls  int
+	// fail is how many looks fail before each stage.
+	fail, failed int
 }
 
 func (s *script) engine(ctx context.Context) (engineState, error) {
+	if s.failed < s.fail {
+		s.failed++
+		return engineState{}, errors.New("the API server is busy")
+	}
+	s.failed = 0
 	i := min(s.calls, len(s.stages)-1)
 	s.calls++
 	return s.stages[i](), nil
@@ -139,7 +146,7 @@ func TestFollowFailed(t *testing.T) {
 	if out != "[Hello/hello-x/Start/0] failed after 0s\n" {
 		t.Errorf("stdout %q", out)
 	}
-	for _, w := range []string{"Run Hello/hello-x failed in 12s.\n", "step:  Start\n", "error: boom 1\n", "flowc logs Hello/hello-x/Start/0 --stderr", "engine: child 'hello-x-1' failed"} {
+	for _, w := range []string{"Run Hello/hello-x failed after 12s.\n", "step:  Start\n", "error: boom 1\n", "flowc logs Hello/hello-x/Start/0 --stderr", "engine: child 'hello-x-1' failed"} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("stderr %q does not hold %q", errOut, w)
 		}
@@ -171,5 +178,25 @@ func TestFollowRecordedSucceededEngineFailed(t *testing.T) {
 	_, errOut, err := s.follow()
 	if !errors.Is(err, errReported) || !strings.Contains(errOut, "exit handler failed") {
 		t.Errorf("err %v, stderr %q", err, errOut)
+	}
+}
+
+// TestFollowEngineErrors: a few failed looks in a row are waited out;
+// followTries in a row stop following, saying the run goes on.
+func TestFollowEngineErrors(t *testing.T) {
+	s := newScript(t)
+	s.fail = followTries - 1
+	s.stages = []func() engineState{
+		func() engineState { return engineState{} },
+		func() engineState { s.run(datastore.RunSucceeded); return engineState{Over: true} },
+	}
+	if _, errOut, err := s.follow(); err != nil {
+		t.Fatalf("%d failed looks in a row: %v, stderr %q", s.fail, err, errOut)
+	}
+	s = newScript(t)
+	s.fail = followTries
+	s.stages = []func() engineState{func() engineState { return engineState{Over: true} }}
+	if _, _, err := s.follow(); err == nil || !strings.Contains(err.Error(), "it goes on") || !strings.Contains(err.Error(), "the API server is busy") {
+		t.Errorf("%d failed looks in a row: %v", s.fail, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/parser"
@@ -57,12 +58,44 @@ func inspectErr(err error) error {
 	return err
 }
 
+// nsFlags choose the namespace of a command that lists runs or finds a
+// flow's latest run: the user's own (user:NAME) by default, as Metaflow's
+// default namespace.
+type nsFlags struct {
+	namespace string
+	all       bool
+}
+
+func (nf *nsFlags) register(fs *pflag.FlagSet, what string) {
+	fs.StringVar(&nf.namespace, "namespace", "", what+" in namespace `NS`, a tag: user:NAME, project:P, project_branch:B, production, or any tag (default: user:USERNAME, yours)")
+	fs.BoolVar(&nf.all, "all-namespaces", false, what+" in every namespace")
+}
+
+// apply returns c in the namespace the flags choose.
+func (nf *nsFlags) apply(c *client.Client) (*client.Client, error) {
+	switch {
+	case nf.all && nf.namespace != "":
+		return nil, usagef("--namespace and --all-namespaces: give one")
+	case nf.all:
+		return c.Namespace(client.Global), nil
+	case nf.namespace != "":
+		return c.Namespace(nf.namespace), nil
+	}
+	return c.Namespace(client.DefaultNamespace()), nil
+}
+
 // tasks opens the datastore and returns the tasks p names (see lookupTasks),
-// with errors worded for the user.
-func (sf *storeFlags) tasks(p client.Pathspec) ([]*client.Task, error) {
+// with errors worded for the user. A latest run is looked for in the
+// namespace nf chooses (every namespace when nf is nil).
+func (sf *storeFlags) tasks(p client.Pathspec, nf *nsFlags) ([]*client.Task, error) {
 	c, err := sf.open()
 	if err != nil {
 		return nil, err
+	}
+	if nf != nil {
+		if c, err = nf.apply(c); err != nil {
+			return nil, err
+		}
 	}
 	tasks, err := lookupTasks(c, p)
 	if err != nil {
@@ -95,9 +128,10 @@ func lookupTasks(c *client.Client, p client.Pathspec) ([]*client.Task, error) {
 	return []*client.Task{t}, nil
 }
 
-// lookupRun returns the run of p: Flow/latest is the flow's latest run.
-// A flow that has no run at all is named as unknown, with the flows that
-// the datastore holds that it resembles.
+// lookupRun returns the run of p: Flow/latest is the flow's latest run in
+// c's namespace; a run named by its id is found in every namespace, since
+// the id names it exactly. A flow that has no run at all is named as
+// unknown, with the flows that the datastore holds that it resembles.
 func lookupRun(c *client.Client, p client.Pathspec) (*client.Run, error) {
 	f := c.Flow(p.Flow)
 	var run *client.Run
@@ -105,7 +139,7 @@ func lookupRun(c *client.Client, p client.Pathspec) (*client.Run, error) {
 	if p.Run == "latest" {
 		run, err = f.LatestRun()
 	} else {
-		run, err = f.Run(p.Run)
+		run, err = c.Namespace(client.Global).Flow(p.Flow).Run(p.Run)
 	}
 	if errors.Is(err, client.ErrNotFound) {
 		if runs, lerr := f.Runs(); lerr == nil && len(runs) == 0 {

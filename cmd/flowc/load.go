@@ -14,20 +14,25 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/parser"
 	"github.com/flowc-dev/flowc/project"
+	"github.com/flowc-dev/flowc/project/token"
 )
 
 // frontFlags are the flags of every command that loads a flow.
 type frontFlags struct {
-	flow    string
-	configs []string
+	flow         string
+	configs      []string
+	configValues []string // NAME=JSON (main turns --config-value NAME JSON into that)
+	with         []string
 	// branch and production choose the project branch (docs/projects.md).
 	branch     string
 	production bool
+	token      string // --production-token, of deploy
 }
 
 func (ff *frontFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&ff.flow, "flow", "", "the flow to use, where the package holds several")
 	c.Flags().StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	ff.registerRun(c.Flags())
 	ff.registerProject(c.Flags())
 }
 
@@ -36,6 +41,27 @@ func (ff *frontFlags) register(c *cobra.Command) {
 func (ff *frontFlags) registerProject(fs *pflag.FlagSet) {
 	fs.StringVar(&ff.branch, "branch", "", "the project branch (//flow:project): test.NAME, or prod.NAME with --production (default: user.USERNAME)")
 	fs.BoolVar(&ff.production, "production", false, "use the project's production branch, prod (//flow:project)")
+}
+
+// registerToken adds deploy's --production-token.
+func (ff *frontFlags) registerToken(fs *pflag.FlagSet) {
+	fs.StringVar(&ff.token, "production-token", "", "the production token of the deployment this production deploy replaces, when another user made it (also FLOWC_PRODUCTION_TOKEN)")
+}
+
+// productionToken is --production-token, else FLOWC_PRODUCTION_TOKEN.
+func (ff *frontFlags) productionToken() string {
+	if ff.token != "" {
+		return ff.token
+	}
+	return os.Getenv(project.TokenEnv)
+}
+
+// tokenNote tells the user about the production token a deploy made and
+// stored.
+func tokenNote(w io.Writer, name string, d token.Decision) {
+	if d.New {
+		fmt.Fprintf(w, "production token of %s: %s\n(another user who deploys this production branch needs it: --production-token or FLOWC_PRODUCTION_TOKEN)\n", name, d.Token)
+	}
 }
 
 // project resolves the flow's project branch from the directive, the
@@ -69,6 +95,13 @@ func username() string {
 	})
 }
 
+// registerRun adds the flags that change what a run does: --config-value
+// and --with.
+func (ff *frontFlags) registerRun(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&ff.configValues, "config-value", nil, "give config NAME the value JSON instead of a file: `NAME JSON` (repeatable)")
+	fs.StringArrayVar(&ff.with, "with", nil, "add step directive `DIRECTIVE[:attr=value,...]` to every step without one of its kind (repeatable)")
+}
+
 // options turns the flags into parser options.
 func (ff *frontFlags) options() (parser.Options, error) {
 	opts := parser.Options{Configs: map[string]string{}}
@@ -82,6 +115,23 @@ func (ff *frontFlags) options() (parser.Options, error) {
 		}
 		opts.Configs[name] = path
 	}
+	for _, c := range ff.configValues {
+		name, value, ok := strings.Cut(c, "=")
+		if !ok || name == "" {
+			return opts, usagef("--config-value %q: want NAME JSON", c)
+		}
+		if _, dup := opts.Configs[name]; dup {
+			return opts, usagef("config %s is given by both --config and --config-value", name)
+		}
+		if _, dup := opts.ConfigValues[name]; dup {
+			return opts, usagef("--config-value %s is given twice", name)
+		}
+		if opts.ConfigValues == nil {
+			opts.ConfigValues = map[string]string{}
+		}
+		opts.ConfigValues[name] = value
+	}
+	opts.With = ff.with
 	return opts, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 func newLogs() *cobra.Command {
 	var sf storeFlags
+	var nf nsFlags
 	var stdout, stderr bool
 	var attempt int
 	c := &cobra.Command{
@@ -41,7 +42,7 @@ one log has something to print, each starts with a line
 					streams[0] = client.Stderr
 				}
 			}
-			tasks, err := sf.tasks(p)
+			tasks, err := sf.tasks(p, &nf)
 			if err != nil {
 				return err
 			}
@@ -49,6 +50,7 @@ one log has something to print, each starts with a line
 		},
 	}
 	sf.register(c.Flags())
+	nf.register(c.Flags(), "find Flow/latest")
 	c.Flags().BoolVar(&stdout, "stdout", false, "print only the standard output")
 	c.Flags().BoolVar(&stderr, "stderr", false, "print only the standard error")
 	c.Flags().IntVar(&attempt, "attempt", 0, "print the logs of attempt `N` (from 0) instead of the latest")

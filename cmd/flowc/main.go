@@ -52,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRoot(stdout, stderr)
-	root.SetArgs(args)
+	root.SetArgs(joinConfigValues(args))
 	err := root.Execute()
 	switch {
 	case err == nil:
@@ -88,6 +88,8 @@ steps. It checks a flow, shows its graph, and compiles it for a target.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newInit(), newCheck(), newShow(), newCompile(), newRun(), newResume(), newRuns(), newDump(), newLogs(), newTag(), newCard(), newGC(), newUI(), newDeploy(), newTrigger(), newPackage(), newVersion())
+	root.AddCommand(newArgo())
+	root.AddCommand(newStepFunctions())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
@@ -100,4 +102,25 @@ func pkgArgs(_ *cobra.Command, args []string) error {
 		return usagef("takes one package directory, got %d arguments", len(args))
 	}
 	return nil
+}
+
+// joinConfigValues turns each `--config-value NAME JSON`, a flag with two
+// values as in Metaflow, into `--config-value=NAME=JSON`, the one value the
+// flag parser takes; `--config-value NAME=JSON` is left as it is. Arguments
+// after "--" are not flags.
+func joinConfigValues(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if a == "--config-value" && i+2 < len(args) && !strings.Contains(args[i+1], "=") && !strings.HasPrefix(args[i+1], "-") {
+			out = append(out, "--config-value="+args[i+1]+"="+args[i+2])
+			i += 2
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -150,10 +150,14 @@ func (p *progress) Event(ev exec.Event) {
 			s.first = now
 		}
 	case exec.Finished:
-		s.running--
+		if ev.Cloned || ev.Cached {
+			s.queued-- // it never started
+		} else {
+			s.running--
+		}
 		s.done++
 		s.last = now
-		if !p.tty && !ev.Cloned {
+		if !p.tty && !ev.Cloned && !ev.Cached { // those print their own line
 			fmt.Fprintf(p.w, "[%s] finished in %s\n", ev.Pathspec, ev.Elapsed.Round(time.Millisecond))
 		}
 	case exec.Failed:

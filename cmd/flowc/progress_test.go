@@ -142,3 +142,20 @@ func TestProgressBuild(t *testing.T) {
 		t.Errorf("off a terminal: %q, want %q", plain.String(), want)
 	}
 }
+
+// A task cloned by a resume or copied from the step cache never starts: it
+// goes from queued to done.
+func TestProgressCachedAndCloned(t *testing.T) {
+	p, scr, _ := fakeTerminal("Start", "Work")
+	p.Event(exec.Event{Kind: exec.Queued, Step: "Start"})
+	p.Event(exec.Event{Kind: exec.Finished, Step: "Start", Cloned: true})
+	for range 2 {
+		p.Event(exec.Event{Kind: exec.Queued, Step: "Work"})
+		p.Event(exec.Event{Kind: exec.Finished, Step: "Work", Cached: true})
+	}
+	p.redraw()
+	got := scr.String()
+	if !strings.Contains(got, "Start  1 done") || !strings.Contains(got, "Work   2 done") || strings.Contains(got, "queued") || strings.Contains(got, "running") {
+		t.Errorf("the block shows:\n%s", got)
+	}
+}

@@ -24,6 +24,7 @@ var readmeSkips = map[string]string{
 	"flowc ui":                      "serves until stopped; TestUIHost serves and fetches a page",
 	"flowc deploy argo ":            "needs a Kubernetes cluster; TestDeployArgo* run it on client-go's fake cluster, tools/argo-e2e on a real one",
 	"flowc trigger argo ":           "needs a Kubernetes cluster; TestTriggerArgo runs it on client-go's fake cluster",
+	"flowc argo ":                   "needs a Kubernetes cluster; TestArgoCommands and TestArgoLogs* run it on client-go's fake clients",
 	"flowc trigger step-functions ": "needs AWS; TestTriggerStepFunctions runs it through the real SDK against a fake endpoint",
 }
 

@@ -30,11 +30,14 @@ type runFlags struct {
 	runIDFile    string
 	pkgArg       string // the package as the user wrote it, for hints
 	secrets      secretsFlag
+	included     [][]byte // the content of the flow.IncludedFile parameters, to store
+	noCache      bool
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.front.flow, "flow", "", "the flow to run, where the package holds several")
 	fs.StringArrayVar(&rf.front.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
+	rf.front.registerRun(fs)
 	rf.front.registerProject(fs)
 	rf.store.register(fs)
 	fs.IntVar(&rf.maxWorkers, "max-workers", 16, "run at most this many tasks at once")
@@ -43,6 +46,7 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&rf.tags, "tag", nil, "tag the run (repeatable)")
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
 	rf.secrets.register(fs)
+	fs.BoolVar(&rf.noCache, "no-cache", false, "run every task of a //flow:cache step instead of reusing an earlier result")
 }
 
 func newRun() *cobra.Command {
@@ -86,6 +90,9 @@ func runCmd(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rf.included, err = includedFiles(f, dir, params); err != nil {
+		return err
+	}
 	if fs.NArg() == 1 {
 		rf.pkgArg = fs.Arg(0)
 	}
@@ -107,6 +114,10 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 			if p.Required {
 				return nil, usagef("parameter --%s is required (or set %s)", p.Name, env)
 			}
+			continue
+		}
+		if p.Type == ir.File { // a path: includedFiles reads it
+			out[p.Field], _ = json.Marshal(raw)
 			continue
 		}
 		v, err := ir.ParseValue(p.Type, p.Separator, raw)
@@ -132,6 +143,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	if err != nil {
 		return err
 	}
+	if err := storeIncluded(context.Background(), root, rf.included); err != nil {
+		return err
+	}
 	proj, err := rf.front.project(f)
 	if err != nil {
 		return err
@@ -150,8 +164,8 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	bopts.Progress = prog.Build
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
-		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, Out: prog, Observer: prog,
-		User: username(), Project: proj, Secrets: provider,
+		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, With: rf.front.with, Out: prog, Observer: prog,
+		User: username(), Project: proj, Secrets: provider, NoCache: rf.noCache,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {
@@ -172,6 +186,9 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 		fmt.Fprintf(out, "Run %s/%s succeeded in %s (%d tasks", f.Name, res.RunID, took, res.Tasks)
 		if res.Cloned > 0 {
 			fmt.Fprintf(out, ", %d cloned", res.Cloned)
+		}
+		if res.Cached > 0 {
+			fmt.Fprintf(out, ", %d cached", res.Cached)
 		}
 		fmt.Fprintln(out, ").")
 		return nil

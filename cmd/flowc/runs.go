@@ -16,14 +16,19 @@ import (
 
 func newRuns() *cobra.Command {
 	var sf storeFlags
+	var nf nsFlags
 	var all bool
+	var proj, branch string
 	c := &cobra.Command{
 		Use:   "runs [FLOW]",
 		Short: "List the runs in the datastore, newest first",
 		Long: `Runs lists the runs of FLOW, or of every flow, newest first: the run's
 pathspec (Flow/Run, for flowc dump and flowc logs), status, start time,
-duration and user tags. It shows the runs in your namespace (those you
-started, tagged user:NAME); --all shows every user's.`,
+duration and user tags, and for runs of a //flow:project their project and
+branch. It shows the runs in your namespace (those you started, tagged
+user:NAME); --namespace NS shows those tagged NS, --all-namespaces (or
+--all) every user's. --project and --branch keep the runs of one project
+and branch (a branch as runs record it: user.NAME, test.NAME, prod).`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usagef("runs takes at most one flow name, got %d arguments", len(args))
@@ -35,14 +40,22 @@ started, tagged user:NAME); --all shows every user's.`,
 			if err != nil {
 				return err
 			}
-			if !all {
-				c = c.Namespace(client.DefaultNamespace())
+			nf.all = nf.all || all
+			if c, err = nf.apply(c); err != nil {
+				return err
 			}
+			if branch != "" && proj == "" {
+				return usagef("--branch needs --project: a branch belongs to a project")
+			}
+			c = c.Project(proj, branch)
 			return inspectErr(listRuns(cmd.OutOrStdout(), cmd.ErrOrStderr(), c, args))
 		},
 	}
 	sf.register(c.Flags())
-	c.Flags().BoolVar(&all, "all", false, "list every user's runs, not only yours")
+	nf.register(c.Flags(), "list the runs")
+	c.Flags().BoolVar(&all, "all", false, "list every user's runs, not only yours (--all-namespaces)")
+	c.Flags().StringVar(&proj, "project", "", "list only the runs of this //flow:project")
+	c.Flags().StringVar(&branch, "branch", "", "with --project, only the runs on this branch (user.NAME, test.NAME, prod, prod.NAME)")
 	return c
 }
 
@@ -77,14 +90,25 @@ func listRuns(stdout, stderr io.Writer, c *client.Client, args []string) error {
 		}
 		return strings.Compare(a.Pathspec(), b.Pathspec())
 	})
-	rows := [][]string{{"RUN", "STATUS", "START", "DURATION", "TAGS"}}
+	// Runs of a project show its project and branch; the columns are
+	// there only when one of the runs has a project.
+	projects := slices.ContainsFunc(runs, func(r *client.Run) bool { p, _ := r.Project(); return p != "" })
+	head := []string{"RUN", "STATUS", "START", "DURATION"}
+	if projects {
+		head = append(head, "PROJECT", "BRANCH")
+	}
+	rows := [][]string{append(head, "TAGS")}
 	for _, r := range runs {
 		took := "-"
 		if r.Finished() {
 			took = formatDuration(r.Duration())
 		}
-		rows = append(rows, []string{r.Pathspec(), r.StatusText(), r.Start().Local().Format(time.DateTime),
-			took, strings.Join(r.Tags(), ",")})
+		row := []string{r.Pathspec(), r.StatusText(), r.Start().Local().Format(time.DateTime), took}
+		if projects {
+			p, b := r.Project()
+			row = append(row, orDash(p), orDash(b))
+		}
+		rows = append(rows, append(row, runTags(r)))
 	}
 	return writeTable(stdout, rows)
 }
@@ -116,13 +140,13 @@ func noRuns(stderr io.Writer, c *client.Client, flows []*client.Flow, named bool
 			if _, gerr := c.Namespace(client.Global).Flow(flows[0].Name()).LatestRun(); gerr != nil {
 				return gerr
 			}
-			fmt.Fprintf(stderr, "%v\n(flowc runs --all lists every user's runs)\n", err)
+			fmt.Fprintf(stderr, "%v\n(flowc runs --all-namespaces lists every user's runs)\n", err)
 		}
 		return nil
 	}
 	fmt.Fprintf(stderr, "No runs in namespace %s.", c.CurrentNamespace())
 	if c.CurrentNamespace() != client.Global {
-		fmt.Fprint(stderr, " flowc runs --all lists every user's runs.")
+		fmt.Fprint(stderr, " flowc runs --all-namespaces lists every user's runs.")
 	}
 	fmt.Fprintln(stderr)
 	return nil
@@ -135,4 +159,13 @@ func formatDuration(d time.Duration) string {
 		return d.Round(time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// runTags is the TAGS column: the user tags, then the run's --with flags.
+func runTags(r *client.Run) string {
+	tags := strings.Join(r.Tags(), ",")
+	for _, w := range r.With() {
+		tags = strings.TrimSpace(tags + " --with " + w)
+	}
+	return tags
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/backends/stepfunctions/deploy"
+	"github.com/flowc-dev/flowc/project"
 )
 
 func init() {
@@ -86,10 +87,23 @@ contacts nothing and prints the calls a first deployment makes.`,
 				}
 				d.Clients = deploy.NewClients(cfg)
 			}
-			return d.Deploy(cmd.Context(), compiled)
+			note := func() {}
+			if p := project.OfFlow(f); p != nil && p.Production {
+				dec, err := d.AuthorizeProduction(cmd.Context(), compiled, username(), ff.productionToken())
+				if err != nil {
+					return err
+				}
+				note = func() { tokenNote(cmd.OutOrStdout(), p.FlowName(f.Name), dec) }
+			}
+			if err := d.Deploy(cmd.Context(), compiled); err != nil {
+				return err
+			}
+			note() // once the token is stored
+			return nil
 		},
 	}
 	ff.register(c)
+	ff.registerToken(c.Flags())
 	af.register(c.Flags())
 	c.Flags().BoolVar(&dry, "dry-run", false, "print the calls, contact nothing")
 	tf.register(c, stepfunctions.Target{})

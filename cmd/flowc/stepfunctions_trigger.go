@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/flowc-dev/flowc/backends/stepfunctions"
 	"github.com/flowc-dev/flowc/backends/stepfunctions/deploy"
+	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -29,7 +31,9 @@ flow's parameters are flags, as for flowc run; each value is checked here
 and sent as the text given, and parameters left out take their defaults in
 the state machine. --run-id chooses the execution name, which is the run
 id (default: one Step Functions makes up). --aws-region and
---aws-endpoint-url choose where the call goes.`,
+--aws-endpoint-url choose where the call goes. With --wait it follows the
+run's progress from the datastore, shown as flowc run shows it, until the
+execution ends, and exits 0 only if it succeeded.`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return triggerStepFunctions(cmd, args)
@@ -41,16 +45,21 @@ id (default: one Step Functions makes up). --aws-region and
 func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	var ff frontFlags
 	var af awsFlags
-	var name string
+	var name, root, prefix string
+	var wait bool
 	register := func(fs *pflag.FlagSet) {
 		fs.StringVar(&ff.flow, "flow", "", "the flow, where the package holds several")
 		fs.StringArrayVar(&ff.configs, "config", nil, "read config `NAME=PATH` from PATH instead of its default file (repeatable)")
 		fs.StringVar(&name, "run-id", "", "the execution's name (default: one Step Functions chooses)")
+		fs.StringVar(&prefix, "name-prefix", "", "the --name-prefix the flow was deployed with")
+		fs.BoolVar(&wait, "wait", false, "follow the run's progress, as flowc run shows it, until the execution ends; exit 0 only if it succeeded")
+		fs.StringVar(&root, "datastore-root", "", "with --wait, the datastore the run is recorded in (default: the one the flow's job definitions use)")
+		ff.registerProject(fs)
 		af.register(fs)
 	}
 	values := map[string]*string{}
 	f, _, fs, err := flowArgs(cmd, args, func(fs *pflag.FlagSet) *frontFlags {
-		ff, af, name = frontFlags{}, awsFlags{}, ""
+		ff, af, name, root, prefix, wait = frontFlags{}, awsFlags{}, "", "", "", false
 		register(fs)
 		return &ff
 	}, func(fs *pflag.FlagSet, f *ir.Flow) error {
@@ -65,6 +74,21 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	if err != nil || f == nil {
 		return err
 	}
+	if f, err = ff.forTarget(f); err != nil { // the branch's deployment
+		return err
+	}
+	given := map[string]string{}
+	for _, p := range f.Params {
+		if fs.Changed(p.Name) {
+			given[p.Name] = *values[p.Name]
+		}
+	}
+	if err := includeGiven(cmd.Context(), f, given); err != nil {
+		return err
+	}
+	for name, v := range given {
+		*values[name] = v
+	}
 	input, err := triggerInput(f, fs, values)
 	if err != nil {
 		return err
@@ -73,8 +97,9 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cli := sfn.NewFromConfig(cfg)
-	machine := stepfunctions.MachineName(f)
+	cl := deploy.NewClients(cfg)
+	cli := cl.SFN
+	machine := stepfunctions.PrefixedName(prefix, stepfunctions.MachineName(f))
 	arn, err := deploy.FindMachine(cmd.Context(), cli, machine)
 	if err != nil {
 		return err
@@ -91,8 +116,39 @@ func triggerStepFunctions(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("start an execution of %s: %w", machine, err)
 	}
 	exec := aws.ToString(out.ExecutionArn)
-	fmt.Fprintf(cmd.OutOrStdout(), "started %s/%s\n%s\n", f.Name, exec[strings.LastIndex(exec, ":")+1:], exec)
-	return nil
+	runID := exec[strings.LastIndex(exec, ":")+1:]
+	fmt.Fprintf(cmd.OutOrStdout(), "started %s/%s\n%s\n", f.Name, runID, exec)
+	if !wait {
+		return nil
+	}
+	if root == "" {
+		if root, err = cl.DatastoreRoot(cmd.Context(), deploy.Flow{Machine: machine, ARN: arn, Flow: f.Name}); err != nil {
+			return err
+		}
+	}
+	c, err := client.Open(root)
+	if err != nil {
+		return err
+	}
+	e := deploy.Execution{Name: runID, ARN: exec}
+	fo := &follower{flow: f, store: c.Store(), runID: runID, engine: func(ctx context.Context) (engineState, error) {
+		d, err := cl.Describe(ctx, e)
+		if err != nil {
+			return engineState{}, err
+		}
+		st := engineState{Over: d.Ended(), Failed: d.Ended() && d.Status != "SUCCEEDED"}
+		if st.Failed {
+			st.Reason = "execution " + d.Status
+			if d.Error != "" {
+				st.Reason += ": " + d.Error
+			}
+			if d.Cause != "" {
+				st.Reason += ": " + d.Cause
+			}
+		}
+		return st, nil
+	}}
+	return fo.follow(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 }
 
 // triggerInput is the execution's input: each parameter given, checked

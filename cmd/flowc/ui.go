@@ -17,6 +17,7 @@ import (
 
 func newUI() *cobra.Command {
 	var sf storeFlags
+	var nf nsFlags
 	var port int
 	var host string
 	c := &cobra.Command{
@@ -34,10 +35,11 @@ every artifact and log to whoever can reach it. Stop it with Ctrl-C.`,
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			return serveUI(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), &sf, host, port)
+			return serveUI(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), &sf, &nf, host, port)
 		},
 	}
 	sf.register(c.Flags())
+	nf.register(c.Flags(), "list the runs")
 	c.Flags().IntVar(&port, "port", 8324, "the port to listen on (0: any free port)")
 	c.Flags().StringVar(&host, "host", "127.0.0.1", "the address to listen on; anything but a loopback address warns")
 	return c
@@ -45,7 +47,7 @@ every artifact and log to whoever can reach it. Stop it with Ctrl-C.`,
 
 // serveUI serves the run browser on host:port until ctx is cancelled. It
 // warns on stderr when host is not a loopback address.
-func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, host string, port int) error {
+func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, nf *nsFlags, host string, port int) error {
 	c, err := sf.open()
 	if err != nil {
 		return err
@@ -54,6 +56,11 @@ func serveUI(ctx context.Context, stdout, stderr io.Writer, sf *storeFlags, host
 	if err != nil {
 		return err
 	}
+	listed, err := nf.apply(c)
+	if err != nil {
+		return err
+	}
+	srv.SetNamespace(listed.CurrentNamespace())
 	root, err := sf.resolve()
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestUIHost(t *testing.T) {
 			var stdout, stderr lockedBuffer
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
-			go func() { done <- serveUI(ctx, &stdout, &stderr, &storeFlags{root: t.TempDir()}, tc.host, 0) }()
+			go func() { done <- serveUI(ctx, &stdout, &stderr, &storeFlags{root: t.TempDir()}, &nsFlags{}, tc.host, 0) }()
 			addr := regexp.MustCompile(`on http://(\S+)/`)
 			deadline := time.Now().Add(10 * time.Second)
 			for addr.FindStringSubmatch(stdout.String()) == nil {
@@ -103,7 +103,7 @@ func TestUIBusyPort(t *testing.T) {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	var stdout, stderr lockedBuffer
-	err = serveUI(context.Background(), &stdout, &stderr, &storeFlags{root: t.TempDir()}, "127.0.0.1", port)
+	err = serveUI(context.Background(), &stdout, &stderr, &storeFlags{root: t.TempDir()}, &nsFlags{}, "127.0.0.1", port)
 	if err == nil || !strings.Contains(err.Error(), "is in use") || !strings.Contains(err.Error(), "--port") {
 		t.Errorf("serveUI on a busy port: %v", err)
 	}

@@ -1,6 +1,7 @@
 package production
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -17,6 +18,7 @@ import (
 //flow:schedule cron="0 2 * * *" timezone="Europe/Amsterdam"
 //flow:project name=fraud
 //flow:trigger_on_finish flow=Training
+//flow:exit_hook on_success=Announce on_error=Page
 type FraudScoring struct {
 	Region    string        `flow:"param" default:"eu-west-1" help:"the data region to score"`
 	BatchSize int           `flow:"param" default:"500" help:"transactions read per batch"`
@@ -67,7 +69,11 @@ func (f *FraudScoring) Start(c *flow.Context) (flow.Next, error) {
 	if f.BatchSize <= 0 {
 		return nil, fmt.Errorf("batch-size must be positive, got %d", f.BatchSize)
 	}
-	c.Logger().Info("scoring", "region", f.Region, "since", f.Lookback, "countries", f.Countries, "owner", f.Owner)
+	c.Logger().Info("scoring", "region", f.Region, "since", f.Lookback, "countries", f.Countries, "owner", f.Owner,
+		"project", c.ProjectName(), "branch", c.BranchName(), "production", c.IsProduction())
+	if t := c.Trigger(); t != nil { // deployed, and started by Training's end
+		c.Logger().Info("triggered", "by", t.Name, "run", t.Pathspec)
+	}
 	return flow.Goto(f.Extract), nil
 }
 
@@ -136,6 +142,21 @@ func (f *FraudScoring) Report(c *flow.Context) flow.Next {
 
 // End finishes the run.
 func (f *FraudScoring) End(c *flow.Context) {}
+
+// Announce is the exit hook of a run that succeeded: it runs once, after
+// End, in a process of its own; what it prints is the log of
+// _exit_hook/Announce (flowc logs FraudScoring/RUN/_exit_hook).
+func Announce(ctx context.Context, r flow.RunInfo) error {
+	fmt.Printf("fraud scoring run %s succeeded; flags are ready for review\n", r.Pathspec)
+	return nil
+}
+
+// Page is the exit hook of a run that failed. A real one would call the
+// on-call pager; its failure would not change the run's result.
+func Page(ctx context.Context, r flow.RunInfo) error {
+	fmt.Fprintf(os.Stderr, "fraud scoring run %s failed at %s: %s\n", r.Pathspec, r.FailedTask, r.Error)
+	return nil
+}
 
 // risk combines t's signals into a risk from 0 to 1 when the weights add up
 // to 1.

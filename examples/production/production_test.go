@@ -65,3 +65,16 @@ func TestExtractAndScore(t *testing.T) {
 		t.Errorf("flagged %v and goes to %v; want transactions 1 and 3, [Report]", f.Flagged, next.Steps)
 	}
 }
+
+// TestHooks calls the exit hooks as the runner does, with the run's facts.
+func TestHooks(t *testing.T) {
+	info := flow.RunInfo{Flow: "FraudScoring", RunID: "1", Pathspec: "FraudScoring/1", Status: "failed",
+		FailedTask: "FraudScoring/1/Score/0", Error: "boom"}
+	if err := Page(t.Context(), info); err != nil {
+		t.Errorf("Page: %v", err)
+	}
+	info.Status = "succeeded"
+	if err := Announce(t.Context(), info); err != nil {
+		t.Errorf("Announce: %v", err)
+	}
+}

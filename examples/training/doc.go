@@ -14,6 +14,8 @@
 //   - a foreach over a slice of structs, read with flow.Input[HyperParams];
 //   - a step that fails by returning an error, and //flow:retry on it;
 //   - //flow:resources on the expensive step;
+//   - //flow:cache on it too: a run with the parameters of an earlier run
+//     reuses that run's models instead of fitting them again;
 //   - a join that builds its own artifacts from in.All().
 //
 // Run it with

@@ -57,10 +57,13 @@ func (f *Training) Start(c *flow.Context) (flow.Next, error) {
 
 // Fit trains one model on the training set with this task's element of
 // Grid and scores it on the validation set. A cancelled context (a timeout,
-// or the run being stopped) fails the attempt; retry runs it again.
+// or the run being stopped) fails the attempt; retry runs it again. A
+// model depends only on the data, its settings and Epochs, so the step
+// cache reuses it: a second run with the same parameters fits nothing.
 //
 //flow:resources cpu=2 memory=4096
 //flow:retry times=2
+//flow:cache
 func (f *Training) Fit(c *flow.Context) (flow.Next, error) {
 	hp := flow.Input[HyperParams](c)
 	m, err := fit(c.Context(), f.Train, hp, f.Epochs)

@@ -63,8 +63,8 @@ func need(t *testing.T) *cluster {
 }
 
 // setUp starts the S3 server on the pods' gateway address and makes a
-// namespace for this run holding the datastore's Secret (which the
-// workflow-controller-configmap gives every main container) and Argo's own
+// namespace for this run holding the datastore's Secret (which deploy
+// gives every container with --secret) and Argo's own
 // executor Role, bound to the namespace's default service account.
 func setUp(t *testing.T) (*cluster, error) {
 	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
@@ -84,6 +84,10 @@ func setUp(t *testing.T) (*cluster, error) {
 	if c.flowc == "" {
 		return nil, fmt.Errorf("FLOWC_E2E_FLOWC (the flowc binary) is not set")
 	}
+	// With a cluster up, a missing S3 server is a failure, not a skip.
+	if _, err := s3test.Binary(); err != nil {
+		return nil, err
+	}
 	c.s3 = s3test.StartAt(t, os.Getenv("FLOWC_E2E_HOST"))
 	c.root = c.s3.Root("argo")
 	// This process reads the runs the pods wrote (internal/runsnap).
@@ -93,6 +97,12 @@ func setUp(t *testing.T) (*cluster, error) {
 	if _, err := client.Resource(gvrNamespace).Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		return nil, err
 	}
+	// A failed test's namespace stays for inspection (kubectl -n NS).
+	t.Cleanup(func() {
+		if !t.Failed() {
+			client.Resource(gvrNamespace).Delete(context.Background(), c.ns, metav1.DeleteOptions{}) //nolint:errcheck
+		}
+	})
 	env := map[string]any{}
 	for k, v := range c.s3.Env() {
 		if k == "AWS_CONFIG_FILE" || k == "AWS_SHARED_CREDENTIALS_FILE" || v == "" {
@@ -114,6 +124,28 @@ func setUp(t *testing.T) (*cluster, error) {
 		{gvrBinding, "manifests/quick-start/base/executor-default-rolebinding.yaml"},
 	} {
 		if err := c.applyFile(ctx, m.gvr, filepath.Join(argo, m.file)); err != nil {
+			return nil, err
+		}
+	}
+	// What examples/production's steps name, as its operator would make
+	// them: the service account trainer of its Score step (bound to
+	// Argo's executor Role like default) and the Secret db-credentials of
+	// //flow:secrets (a value no step reads).
+	for _, o := range []struct {
+		gvr schema.GroupVersionResource
+		obj map[string]any
+	}{
+		{schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"},
+			map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": map[string]any{"name": "trainer"}}},
+		{gvrBinding, map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+			"metadata": map[string]any{"name": "trainer-executor"},
+			"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "executor"},
+			"subjects": []any{map[string]any{"kind": "ServiceAccount", "name": "trainer"}}}},
+		{gvrSecret, map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "db-credentials"},
+			"stringData": map[string]any{"DB_USER": "e2e"}}},
+	} {
+		u := &unstructured.Unstructured{Object: o.obj}
+		if _, err := client.Resource(o.gvr).Namespace(c.ns).Create(ctx, u, metav1.CreateOptions{}); err != nil {
 			return nil, err
 		}
 	}
@@ -169,25 +201,43 @@ func lastLines(s string, n int) string {
 
 // deploy runs flowc deploy argo with --package: the runner image is built
 // and pushed to the cluster's registry, and the template names it by
-// digest.
+// digest. The datastore's credentials reach the pods as a user's would:
+// --secret names the namespace's Secret that holds them.
 func (c *cluster) deploy(dir, image string, extra ...string) error {
 	args := append([]string{"deploy", "argo", dir, "--package", "--image", c.registry + "/flowc-e2e/" + image,
-		"--datastore-root", c.root, "--namespace", c.ns}, extra...)
+		"--datastore-root", c.root, "--namespace", c.ns, "--secret", "flowc-e2e-datastore"}, extra...)
 	_, err := c.flowcCmd(nil, args...)
 	return err
 }
 
-// trigger runs flowc trigger argo and returns the Workflow's name.
+// deployFlow is deploy, with a note saying what was not deployed: a
+// Sensor, when the cluster has no Sensor CRD (Argo Events' module is not
+// obtainable here), is refused by the API server after the
+// WorkflowTemplate and CronWorkflow are in, and the test goes on without
+// it.
+func (c *cluster) deployFlow(dir, image string, extra ...string) (note string, err error) {
+	if err := c.deploy(dir, image, extra...); err != nil {
+		if !strings.Contains(err.Error(), "sensor.argoproj.io/") || !strings.Contains(err.Error(), "the server could not find the requested resource") {
+			return "", err
+		}
+		note = "its Sensor not applied: this cluster has no Sensor CRD"
+	}
+	return note, nil
+}
+
+// trigger runs flowc trigger argo and returns the Workflow's name, which
+// is the run id it prints ("run id: NAME").
 func (c *cluster) trigger(dir string, params ...string) (string, error) {
 	out, err := c.flowcCmd(nil, append([]string{"trigger", "argo", dir, "--namespace", c.ns}, params...)...)
 	if err != nil {
 		return "", err
 	}
-	name := strings.TrimSpace(lastLines(out, 1))
-	if name == "" {
-		return "", fmt.Errorf("flowc trigger argo printed no workflow name")
+	for _, l := range strings.Split(out, "\n") {
+		if name, ok := strings.CutPrefix(l, "run id: "); ok && strings.TrimSpace(name) != "" {
+			return strings.TrimSpace(name), nil
+		}
 	}
-	return name, nil
+	return "", fmt.Errorf("flowc trigger argo printed no run id: %q", out)
 }
 
 // wait watches Workflow name until its phase is final and returns it with
@@ -244,8 +294,17 @@ func workflowMessage(wf *unstructured.Unstructured) string {
 func (c *cluster) localRun(t *testing.T, dir string, params ...string) (root, runID string, err error) {
 	root = t.TempDir()
 	idFile := filepath.Join(t.TempDir(), "run-id")
+	// The local secrets provider's env files (examples/production's
+	// db-credentials, as setUp gives the cluster).
+	cfg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cfg, "flowc", "secrets"), 0o755); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "flowc", "secrets", "db-credentials.env"), []byte("DB_USER=e2e\n"), 0o644); err != nil {
+		return "", "", err
+	}
 	args := append([]string{"run", dir, "--run-id-file", idFile}, params...)
-	_, err = c.flowcCmd([]string{"FLOWC_DATASTORE_ROOT=" + root, "FLOWC_DATASTORE=local"}, args...)
+	_, err = c.flowcCmd([]string{"FLOWC_DATASTORE_ROOT=" + root, "FLOWC_DATASTORE=local", "XDG_CONFIG_HOME=" + cfg}, args...)
 	id, _ := os.ReadFile(idFile)
 	return root, strings.TrimSpace(string(id)), err
 }

@@ -15,10 +15,16 @@ import (
 type e2eCase struct {
 	params []string
 	skip   []string
+	// config are --config NAME=PATH flags for deploy, trigger and flowc
+	// run alike.
+	config []string
 }
 
 var cases = map[string]e2eCase{
 	"branch": {skip: []string{"Elapsed", "Timings"}},
+	// Train's resources from settings.toml (4 CPUs) do not fit the one
+	// node of 2 CPUs.
+	"config": {config: []string{"--config", "cfg=testdata/churn-small.toml"}},
 	// Values no shell, template engine or kubelet may touch: they must
 	// arrive in Start as typed.
 	"hello": {params: []string{"--name", `a "q" 'single' $(touch X) ${HOME} {{workflow.name}} {{=1+41}} $$5 ünïcode`}},
@@ -35,9 +41,10 @@ var known = map[string]string{}
 // argo, waits for Argo's controller to finish the Workflow, and wants the
 // phase Succeeded and every task's artifacts equal to flowc run's of the
 // same flow (internal/runsnap). The flows are E2E_FLOWS (directories,
-// space-separated) or every example. It writes one line per flow, PASS DIR
-// or FAIL DIR: reason, and last "argo e2e: P/N flows equal to flowc run",
-// to $FLOWC_E2E_REPORT (and the test log).
+// space-separated) or every example and a generated flow of 30 steps. It
+// writes one line per flow, PASS DIR or FAIL DIR: reason, and last
+// "argo e2e: P/N flows equal to flowc run", to $FLOWC_E2E_REPORT (and the
+// test log).
 func TestArgoE2E(t *testing.T) {
 	c := need(t)
 	dirs := strings.Fields(os.Getenv("E2E_FLOWS"))
@@ -51,6 +58,10 @@ func TestArgoE2E(t *testing.T) {
 				dirs = append(dirs, filepath.Join("examples", e.Name()))
 			}
 		}
+		// flowgen's flow of 30 steps (cmd/flowgen -steps 30 -seed 3): a
+		// branch inside a branch, foreach nested in foreach, conditionals,
+		// a self-loop, retries and catches.
+		dirs = append(dirs, filepath.Join("backends", "stepfunctions", "testdata", "generated"))
 	}
 	report := openReport(t)
 	pass := 0
@@ -88,18 +99,14 @@ func TestArgoE2E(t *testing.T) {
 }
 
 // sameAsLocal runs one flow on the cluster and locally and compares. The
-// note says what was not checked: a Sensor, when the cluster has no Sensor
-// CRD (Argo Events' module is not obtainable here), is refused by the API
-// server after the WorkflowTemplate and CronWorkflow are in, and the run
-// goes on without it.
+// note says what was not checked (deployFlow).
 func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) (note string, err error) {
-	if err := c.deploy(dir, name); err != nil {
-		if !strings.Contains(err.Error(), "sensor.argoproj.io/") || !strings.Contains(err.Error(), "the server could not find the requested resource") {
-			return "", err
-		}
-		note = "its Sensor not applied: this cluster has no Sensor CRD"
+	note, err = c.deployFlow(dir, name, k.config...)
+	if err != nil {
+		return note, err
 	}
-	wf, err := c.trigger(dir, k.params...)
+	params := append(slices.Clone(k.config), k.params...)
+	wf, err := c.trigger(dir, params...)
 	if err != nil {
 		return note, err
 	}
@@ -114,7 +121,7 @@ func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) (note s
 	if err != nil {
 		return note, err
 	}
-	localRoot, localID, err := c.localRun(t, dir, k.params...)
+	localRoot, localID, err := c.localRun(t, dir, params...)
 	if err != nil {
 		return note, fmt.Errorf("flowc run: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 )
 
@@ -110,5 +111,61 @@ func TestArgoMaxWorkers(t *testing.T) {
 	}
 	if most == 0 {
 		t.Errorf("saw no pod of %s: the watch saw nothing", wf)
+	}
+}
+
+// TestArgoCron deploys examples/production, whose //flow:schedule makes a
+// CronWorkflow, and wants the API server to accept it (the full CRD's
+// schema) and Argo's cron controller to fire it: its schedule is set to
+// every minute, the first Workflow it makes must succeed, and the cron is
+// suspended after it so that it fires no more.
+func TestArgoCron(t *testing.T) {
+	c := need(t)
+	dir := filepath.Join("..", "..", "examples", "production")
+	note, err := c.deployFlow(dir, "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note != "" {
+		t.Log(note)
+	}
+	ctx := context.Background()
+	crons, err := c.client.Resource(gvrCron).Namespace(c.ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=flowc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(crons.Items) != 1 {
+		t.Fatalf("%d CronWorkflows in %s after deploy, want 1", len(crons.Items), c.ns)
+	}
+	name := crons.Items[0].GetName()
+	rc := c.client.Resource(gvrCron).Namespace(c.ns)
+	if _, err := rc.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"schedules":["* * * * *"]}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var wf string
+	for start := time.Now(); wf == ""; {
+		wfs, err := c.client.Resource(gvrWorkflow).Namespace(c.ns).List(ctx, metav1.ListOptions{LabelSelector: "workflows.argoproj.io/cron-workflow=" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wfs.Items) > 0 {
+			wf = wfs.Items[0].GetName()
+			break
+		}
+		if time.Since(start) > 4*time.Minute {
+			t.Fatalf("cronworkflow %s/%s made no Workflow in 4 minutes on schedule * * * * *", c.ns, name)
+		}
+		time.Sleep(5 * time.Second)
+	}
+	if _, err := rc.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"suspend":true}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	phase, msg, err := c.wait(wf, 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cronworkflow %s fired workflow %s: %s", name, wf, phase)
+	if phase != "Succeeded" {
+		t.Errorf("workflow %s of cronworkflow %s ended %s: %s", wf, name, phase, msg)
 	}
 }

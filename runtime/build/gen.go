@@ -62,6 +62,13 @@ func Generate(f *ir.Flow) ([]byte, error) {
 		p("\t\t\t},")
 	}
 	p("\t\t},")
+	if hooks := f.Decorators.AllHookFuncs(); len(hooks) > 0 {
+		p("\t\tHooks: map[string]task.Hook{")
+		for _, h := range hooks {
+			p("\t\t\t%q: user.%s,", h, h)
+		}
+		p("\t\t},")
+	}
 	plan, err := ir.Encode(f)
 	if err != nil {
 		return nil, fmt.Errorf("generate runner for %s: %w", f.Name, err)

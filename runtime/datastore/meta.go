@@ -51,6 +51,9 @@ type Run struct {
 	// Trigger is what started a deployed run (an event, another flow's
 	// end), the JSON of a flow.Trigger; absent for a run started by hand.
 	Trigger json.RawMessage `json:"trigger,omitempty"`
+	// With holds the --with directives the run was started with, as
+	// written (DIRECTIVE[:attr=value,...]).
+	With []string `json:"with,omitempty"`
 }
 
 // AttemptStatus is the state of one attempt of a task.
@@ -87,6 +90,10 @@ type Attempt struct {
 	// Origin is the pathspec of the task this attempt was cloned from by a
 	// resume, empty when it ran.
 	Origin string `json:"origin,omitempty"`
+	// Cached says the task did not run: the step cache (//flow:cache) found
+	// Origin, a task that ran with the same code, parameters and inputs,
+	// and this attempt is a copy of its result.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // ForeachFrame is one level of foreach: the task is element Index of Splits

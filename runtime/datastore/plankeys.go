@@ -22,3 +22,7 @@ const (
 	ParamsStep = "_parameters"
 	ParamsTask = "0"
 )
+
+// ExitHookStep is the pseudo step whose tasks, one per exit hook function
+// (the task id is the function's name), hold the exit hooks' logs.
+const ExitHookStep = "_exit_hook"

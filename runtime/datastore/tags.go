@@ -18,8 +18,11 @@ const (
 // SystemTagPrefixes are the prefixes of the system tags flowc gives a run
 // (user:NAME, runtime:local, runtime:argo-workflows, ...). A user tag may
 // not start with one: a namespace is a tag, so a user tag "user:root"
-// would put a run in root's namespace.
-var SystemTagPrefixes = []string{"user:", "runtime:"}
+// would put a run in root's namespace, and a user tag
+// "project_branch:prod" a test run on the production branch. The system
+// tag "production" (a run on a project's production branch) is reserved
+// too.
+var SystemTagPrefixes = []string{"user:", "runtime:", "project:", "project_branch:", "production:"}
 
 // CheckTag returns an error, naming the tag, unless tag may be a user tag:
 // non-empty valid UTF-8 of at most MaxTagLen bytes, with no control or
@@ -39,6 +42,9 @@ func CheckTag(tag string) error {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return fmt.Errorf("tag %q holds the control character %U; tags are printable text", tag, r)
 		}
+	}
+	if tag == "production" {
+		return errors.New(`tag "production" is reserved: it is the system tag of a run on a project's production branch (flowc run --production)`)
 	}
 	for _, p := range SystemTagPrefixes {
 		if strings.HasPrefix(tag, p) {

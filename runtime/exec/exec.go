@@ -42,6 +42,9 @@ type Options struct {
 	MaxNumSplits int // default 100
 	MaxLogSize   int // bytes kept per stream and attempt; default 10 MiB
 	Tags         []string
+	// With holds the --with directives the plan was compiled with, for the
+	// run's record.
+	With []string
 	// User is the user the run belongs to (system tag user:NAME); default
 	// project.Username.
 	User string
@@ -61,6 +64,9 @@ type Options struct {
 	// Out receives task output, each line prefixed with its pathspec, and
 	// progress lines.
 	Out io.Writer
+	// NoCache runs every task of a //flow:cache step instead of reusing an
+	// earlier result; what succeeds is still recorded for later runs.
+	NoCache bool
 	// Secrets reads the secrets of //flow:secrets, which a task gets in
 	// its environment. Nil leaves them unresolved: the task has the
 	// executor's own environment.
@@ -87,6 +93,7 @@ type Event struct {
 	Attempt  int
 	Elapsed  time.Duration // for Finished, Retrying and Failed: the attempt's wall time
 	Cloned   bool          // for Finished: cloned from a resume's origin, not run
+	Cached   bool          // for Finished: copied from the step cache, not run
 	Err      error
 }
 
@@ -107,6 +114,7 @@ type Result struct {
 	Err    error
 	Tasks  int // tasks that finished, cloned ones included
 	Cloned int // tasks cloned from the origin of a resume
+	Cached int // tasks copied from the step cache (//flow:cache)
 }
 
 // Run executes a flow locally. The run id is known (and the run recorded)
@@ -138,7 +146,10 @@ type executor struct {
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
 	// spares holds runners started ahead of need (spare.go); nil for none.
-	spares *spares
+	spares    *spares
+	runnerKey string // the runner's build key: the code of every step
+	cache     stepCache
+	hits      atomic.Int64
 }
 
 func newExecutor(ctx context.Context, opts Options) (*executor, error) {
@@ -178,7 +189,7 @@ func newExecutor(ctx context.Context, opts Options) (*executor, error) {
 		return nil, err
 	}
 	return &executor{opts: opts, plan: opts.Plan, store: st, runner: r.Path, out: &lineWriter{w: opts.Out},
-		sched: sched.New(opts.Plan)}, nil
+		sched: sched.New(opts.Plan), runnerKey: r.Key}, nil
 }
 
 // run records the run, runs init, then every task.
@@ -205,7 +216,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		Flow: e.plan.Name, RunID: e.runID, User: u, Tags: e.opts.Tags,
 		SystemTags: append([]string{project.UserNamespace(u), "runtime:local"}, e.opts.Project.Tags()...),
 		Start:      time.Now(), Status: datastore.RunRunning,
-		Parameters: e.opts.Params,
+		Parameters: e.opts.Params, With: e.opts.With,
 	}
 	// A variable of flowc's own environment must not leak into the run:
 	// each is set, empty when the run has no such fact.
@@ -268,6 +279,7 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 	}
 	res.Status = rec.Status
 	res.Cloned = int(e.cloned.Load())
+	res.Cached = int(e.hits.Load())
 	// Tags may have changed while the run went on (flowc tag add): the
 	// end is recorded on the document as it is now.
 	werr := e.store.UpdateRun(context.WithoutCancel(ctx), e.plan.Name, e.runID, func(cur *datastore.Run) error {
@@ -280,7 +292,37 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		// The run would show as running until it goes stale: say so.
 		return res, fmt.Errorf("run %s/%s %s, but recording that failed: %w", e.plan.Name, e.runID, rec.Status, werr)
 	}
+	e.exitHooks(context.WithoutCancel(ctx), res)
 	return res, nil
+}
+
+// exitHooks has the runner run the flow's exit hooks, once the run's end
+// is recorded: its end-run, as an engine's exit handler runs it, which
+// stores each hook's output as the log of _exit_hook/NAME. A hook's
+// failure, or the runner's, is printed and changes nothing of the run.
+func (e *executor) exitHooks(ctx context.Context, res *Result) {
+	if len(e.plan.Decorators.HookFuncs(res.Status == datastore.RunSucceeded)) == 0 {
+		return
+	}
+	args := []string{"end-run", "--run-id", e.runID, "--status", string(res.Status), "--datastore-root", e.opts.Root}
+	if res.Failed != "" {
+		args = append(args, "--failed-task", res.Failed)
+	}
+	if res.Err != nil {
+		args = append(args, "--error", res.Err.Error())
+	}
+	cmd := exec.CommandContext(ctx, e.runner, args...)
+	out, err := cmd.CombinedOutput()
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line != "" {
+			e.out.printf("%s", line)
+		}
+	}
+	if err != nil {
+		e.out.printf("flowc: run %s/%s: exit hooks: %v", e.plan.Name, e.runID, err)
+		return
+	}
+	e.out.printf("Exit hooks of %s/%s ran: flowc logs %s/%s/%s", e.plan.Name, e.runID, e.plan.Name, e.runID, datastore.ExitHookStep)
 }
 
 // osUser is the operating system's name of the user running flowc.
@@ -426,7 +468,7 @@ func (e *executor) loop(ctx context.Context, res *Result) error {
 				start := time.Now()
 				att, err := e.runTask(ctx, t)
 				ev := Event{Kind: Finished, Step: t.Step, Pathspec: e.pathspec(t), Elapsed: time.Since(start), Err: err,
-					Cloned: att != nil && att.Origin != ""}
+					Cloned: att != nil && att.Origin != "" && !att.Cached, Cached: att != nil && att.Cached}
 				if err != nil {
 					ev.Kind = Failed
 				}
@@ -509,6 +551,22 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 		}
 		return a, err
 	}
+	key := ""
+	if e.cached(t.Step) {
+		var err error
+		if key, err = e.cacheKey(ctx, t); err != nil {
+			return nil, err
+		}
+		if !e.opts.NoCache {
+			if a, err := e.fromCache(ctx, t, key); err != nil || a != nil {
+				if a != nil {
+					e.hits.Add(1)
+					e.out.printf("[%s] cached: the result of %s", e.pathspec(t), a.Origin)
+				}
+				return a, err
+			}
+		}
+	}
 	st := e.plan.Step(t.Step)
 	retries := 0
 	if st.Decorators.Retry != nil {
@@ -546,6 +604,9 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
 			if err != nil {
 				return nil, err
+			}
+			if key != "" {
+				e.remember(ctx, t, key, &a)
 			}
 			return &a, nil
 		}

@@ -3,6 +3,7 @@ package exec_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/internal/runsnap"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/build"
@@ -34,6 +36,7 @@ type engine struct {
 	plan   *ir.Flow
 	params []string
 	calls  int
+	env    []string // more environment for every task
 }
 
 // task runs one task, retrying as the step's retry directive allows, and
@@ -65,7 +68,7 @@ func (e *engine) try(step, id string) (sched.Result, bool) {
 			}
 		}
 		cmd := osexec.Command(e.runner, args...)
-		cmd.Env = append(os.Environ(), "FLOWC_ENGINE=test")
+		cmd.Env = append(append(os.Environ(), "FLOWC_ENGINE=test"), e.env...)
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		e.calls++
@@ -99,6 +102,50 @@ func (e *engine) command(args ...string) {
 	out, err := osexec.Command(e.runner, append(args, "--run-id", e.run, "--datastore-root", e.root)...).CombinedOutput()
 	if err != nil {
 		e.t.Fatalf("runner %v: %v\n%s", args, err, out)
+	}
+}
+
+// TestEngineIdentity: a task an engine starts knows the run's user and
+// project from the environment the deployed workflow sets; the start task
+// records the event that started the run, which every task then sees as
+// c.Trigger() and the client as Run.Trigger(); the run carries the
+// project's tags.
+func TestEngineIdentity(t *testing.T) {
+	ctx := context.Background()
+	dir := "testdata/facts"
+	f := mustPlan(t, dir)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := `{"name":"flowc.fraud.prod.Training.end","payload":{"pathspec":"Training/argo-up"}}`
+	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-facts", plan: f, env: []string{
+		"FLOWC_USER=ana", "FLOWC_PROJECT=fraud", "FLOWC_BRANCH=prod", "FLOWC_PRODUCTION=true",
+		"FLOWC_TRIGGER_B64=" + base64.StdEncoding.EncodeToString([]byte(event))}}
+	e.task("Start", "0")
+	e.env = e.env[:4] // only the start task is given the event
+	e.task("End", "0")
+	c, err := client.Open(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.Namespace("user:ana").Project("fraud", "prod").Flow(f.Name).LatestRun()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "user=ana ns=user:ana project=fraud branch=prod production=true origin= trigger=run flowc.fraud.prod.Training.end Training/argo-up {\"pathspec\":\"Training/argo-up\"}"
+	end, err := run.Step("End").Task("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"AtStart", "AtEnd"} {
+		var got string
+		if err := end.Artifact(name, &got); err != nil || got != want {
+			t.Errorf("%s: %q, %v\nwant %q", name, got, err, want)
+		}
+	}
+	if tr := run.Trigger(); tr == nil || tr.Pathspec != "Training/argo-up" || !run.IsProduction() {
+		t.Errorf("the run's trigger %+v, production %v", tr, run.IsProduction())
 	}
 }
 

@@ -73,12 +73,14 @@ func (e *executor) clone(ctx context.Context, t *sched.Task) (*datastore.Attempt
 		return nil, nil
 	}
 	from := datastore.TaskPath{Flow: e.plan.Name, Run: e.originRun.RunID, Step: t.Step, Task: t.ID}
-	return e.copyTask(ctx, from, e.path(t))
+	return e.copyTask(ctx, from, e.path(t), nil)
 }
 
 // copyTask copies a task's finishing attempt, artifact index and done
-// marker; nil when the origin task did not finish.
-func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*datastore.Attempt, error) {
+// marker; nil when the origin task did not finish. change, when not nil,
+// changes the attempt before it is written, and may refuse the copy by
+// returning false.
+func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath, change func(d datastore.Done, a *datastore.Attempt, arts map[string]datastore.Artifact) (bool, error)) (*datastore.Attempt, error) {
 	d, err := e.store.ReadDone(ctx, from)
 	if errors.Is(err, datastore.ErrNotFound) {
 		return nil, nil
@@ -94,12 +96,20 @@ func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*
 	if err != nil {
 		return nil, err
 	}
-	a.Origin = from.String()
+	a.Origin, a.Cached = from.String(), false
 	for i, p := range a.InputPaths {
 		if in, err := datastore.ParseTaskPath(p); err == nil && in.Run == from.Run {
 			in.Run = to.Run
 			a.InputPaths[i] = in.String()
 		}
+	}
+	done := datastore.Done{Attempt: d.Attempt, Status: d.Status, Time: d.Time}
+	if change != nil {
+		ok, err := change(d, &a, arts)
+		if err != nil || !ok {
+			return nil, err
+		}
+		done.Time, done.Transition = a.End, a.Transition
 	}
 	if err := e.store.WriteArtifacts(ctx, to, d.Attempt, arts); err != nil {
 		return nil, err
@@ -107,7 +117,7 @@ func (e *executor) copyTask(ctx context.Context, from, to datastore.TaskPath) (*
 	if err := e.store.WriteAttempt(ctx, to, a); err != nil {
 		return nil, err
 	}
-	if err := e.store.MarkDone(ctx, to, datastore.Done{Attempt: d.Attempt, Status: d.Status, Time: d.Time}); err != nil {
+	if err := e.store.MarkDone(ctx, to, done); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -119,7 +129,7 @@ func (e *executor) cloneParams(ctx context.Context) error {
 	p := func(run string) datastore.TaskPath {
 		return datastore.TaskPath{Flow: e.plan.Name, Run: run, Step: datastore.ParamsStep, Task: datastore.ParamsTask}
 	}
-	a, err := e.copyTask(ctx, p(e.originRun.RunID), p(e.runID))
+	a, err := e.copyTask(ctx, p(e.originRun.RunID), p(e.runID), nil)
 	if err == nil && a == nil {
 		err = fmt.Errorf("resume: run %s/%s never recorded its parameters", e.plan.Name, e.originRun.RunID)
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/exec"
 	"github.com/flowc-dev/flowc/runtime/secrets"
+	"github.com/flowc-dev/flowc/runtime/secrets/awssecrets"
+	"github.com/flowc-dev/flowc/runtime/secrets/awssecrets/smtest"
 )
 
 // TestSecretsNeverStored runs a step that reads two secrets from an env
@@ -106,4 +108,42 @@ func mustArtifact(t *testing.T, st *datastore.Store, p datastore.TaskPath, name 
 		t.Fatal(err)
 	}
 	return arts[name]
+}
+
+// TestSecretsFromSecretsManager: a secret read from Secrets Manager (a
+// JSON object, with a number) reaches the step split into its keys by the
+// runner, as on AWS Batch; a plain-text secret stays whole in its variable.
+func TestSecretsFromSecretsManager(t *testing.T) {
+	const password = "pw-from-secrets-manager"
+	srv := smtest.Server(t, "eu-west-1", map[string]string{
+		"db-credentials": `{"DB_HOST": "db.example", "DB_PASSWORD": "` + password + `", "DB_PORT": 5432}`,
+		"api-token":      "tok-plain",
+	})
+	smtest.Env(t, srv)
+	p, err := awssecrets.New(context.Background(), "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := "testdata/secretflow"
+	root := t.TempDir()
+	var out bytes.Buffer
+	res, err := exec.Run(context.Background(), exec.Options{Plan: mustPlan(t, pkg), PkgDir: pkg, Root: root, Out: &out, Secrets: p})
+	if err != nil || res.Status != datastore.RunSucceeded {
+		t.Fatalf("run: %v %v\n%s", err, res, out.String())
+	}
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := datastore.TaskPath{Flow: "Secretive", Run: res.RunID, Step: "Use", Task: "0"}
+	var sha string
+	var n int
+	artifact(t, st, tp, "PasswordSHA", &sha)
+	artifact(t, st, tp, "HostLen", &n)
+	sum := sha256.Sum256([]byte(password))
+	// HostLen is len(DB_HOST) + len(API_TOKEN): API_TOKEN is the whole
+	// plain-text secret api-token.
+	if sha != hex.EncodeToString(sum[:]) || n != len("db.example")+len("tok-plain") {
+		t.Errorf("the step saw other values: sha %s, lengths %d", sha, n)
+	}
 }

@@ -33,6 +33,8 @@ type Flow[F any] struct {
 	Fields  []Field[F]
 	Steps   map[string]Step[F]
 	Foreach map[string]Elem[F] // by field name
+	// Hooks holds the exit hook functions //flow:exit_hook names, by name.
+	Hooks map[string]Hook
 	// Plan is the plan the runner was built for (ir.Encode): what a task
 	// started by an engine without a flowc scheduler reads.
 	Plan string

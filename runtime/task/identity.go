@@ -1,7 +1,9 @@
 package task
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,9 +13,10 @@ import (
 )
 
 // TriggerEnv carries, to the start task of a deployed run, what started the
-// run: the JSON of a flow.Trigger, or of an engine's event as it arrives
-// (see parseTrigger). The engine passes it as the value of an environment
-// variable, data that no shell or template engine reads.
+// run: an engine's event as it arrives (see runTrigger), or, as
+// TriggerEnv+"_B64", the same base64-encoded. The engine passes it as the
+// value of an environment variable, data that no shell or template engine
+// reads.
 const TriggerEnv = "FLOWC_TRIGGER"
 
 // runUser is the user a task's run belongs to: FLOWC_USER as flowc or the
@@ -46,6 +49,11 @@ func (r *runner[F]) identity(ctx context.Context, info *flow.TaskInfo) {
 		if json.Unmarshal(rec.Trigger, &t) != nil {
 			return nil
 		}
+		// The run document is indented: the payload as it came, compact.
+		var b bytes.Buffer
+		if json.Compact(&b, t.Payload) == nil {
+			t.Payload = b.Bytes()
+		}
 		return &t
 	}
 }
@@ -57,6 +65,14 @@ func (r *runner[F]) identity(ctx context.Context, info *flow.TaskInfo) {
 // "detail"}; an end event names its run in payload.pathspec.
 func runTrigger() (json.RawMessage, error) {
 	raw := os.Getenv(TriggerEnv)
+	if enc := os.Getenv(TriggerEnv + "_B64"); enc != "" && raw == "" {
+		// Argo passes it base64-encoded (backends/argo triggerEnv).
+		b, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return nil, fmt.Errorf("%s_B64 is not standard base64: %v", TriggerEnv, err)
+		}
+		raw = string(b)
+	}
 	if raw == "" || raw == "null" || raw == "{}" {
 		return nil, nil
 	}

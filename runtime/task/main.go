@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/sched"
@@ -23,7 +24,9 @@ import (
 const Usage = `usage:
   RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
-  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL]
+  RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL] [--failed-task PATHSPEC] [--error MSG]
+              [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME]
+  RUNNER exit-hook NAME --run-id ID --status succeeded|failed [--datastore-root DIR] [--failed-task PATHSPEC] [--error MSG]
   RUNNER step STEP --run-id ID --task-id ID [--input-paths STEP/ID,...] [--split-index N] [--retry-count N|auto]
               [--datastore-root DIR] [--param NAME=VALUE ...] [--param-b64 NAME=BASE64 ...] [--outputs DIR] [--capture-logs] [--max-visits N]`
 
@@ -62,13 +65,17 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	captureLogs := fs.Bool("capture-logs", false, "store the task's own stdout and stderr as the attempt's logs")
 	status := fs.String("status", "", "end-run: how the run ended, succeeded or failed (Argo's Succeeded, Failed and Error are taken too)")
 	eventURL := fs.String("event-url", "", "end-run: post the event flowc.FLOW.end of a succeeded run to this URL (an Argo Events webhook)")
+	notifyErr := fs.String("notify-on-error", "", "end-run: post a Slack-style message to this URL (or env:NAME, the URL in variable NAME) when the run failed")
+	notifyOK := fs.String("notify-on-success", "", "end-run: post a Slack-style message to this URL (or env:NAME) when the run succeeded")
 	paramsFile := fs.String("params", "", "init: a JSON object of parameter values")
 	caught := fs.String("caught", "", "record this failure of the previous attempt as caught, without running the step")
 	maxVisits := fs.Int("max-visits", 0, "step: the most visits of a self-loop step the engine runs; a visit that chooses the step again at the limit fails saying so")
 	caughtType := fs.String("caught-type", "exit", "with --caught: exit (the process died) or timeout (it was killed at its timeout)")
+	failedTask := fs.String("failed-task", "", "end-run, exit-hook: the pathspec of the task that failed the run, for the exit hooks")
+	errMsg := fs.String("error", "", "end-run, exit-hook: why the run failed, for the exit hooks")
 	cmd, rest := args[0], args[1:]
 	step := ""
-	if cmd == "step" {
+	if cmd == "step" || cmd == "exit-hook" {
 		if len(rest) == 0 {
 			fmt.Fprintln(os.Stderr, Usage)
 			return ExitUsage
@@ -88,8 +95,16 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 	// an engine without a flowc scheduler: it works out its inputs from the
 	// whole plan.
 	resolve := cmd == "step" && *inputs == "" && step != ""
+	if cmd == "exit-hook" {
+		return callExitHook(ctx, fl, step, flow.RunInfo{Flow: fl.Name, RunID: *runID, Pathspec: fl.Name + "/" + *runID,
+			Status: strings.ToLower(*status), FailedTask: *failedTask, Error: *errMsg})
+	}
 	if cmd == "end-run" {
 		if err := finishRun(ctx, st, *status); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
+			return ExitFailed
+		}
+		if err := endHooks(ctx, fl, st, hookRun{root: *root, status: *status, failedTask: *failedTask, errMsg: *errMsg}); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 			return ExitFailed
 		}
@@ -98,6 +113,19 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 				fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 				return ExitFailed
 			}
+		}
+		target := *notifyErr
+		if strings.EqualFold(*status, "succeeded") {
+			target = *notifyOK
+		}
+		if target != "" {
+			failed, msg := *failedTask, *errMsg
+			if !strings.EqualFold(*status, "succeeded") && failed == "" {
+				if plan, err := runPlan(ctx, fl, st); err == nil {
+					failed, msg = findFailure(ctx, plan, st)
+				}
+			}
+			notify(ctx, target, fl.Name, *runID, *status, failed, msg)
 		}
 		return ExitOK
 	}
@@ -179,6 +207,13 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		code := r.runStep(ctx)
 		if resolve && code == ExitOK && s.Kind == ir.KindEnd {
 			endRun(ctx, st)
+			// Argo's exit handler runs the hooks (end-run); on an engine
+			// without one, End does.
+			if engineName() != "argo" {
+				if err := runExitHooks(ctx, plan, st, hookRun{root: *root, status: string(datastore.RunSucceeded)}); err != nil {
+					fmt.Fprintf(os.Stderr, "flowc runner: %v\n", err)
+				}
+			}
 		}
 		return code
 	}
@@ -251,7 +286,11 @@ func recordParams[F any](ctx context.Context, fl Flow[F], plan *ir.Flow, st *sto
 		if ptr == nil {
 			return fmt.Errorf("parameter %s is not a field of the runner's flow; rebuild it", p.Field)
 		}
-		if err := setParam(ptr, p, raw); err != nil {
+		if p.Type == ir.File {
+			if err := setIncluded(ctx, st, ptr, p, raw); err != nil {
+				return err
+			}
+		} else if err := setParam(ptr, p, raw); err != nil {
 			return &paramError{err}
 		}
 		if err := put(p.Field, ptr); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"testing"
@@ -91,6 +92,34 @@ func TestLoopExpressions(t *testing.T) {
 		got, err := expr.Run(program, e)
 		if err != nil || got != c.want {
 			t.Errorf("visit chose %s, again %q: next = %v, %v; want %s", c.visit, c.again, got, err, c.want)
+		}
+	}
+}
+
+// TestTriggerExpression: the start task's FLOWC_TRIGGER_B64 is the body of
+// the event that started the run, the first trigger parameter that is not
+// "", base64-encoded so that no later pass substitutes inside it; "" for a
+// run started by hand.
+func TestTriggerExpression(t *testing.T) {
+	wt := loadTemplate(t, "../../backends/argo/testdata/full.argo.yaml")
+	var value string
+	for _, e := range tmpl(t, wt, "start").Container.Env {
+		if e.Name == "FLOWC_TRIGGER_B64" {
+			value = e.Value
+		}
+	}
+	if value == "" {
+		t.Fatal("start has no FLOWC_TRIGGER_B64")
+	}
+	body := `{"name":"model.updated","payload":{"note":"{{workflow.name}} $(HOME)"}}`
+	for _, c := range []struct{ first, second, want string }{
+		{"", "", ""},
+		{"", body, base64.StdEncoding.EncodeToString([]byte(body))},
+		{body, "", base64.StdEncoding.EncodeToString([]byte(body))},
+	} {
+		vars := map[string]string{"workflow.parameters.flowc--trigger-0": c.first, "workflow.parameters.flowc--trigger-1": c.second}
+		if got := replace(t, []string{value}, vars); got[0] != c.want {
+			t.Errorf("trigger parameters %q, %q: %q, want %q", c.first, c.second, got[0], c.want)
 		}
 	}
 }

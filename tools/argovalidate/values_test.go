@@ -124,3 +124,19 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// TestNotifyTargetsLiteral: the exit handler's notification targets reach
+// the runner as given to flowc compile, $ and all.
+func TestNotifyTargetsLiteral(t *testing.T) {
+	wt := loadTemplate(t, "../../backends/argo/testdata/flowwide.argo.yaml")
+	_, args := pod(t, wt, "flow--exit", nil, nil)
+	for flag, want := range map[string]string{
+		"--notify-on-error":   "https://hooks.example.com/services/T0/B0/x$(HOME)$$y",
+		"--notify-on-success": "env:SUCCESS_HOOK",
+		"--status":            "Succeeded",
+	} {
+		if i := indexOf(args, flag); i < 0 || args[i+1] != want {
+			t.Errorf("%s in %q, want %q", flag, args, want)
+		}
+	}
+}

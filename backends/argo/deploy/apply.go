@@ -56,10 +56,15 @@ func Apply(ctx context.Context, c *Cluster, objs *argo.Objects) ([]Change, error
 	for _, s := range steps {
 		var ch *Change
 		var err error
+		in := c
+		if s.gvr == Sensors && objs.SensorNamespace != "" {
+			// The Sensor goes where Argo Events runs.
+			in = &Cluster{Dynamic: c.Dynamic, Core: c.Core, Namespace: objs.SensorNamespace}
+		}
 		if s.nil {
-			ch, err = deleteStale(ctx, c, s.gvr, name)
+			ch, err = deleteStale(ctx, in, s.gvr, name)
 		} else {
-			ch, err = apply(ctx, c, s.gvr, s.obj)
+			ch, err = apply(ctx, in, s.gvr, s.obj)
 		}
 		if ch != nil {
 			done = append(done, *ch)

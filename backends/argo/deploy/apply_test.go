@@ -187,3 +187,34 @@ func TestConnectNoConfig(t *testing.T) {
 		t.Errorf("without a kubeconfig: %v", err)
 	}
 }
+
+// TestApplySensorNamespace: with --sensor-namespace the Sensor goes there,
+// the Workflow it creates to the template's namespace, and a Sensor flowc
+// made there before is deleted there when the flow drops its triggers.
+func TestApplySensorNamespace(t *testing.T) {
+	c, _ := fakeCluster(t, "team", managed("Sensor", "hello", "argo-events", true))
+	objs := compile(t, "backends/argo/testdata/full", "i")
+	objs.SensorNamespace = "argo-events"
+	chs, err := Apply(context.Background(), c, objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(chs); !strings.Contains(got, "created sensor.argoproj.io/fraud-staging-deployed-flow in namespace argo-events\n") {
+		t.Errorf("changes %q", got)
+	}
+	in := &Cluster{Dynamic: c.Dynamic, Namespace: "argo-events"}
+	s := object(t, in, Sensors, "fraud-staging-deployed-flow")
+	if s == nil {
+		t.Fatal("no sensor in argo-events")
+	}
+	triggers, _, _ := unstructured.NestedSlice(s.Object, "spec", "triggers")
+	if ns, _, _ := unstructured.NestedString(triggers[0].(map[string]any), "template", "k8s", "source", "resource", "metadata", "namespace"); ns != "team" {
+		t.Errorf("the sensor creates workflows in namespace %q", ns)
+	}
+	hello := compile(t, "examples/hello", "i")
+	hello.SensorNamespace = "argo-events"
+	chs, err = Apply(context.Background(), c, hello)
+	if got := lines(chs); err != nil || !strings.Contains(got, "deleted sensor.argoproj.io/hello in namespace argo-events: the flow no longer asks for it") {
+		t.Errorf("changes %q, %v", got, err)
+	}
+}

@@ -155,7 +155,11 @@ func FindMachine(ctx context.Context, cli *sfn.Client, name string) (string, err
 // definition or role differ, and returns its ARN.
 func (d *Deployer) stateMachine(ctx context.Context, c *stepfunctions.Compiled, def string) (string, error) {
 	if d.DryRun {
-		d.call("sfn.CreateStateMachine", map[string]string{"name": c.Name, "roleArn": c.Role, "type": "STANDARD", "definition": def})
+		in := map[string]any{"name": c.Name, "roleArn": c.Role, "type": "STANDARD", "definition": def, "tags": c.Tags}
+		if c.Logging != nil {
+			in["loggingConfiguration"] = c.Logging
+		}
+		d.call("sfn.CreateStateMachine", in)
 		return stepfunctions.MachineARNPlaceholder, nil
 	}
 	arn, err := FindMachine(ctx, d.SFN, c.Name)
@@ -164,7 +168,7 @@ func (d *Deployer) stateMachine(ctx context.Context, c *stepfunctions.Compiled, 
 	}
 	if arn == "" {
 		out, err := d.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(c.Name), RoleArn: aws.String(c.Role), Definition: aws.String(def),
-			Tags: sfnTags(c.Tags)})
+			Tags: sfnTags(c.Tags), LoggingConfiguration: logging(c.Logging)})
 		if err != nil {
 			return "", fmt.Errorf("create state machine %s: %w", c.Name, err)
 		}
@@ -178,15 +182,58 @@ func (d *Deployer) stateMachine(ctx context.Context, c *stepfunctions.Compiled, 
 	if err := d.machineTags(ctx, arn, c); err != nil {
 		return "", err
 	}
-	if sameJSON(aws.ToString(got.Definition), def) && aws.ToString(got.RoleArn) == c.Role {
+	if sameJSON(aws.ToString(got.Definition), def) && aws.ToString(got.RoleArn) == c.Role && sameLogging(got.LoggingConfiguration, c.Logging) {
 		fmt.Fprintf(d.Out, "state machine %s: unchanged (%s)\n", c.Name, arn)
 		return arn, nil
 	}
-	if _, err := d.SFN.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), RoleArn: aws.String(c.Role), Definition: aws.String(def)}); err != nil {
+	up := &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), RoleArn: aws.String(c.Role), Definition: aws.String(def)}
+	if !sameLogging(got.LoggingConfiguration, c.Logging) {
+		up.LoggingConfiguration = logging(c.Logging)
+	}
+	if _, err := d.SFN.UpdateStateMachine(ctx, up); err != nil {
 		return "", fmt.Errorf("update state machine %s: %w", arn, err)
 	}
 	fmt.Fprintf(d.Out, "state machine %s: updated (%s)\n", c.Name, arn)
 	return arn, nil
+}
+
+// logging is the SDK's form of the state machine's logging; nil (no
+// logging) is level OFF, so that an update turns it off.
+func logging(l *stepfunctions.Logging) *sfntypes.LoggingConfiguration {
+	if l == nil {
+		return &sfntypes.LoggingConfiguration{Level: sfntypes.LogLevelOff}
+	}
+	out := &sfntypes.LoggingConfiguration{Level: sfntypes.LogLevel(l.Level), IncludeExecutionData: l.IncludeExecutionData}
+	for _, d := range l.Destinations {
+		out.Destinations = append(out.Destinations, sfntypes.LogDestination{
+			CloudWatchLogsLogGroup: &sfntypes.CloudWatchLogsLogGroup{LogGroupArn: aws.String(d.CloudWatchLogsLogGroup.LogGroupArn)}})
+	}
+	return out
+}
+
+// sameLogging compares the logging a state machine has with the one
+// compiled.
+func sameLogging(got *sfntypes.LoggingConfiguration, want *stepfunctions.Logging) bool {
+	w := logging(want)
+	if got == nil || got.Level == "" {
+		got = &sfntypes.LoggingConfiguration{Level: sfntypes.LogLevelOff}
+	}
+	if got.Level != w.Level || (w.Level != sfntypes.LogLevelOff && got.IncludeExecutionData != w.IncludeExecutionData) {
+		return false
+	}
+	if w.Level == sfntypes.LogLevelOff {
+		return true
+	}
+	var g, x []string
+	for _, d := range got.Destinations {
+		if d.CloudWatchLogsLogGroup != nil {
+			g = append(g, aws.ToString(d.CloudWatchLogsLogGroup.LogGroupArn))
+		}
+	}
+	for _, d := range w.Destinations {
+		x = append(x, aws.ToString(d.CloudWatchLogsLogGroup.LogGroupArn))
+	}
+	return slices.Equal(g, x)
 }
 
 // sameJSON compares two JSON texts by value.

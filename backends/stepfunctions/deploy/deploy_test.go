@@ -256,3 +256,76 @@ func TestDeployOwnership(t *testing.T) {
 		t.Errorf("deploy replaced a schedule flowc did not create")
 	}
 }
+
+// TestDeployedFlow reads back what deploy made: the flow among Flows (by
+// its tags; a state machine without flowc's tag is not), and the datastore
+// root its job definitions use.
+func TestDeployedFlow(t *testing.T) {
+	fake := deploytest.New()
+	cl := endpoint(t, fake)
+	ctx := context.Background()
+	if err := (&deploy.Deployer{Clients: cl, Out: new(bytes.Buffer)}).Deploy(ctx, build(t, example("production"), opts())); err != nil {
+		t.Fatal(err)
+	}
+	fake.Machines["Theirs"] = map[string]any{"name": "Theirs", "definition": "{}", "roleArn": "x"}
+	flows, err := cl.Flows(ctx)
+	if err != nil || len(flows) != 1 || flows[0].Machine != "fraud-main-FraudScoring" || flows[0].Flow != "FraudScoring" {
+		t.Fatalf("Flows: %+v, %v", flows, err)
+	}
+	root, err := cl.DatastoreRoot(ctx, flows[0])
+	if err != nil || root != "s3://flowc-test/ds" {
+		t.Errorf("DatastoreRoot: %q, %v", root, err)
+	}
+	if _, err := cl.Flow(ctx, "Theirs"); err == nil || !strings.Contains(err.Error(), "flowc did not deploy it") {
+		t.Errorf("Flow of a state machine not flowc's: %v", err)
+	}
+}
+
+// TestDeploySettings deploys with --tag's tags and execution-history
+// logging: the state machine is created with both, the rules and job
+// definitions carry the tags; a second deploy writes nothing; a new tag is
+// put with TagResource (and new job definitions), and logging turned off
+// updates the state machine.
+func TestDeploySettings(t *testing.T) {
+	fake := deploytest.New()
+	cl := endpoint(t, fake)
+	deployed := func(o stepfunctions.Options) (string, []string) {
+		t.Helper()
+		var out bytes.Buffer
+		if err := (&deploy.Deployer{Clients: cl, Out: &out}).Deploy(context.Background(), build(t, example("hello"), o)); err != nil {
+			t.Fatalf("deploy: %v\n%s", err, out.String())
+		}
+		return out.String(), deploytest.Writes(fake.Take())
+	}
+	o := opts()
+	o.Tags = []string{"team=ml"}
+	o.HistoryLogGroup = "arn:aws:logs:eu-west-1:123456789012:log-group:h"
+	deployed(o)
+	var created map[string]any
+	json.Unmarshal(fake.Bodies["sfn.CreateStateMachine"][0], &created)
+	if lc := fmt.Sprint(created["loggingConfiguration"]); !strings.Contains(lc, "level:ERROR") || !strings.Contains(lc, "log-group:h:*") {
+		t.Errorf("logging sent: %v", created["loggingConfiguration"])
+	}
+	for _, arn := range []string{deploytest.MachinePrefix + "Hello", deploytest.RulePrefix + "Hello-ended"} {
+		if tags := fmt.Sprint(fake.Tags[arn]); !strings.Contains(tags, "team") || !strings.Contains(tags, "flowc:flow-name") {
+			t.Errorf("%s tags %s", arn, tags)
+		}
+	}
+	if !strings.Contains(string(fake.Bodies["batch.registerjobdefinition"][0]), `"team":"ml"`) {
+		t.Errorf("job definition sent without the tag: %s", fake.Bodies["batch.registerjobdefinition"][0])
+	}
+	if out, w := deployed(o); len(w) != 0 {
+		t.Errorf("second deploy wrote %v\n%s", w, out)
+	}
+	o.Tags = append(o.Tags, "cost=42")
+	_, w := deployed(o)
+	// The job definitions carry the tags in their content: registered
+	// anew, and the state machine, which names them, updated.
+	if want := []string{"batch.registerjobdefinition", "sfn.TagResource", "sfn.UpdateStateMachine", "events.TagResource"}; !slices.Equal(w, want) {
+		t.Errorf("a new tag wrote %v, want %v", w, want)
+	}
+	o.HistoryLogGroup = ""
+	if _, w := deployed(o); !slices.Equal(w, []string{"sfn.UpdateStateMachine"}) {
+		t.Errorf("logging turned off wrote %v, want the state machine updated", w)
+	}
+}

@@ -98,17 +98,6 @@ type Execution struct {
 // Ended reports whether the execution has ended.
 func (e Execution) Ended() bool { return e.Status != string(sfntypes.ExecutionStatusRunning) }
 
-// IsEndRun reports whether the execution is one that the rule MACHINE-ended
-// started only to record another's run failed.
-func (e Execution) IsEndRun() bool {
-	var in map[string]json.RawMessage
-	if json.Unmarshal([]byte(e.Input), &in) != nil {
-		return false
-	}
-	_, ok := in[stepfunctions.EndRunKey]
-	return ok
-}
-
 // Executions lists the flow's latest executions, newest first, at most
 // max (0: all).
 func (c *Clients) Executions(ctx context.Context, f Flow, max int) ([]Execution, error) {
@@ -134,15 +123,11 @@ func (c *Clients) Executions(ctx context.Context, f Flow, max int) ([]Execution,
 	return out, nil
 }
 
-// Execution finds the execution of a run: "MACHINE/RUN", or "RUN" looked
-// for among every flow flowc deployed.
-func (c *Clients) Execution(ctx context.Context, run string) (Flow, Execution, error) {
-	machine, name, ok := strings.Cut(run, "/")
-	if !ok {
-		machine, name = "", run
-	}
+// Execution finds the execution named run (the run id) of the state
+// machine machine, or, with machine "", of any flow flowc deployed.
+func (c *Clients) Execution(ctx context.Context, machine, name string) (Flow, Execution, error) {
 	if name == "" || strings.Contains(name, "/") {
-		return Flow{}, Execution{}, fmt.Errorf("%q: want RUN or MACHINE/RUN", run)
+		return Flow{}, Execution{}, fmt.Errorf("%q is not an execution name", name)
 	}
 	var flows []Flow
 	if machine != "" {
@@ -181,9 +166,9 @@ func (c *Clients) Execution(ctx context.Context, run string) (Flow, Execution, e
 	}
 	var ms []string
 	for _, f := range found {
-		ms = append(ms, f.Machine+"/"+name)
+		ms = append(ms, f.Machine)
 	}
-	return Flow{}, Execution{}, fmt.Errorf("several flows have an execution %s: name one of %s", name, strings.Join(ms, ", "))
+	return Flow{}, Execution{}, fmt.Errorf("several flows have an execution %s: choose the state machine with --machine (%s)", name, strings.Join(ms, ", "))
 }
 
 // executionARN is the ARN of the execution name of the state machine arn.

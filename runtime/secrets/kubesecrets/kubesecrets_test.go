@@ -76,7 +76,7 @@ current-context: dev
 
 func TestGet(t *testing.T) {
 	srv := apiServer(t, map[string]map[string]string{
-		"team/db-credentials": {"DB_HOST": "db.example", "DB_PASSWORD": "p\"w"},
+		"team/db-credentials":  {"DB_HOST": "db.example", "DB_PASSWORD": "p\"w"},
 		"other/db-credentials": {"DB_HOST": "elsewhere"},
 	})
 	path := kubeconfig(t, srv, "team")

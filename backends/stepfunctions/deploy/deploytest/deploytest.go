@@ -41,6 +41,9 @@ type AWS struct {
 	BatchJobs map[string]json.RawMessage
 	// LogStreams are CloudWatch Logs messages, by "GROUP STREAM".
 	LogStreams map[string][]string
+	// OnDescribe, when set, may change an execution before
+	// DescribeExecution returns it (a test moves it on).
+	OnDescribe func(e map[string]any)
 	now        float64
 }
 
@@ -144,7 +147,7 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch op {
 		case "sfn.DescribeStateMachine":
 			reply(map[string]any{"stateMachineArn": MachinePrefix + name, "name": name, "definition": m["definition"], "roleArn": m["roleArn"],
-				"type": "STANDARD", "status": "ACTIVE", "creationDate": 1.7e9})
+				"type": "STANDARD", "status": "ACTIVE", "creationDate": 1.7e9, "loggingConfiguration": m["loggingConfiguration"]})
 		case "sfn.UpdateStateMachine":
 			for k, v := range in {
 				m[k] = v
@@ -222,6 +225,9 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		switch op {
 		case "sfn.DescribeExecution":
+			if f.OnDescribe != nil {
+				f.OnDescribe(e)
+			}
 			reply(e)
 		case "sfn.StopExecution":
 			if e["status"] != "RUNNING" {

@@ -24,7 +24,7 @@ type Defaults struct {
 	Rate    float64       `flow:"param" default:"0,5"`       // want "FLOW040 .*rate: \"0,5\" is not a number"
 	Nan     float64       `flow:"param" default:"NaN"`       // want "FLOW040 .*nan: \"NaN\" is not a number"
 	Dry     bool          `flow:"param" default:"yes"`       // want "FLOW040 .*dry: \"yes\" is not a boolean"
-	Wait    time.Duration `flow:"param" default:"10"`        // want "FLOW040 .*wait: \"10\" is not a duration"
+	Delay   time.Duration `flow:"param" default:"10"`        // want "FLOW040 .*delay: \"10\" is not a duration"
 	Limits  Limits        `flow:"param" default:"{max: 3}"`  // want "FLOW040 .*limits: .* is not valid JSON"
 	Regions []string      `flow:"param" default:"eu,us"`
 	Tries   Count         `flow:"param" default:"two"` // want "FLOW040 .*tries: \"two\" is not an integer"

@@ -20,7 +20,7 @@ type Settings struct {
 type Training struct {
 	Seed       int           `flow:"param" default:"abc"` // want "FLOW040 .*seed: \"abc\" is not an integer"
 	MaxWorkers int           `flow:"param" default:"4"`   // want "FLOW042 .*max-workers"
-	Wait       time.Duration `flow:"param,requird"`       // want "FLOW004 .*did you mean required"
+	Delay      time.Duration `flow:"param,requird"`       // want "FLOW004 .*did you mean required"
 	Cfg        Settings      `flow:"config,name=cfg" default:"settings.toml"`
 	Shards     []string
 	Results    chan float64 // want "FLOW045 .*Results .*channel"
