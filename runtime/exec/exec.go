@@ -598,17 +598,18 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			if err != nil {
 				return nil, err
 			}
-			if att != nil && att.Attempt == d.Attempt {
-				return att, nil
-			}
-			a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
-			if err != nil {
-				return nil, err
+			a := att
+			if a == nil || a.Attempt != d.Attempt {
+				read, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
+				if err != nil {
+					return nil, err
+				}
+				a = &read
 			}
 			if key != "" {
-				e.remember(ctx, t, key, &a)
+				e.remember(ctx, t, key, a)
 			}
-			return &a, nil
+			return a, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
