@@ -598,18 +598,17 @@ func (e *executor) runTask(ctx context.Context, t *sched.Task) (*datastore.Attem
 			if err != nil {
 				return nil, err
 			}
-			a := att
-			if a == nil || a.Attempt != d.Attempt {
-				read, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
+			if att == nil || att.Attempt != d.Attempt {
+				a, err := e.store.ReadAttempt(rctx, e.path(t), d.Attempt)
 				if err != nil {
 					return nil, err
 				}
-				a = &read
+				att = &a
 			}
 			if key != "" {
-				e.remember(ctx, t, key, a)
+				e.remember(ctx, t, key, att)
 			}
-			return a, nil
+			return att, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("task %s stopped: %w", e.pathspec(t), context.Cause(ctx))
