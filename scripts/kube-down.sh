@@ -48,12 +48,16 @@ stop etcd
 stop registry
 # What the kubelet and containerd mounted under the state directory.
 grep -o " $STATE/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
-# kube-proxy's rules: everything in the KUBE-* chains it made.
-if command -v iptables-save >/dev/null && iptables-save 2>/dev/null | grep -q KUBE-; then
+# kube-proxy's and the kubelet's rules: everything in the KUBE-* chains
+# they made. Tried up to three times: a restore racing a component that is
+# still exiting left the chains once.
+for _ in 1 2 3; do
+	command -v iptables-save >/dev/null && iptables-save 2>/dev/null | grep -q KUBE- || break
 	for t in nat filter mangle; do
 		iptables-save -t "$t" | grep -v -- '-j KUBE-\|^:KUBE-\|^-A KUBE-' | iptables-restore -T "$t" 2>/dev/null || true
 	done
-fi
+	sleep 1
+done
 ip link del flowc0 2>/dev/null || true
 for f in "$STATE"/pids/*.pid; do [ -e "$f" ] && rm -f "$f"; done
 if [ "${FLOWC_KUBE_CLEAN:-}" = 1 ]; then

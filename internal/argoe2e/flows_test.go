@@ -25,6 +25,9 @@ var cases = map[string]e2eCase{
 	// Train's resources from settings.toml (4 CPUs) do not fit the one
 	// node of 2 CPUs.
 	"config": {config: []string{"--config", "cfg=testdata/churn-small.toml"}},
+	// Extract draws the transactions from a seed that is the run id, which
+	// differs between the two runs; what Score flags follows from them.
+	"production": {skip: []string{"Transactions", "Flagged"}},
 	// Values no shell, template engine or kubelet may touch: they must
 	// arrive in Start as typed.
 	"hello": {params: []string{"--name", `a "q" 'single' $(touch X) ${HOME} {{workflow.name}} {{=1+41}} $$5 ünïcode`}},
