@@ -26,12 +26,12 @@ require (
 	github.com/spf13/pflag v1.0.10
 	golang.org/x/crypto/x509roots/fallback v0.0.0-20261030153154-30a33513ff6d
 	golang.org/x/sys v0.47.0
+	k8s.io/api v0.37.2
 )
 
 require (
 	github.com/emicklei/go-restful/v3 v3.13.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	k8s.io/api v0.37.2 // indirect
 )
 
 require (
