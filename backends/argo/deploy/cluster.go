@@ -1,13 +1,12 @@
 package deploy
 
 import (
-	"errors"
 	"fmt"
 
+	"github.com/flowc-dev/flowc/internal/kubeconfig"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	corev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/clientcmd"
 )
 
 // The resources flowc makes on a cluster with Argo Workflows and Argo
@@ -39,20 +38,12 @@ type Kubeconfig struct {
 
 // Connect returns the cluster and namespace k chooses.
 func Connect(k Kubeconfig) (*Cluster, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = k.Path
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: k.Context}
-	overrides.Context.Namespace = k.Namespace
-	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
-	ns, _, err := cc.Namespace()
+	cfg, ns, _, err := kubeconfig.Load(k.Path, k.Context, k.Namespace, "no kubeconfig: flowc reaches the cluster as kubectl does, and found no configuration "+
+		"(--kubeconfig, KUBECONFIG, ~/.kube/config) and no in-cluster service account; "+
+		"point --kubeconfig at one, or write the YAML with flowc compile --target argo")
 	if err != nil {
-		return nil, kubeconfigErr(err)
+		return nil, err
 	}
-	cfg, err := cc.ClientConfig()
-	if err != nil {
-		return nil, kubeconfigErr(err)
-	}
-	cfg.UserAgent = "flowc"
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
@@ -62,18 +53,6 @@ func Connect(k Kubeconfig) (*Cluster, error) {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
 	return &Cluster{Dynamic: dyn, Core: core, Namespace: ns}, nil
-}
-
-// kubeconfigErr explains a kubeconfig that cannot be used. For none at
-// all, client-go's own text suggests KUBERNETES_MASTER, which no current
-// tool sets: say what is missing instead.
-func kubeconfigErr(err error) error {
-	if clientcmd.IsEmptyConfig(err) {
-		return errors.New("no kubeconfig: flowc reaches the cluster as kubectl does, and found no configuration " +
-			"(--kubeconfig, KUBECONFIG, ~/.kube/config) and no in-cluster service account; " +
-			"point --kubeconfig at one, or write the YAML with flowc compile --target argo")
-	}
-	return fmt.Errorf("kubeconfig: %w", err)
 }
 
 // resource is the cluster's namespaced client of gvr.

@@ -8,15 +8,14 @@ package kubesecrets
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"slices"
 
+	kubecfg "github.com/flowc-dev/flowc/internal/kubeconfig"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/flowc-dev/flowc/runtime/secrets"
 )
@@ -33,29 +32,15 @@ var secretsGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 // New connects to the cluster of kubeconfig (empty: $KUBECONFIG, else
 // ~/.kube/config) and its context kubeContext (empty: the current one), to
 // read Secrets in namespace (empty: the context's, else default).
-func New(kubeconfig, kubeContext, namespace string) (*Provider, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = kubeconfig
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: kubeContext}
-	overrides.Context.Namespace = namespace
-	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
-	ns, _, err := cc.Namespace()
-	if err != nil {
-		return nil, kubeconfigErr(err)
-	}
-	cfg, err := cc.ClientConfig()
-	if err != nil {
-		return nil, kubeconfigErr(err)
-	}
-	cfg.UserAgent = "flowc"
-	client, err := dynamic.NewForConfig(cfg)
+func New(kubeconfigPath, kubeContext, namespace string) (*Provider, error) {
+	cfg, ns, name, err := kubecfg.Load(kubeconfigPath, kubeContext, namespace, "no kubeconfig: flowc reads Secrets as kubectl does, and found no configuration "+
+		"(set KUBECONFIG, or write ~/.kube/config)")
 	if err != nil {
 		return nil, err
 	}
-	raw, _ := cc.RawConfig()
-	name := kubeContext
-	if name == "" {
-		name = raw.CurrentContext
+	client, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &Provider{client: client, namespace: ns, context: name}, nil
 }
@@ -63,14 +48,6 @@ func New(kubeconfig, kubeContext, namespace string) (*Provider, error) {
 // NewWithClient reads Secrets through client, in namespace.
 func NewWithClient(client dynamic.Interface, namespace string) *Provider {
 	return &Provider{client: client, namespace: namespace}
-}
-
-func kubeconfigErr(err error) error {
-	if clientcmd.IsEmptyConfig(err) {
-		return errors.New("no kubeconfig: flowc reads Secrets as kubectl does, and found no configuration " +
-			"(set KUBECONFIG, or write ~/.kube/config)")
-	}
-	return fmt.Errorf("kubeconfig: %w", err)
 }
 
 // Name says which namespace (and context) the Secrets come from.
