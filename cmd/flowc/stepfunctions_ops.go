@@ -393,15 +393,11 @@ stopped execution.`,
 // end-run --status failed does; a run not in the datastore, or already
 // ended, is left as it is.
 func recordFailed(ctx context.Context, st *datastore.Store, flow, run string) (bool, error) {
-	rec, err := st.ReadRun(ctx, flow, run)
+	changed, err := st.FinishRun(ctx, flow, run, datastore.RunFailed)
 	if errors.Is(err, datastore.ErrNotFound) {
 		return false, nil
 	}
-	if err != nil || rec.Status != datastore.RunRunning {
-		return false, err
-	}
-	rec.End, rec.Status = time.Now(), datastore.RunFailed
-	return true, st.WriteRun(ctx, rec)
+	return changed, err
 }
 
 func newSFNDelete() *cobra.Command {

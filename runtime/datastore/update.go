@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Updater is an optional interface of a Backend that can rewrite an object
@@ -65,4 +66,24 @@ func (s *Store) UpdateRun(ctx context.Context, flow, runID string, change func(r
 		}
 		return data, nil
 	})
+}
+
+// errAlreadyEnded stops FinishRun's update without a write.
+var errAlreadyEnded = errors.New("run already ended")
+
+// FinishRun records flow's run runID ended with status, through UpdateRun,
+// unless the run has already ended; it reports whether it changed the
+// record. A run never recorded is ErrNotFound.
+func (s *Store) FinishRun(ctx context.Context, flow, runID string, status RunStatus) (bool, error) {
+	err := s.UpdateRun(ctx, flow, runID, func(r *Run) error {
+		if r.Status != RunRunning {
+			return errAlreadyEnded
+		}
+		r.End, r.Status = time.Now(), status
+		return nil
+	})
+	if errors.Is(err, errAlreadyEnded) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -181,15 +181,8 @@ func finishRun(ctx context.Context, st *store, status string) error {
 	default:
 		return fmt.Errorf("--status %q: want succeeded or failed", status)
 	}
-	rec, err := st.s.ReadRun(ctx, st.flow, st.run)
-	if err != nil {
-		return err
-	}
-	if rec.Status != datastore.RunRunning {
-		return nil
-	}
-	rec.End, rec.Status = time.Now(), want
-	return st.s.WriteRun(ctx, rec)
+	_, err := st.s.FinishRun(ctx, st.flow, st.run, want)
+	return err
 }
 
 // endRun marks an engine's run finished once its End task is done.
