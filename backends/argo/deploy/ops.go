@@ -79,6 +79,11 @@ func List(ctx context.Context, c *Cluster) ([]Flow, error) {
 		return nil, fmt.Errorf("list cronworkflows in namespace %s: %w", c.Namespace, err)
 	}
 	sensors, err := c.resource(Sensors).List(ctx, sel)
+	if apierrors.IsNotFound(err) {
+		// No Argo Events in the cluster: the API server has no sensors
+		// resource, and no flow is started by one.
+		sensors, err = &unstructured.UnstructuredList{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list sensors in namespace %s: %w", c.Namespace, err)
 	}

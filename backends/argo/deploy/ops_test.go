@@ -8,9 +8,11 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	corefake "k8s.io/client-go/kubernetes/typed/core/v1/fake"
 	clienttesting "k8s.io/client-go/testing"
@@ -77,6 +79,24 @@ func TestList(t *testing.T) {
 	}
 	if !hello.Sensor || len(hello.Runs) != 1 || hello.Runs[0].Phase != "Pending" {
 		t.Errorf("hello: %+v", hello)
+	}
+}
+
+// TestListWithoutArgoEvents: on a cluster with Argo Workflows but not
+// Argo Events, the API server answers a list of sensors 404 (no such
+// resource, as the e2e cluster does); list shows the flows, none started
+// by a Sensor, instead of failing.
+func TestListWithoutArgoEvents(t *testing.T) {
+	c, client := fakeCluster(t, "ml", template("hello", "Hello"), workflow("hello-a", "hello", "Succeeded", 100, nil))
+	client.PrependReactor("list", "sensors", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewNotFound(schema.GroupResource{}, "")
+	})
+	flows, err := List(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flows) != 1 || flows[0].Name != "hello" || flows[0].Sensor || len(flows[0].Runs) != 1 {
+		t.Errorf("flows %+v, want hello with its run", flows)
 	}
 }
 
