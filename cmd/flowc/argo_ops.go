@@ -358,6 +358,10 @@ func argoLogs(ctx context.Context, w, errw io.Writer, cl *deploy.Cluster, root, 
 		return err
 	}
 	flow, tmplRoot, err := deploy.Template(ctx, cl, r.Template)
+	if errors.Is(err, deploy.ErrNoTemplate) {
+		// Its WorkflowTemplate names the flow and the datastore.
+		return fmt.Errorf("workflowtemplate.argoproj.io/%s is not in namespace %s (deleted?): the run's logs stay in the datastore: flowc logs FLOW/%s[/STEP[/TASK]] --datastore-root ROOT", r.Template, cl.Namespace, run)
+	}
 	if err != nil {
 		return err
 	}

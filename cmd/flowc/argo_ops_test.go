@@ -315,3 +315,16 @@ func TestArgoListFlow(t *testing.T) {
 		}
 	}
 }
+
+// TestArgoLogsDeleted: a run whose flow was deleted keeps its logs in the
+// datastore, and argo logs says where to read them.
+func TestArgoLogsDeleted(t *testing.T) {
+	wf := managed("Workflow", "hello-x", "ml", true)
+	wf.Object["spec"] = map[string]any{"workflowTemplateRef": map[string]any{"name": "hello"}}
+	wf.Object["status"] = map[string]any{"phase": "Succeeded"}
+	fakeCluster(t, wf)
+	code, _, errOut := flowc("argo", "logs", "hello-x", "--namespace", "ml")
+	if code != 1 || !strings.Contains(errOut, "workflowtemplate.argoproj.io/hello is not in namespace ml (deleted?): the run's logs stay in the datastore: flowc logs FLOW/hello-x") {
+		t.Errorf("logs of a run of a deleted flow: exit %d, stderr %q", code, errOut)
+	}
+}

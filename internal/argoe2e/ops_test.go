@@ -325,9 +325,18 @@ func (c *cluster) deleteFlow(t *testing.T, runs map[string]string) {
 			t.Errorf("%s sleepy after delete: %v, want not found", gvr.what, err)
 		}
 	}
-	for id := range runs {
+	for id, what := range runs {
 		if _, err := c.client.Resource(gvrWorkflow).Namespace(c.ns).Get(ctx, id, metav1.GetOptions{}); err != nil {
 			t.Errorf("run %s after delete: %v, want it kept", id, err)
+		}
+		if what != "wait succeeded" {
+			continue
+		}
+		// Status reads the template the run stored; logs need the deployed
+		// one, and say where the logs are.
+		wantLines(t, c.must(t, "argo", "status", id), `^Run `+id+` \(template sleepy\): Succeeded$`, `^  Start\s+1 succeeded$`)
+		if _, errOut, err := c.flowcRun("argo", "logs", id, "--namespace", c.ns); err == nil || !strings.Contains(errOut, "flowc logs FLOW/"+id) {
+			t.Errorf("flowc argo logs of a run of a deleted flow: %v, stderr %q", err, errOut)
 		}
 	}
 	if _, errOut, err := c.flowcRun("argo", "delete", "Sleepy", "--namespace", c.ns); err == nil || !strings.Contains(errOut, "flowc deployed nothing named Sleepy in namespace "+c.ns) {

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -356,10 +357,16 @@ func (c *Cluster) objectsName(ctx context.Context, name string) (string, error) 
 	return "", fmt.Errorf("flow %s is deployed as %s in namespace %s: name one", name, strings.Join(found, " and "), c.Namespace)
 }
 
+// ErrNoTemplate is Template's error when the template is not deployed.
+var ErrNoTemplate = errors.New("no such template")
+
 // Template returns the deployed template name's flow name and datastore
 // root, from its annotations.
 func Template(ctx context.Context, c *Cluster, name string) (flow, root string, err error) {
 	t, err := c.resource(Templates).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return "", "", fmt.Errorf("workflowtemplate.argoproj.io/%s is not in namespace %s (deleted?): %w", name, c.Namespace, ErrNoTemplate)
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("get workflowtemplate.argoproj.io/%s in namespace %s: %w", name, c.Namespace, err)
 	}
