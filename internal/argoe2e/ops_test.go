@@ -177,9 +177,9 @@ func (c *cluster) suspendResume(t *testing.T, hook *hook, ran func(string, strin
 	ran("suspend resume", id)
 	c.waitRunning(t, id)
 
-	out := c.must(t, "argo", "status", id)
-	wantLines(t, out, `^Run `+id+` \(template sleepy\): Running$`, `^  Start\s+1 running$`)
-	out = c.must(t, "argo", "list", "sleepy")
+	// The controller marks the node running once it sees the pod run.
+	c.eventually(t, []string{"argo", "status", id}, `^Run `+id+` \(template sleepy\): Running$`, `^  Start\s+1 running$`)
+	out := c.must(t, "argo", "list", "sleepy")
 	wantLines(t, out, `^  `+id+`\s+Running\s+\S+\s+running for `)
 
 	out = c.must(t, "argo", "suspend", id)
@@ -191,7 +191,7 @@ func (c *cluster) suspendResume(t *testing.T, hook *hook, ran func(string, strin
 		t.Errorf("after flowc argo suspend, workflow %s has no spec.suspend: true", id)
 	}
 	if p := nodePhase(wf, "start"); p != "Running" {
-		t.Fatalf("Start is %s right after suspend, want Running: the run was not caught while it ran (a loaded machine?)", p)
+		t.Fatalf("Start is %q right after suspend, want Running: the run was not caught while it ran (a loaded machine?)", p)
 	}
 	wantLines(t, c.must(t, "argo", "status", id), `^Run `+id+` \(template sleepy\): Running \(suspended\)$`)
 	// Start goes on to its end; End must not start while suspended. Give
@@ -370,6 +370,24 @@ func (c *cluster) must(t *testing.T, args ...string) string {
 		t.Fatalf("flowc %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errOut)
 	}
 	return out
+}
+
+// eventually runs flowc ARGS --namespace NS every 2 s until each regular
+// expression matches a line of its output, for a minute at most.
+func (c *cluster) eventually(t *testing.T, args []string, res ...string) {
+	t.Helper()
+	var out string
+	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(2 * time.Second) {
+		out = c.must(t, args...)
+		ok := true
+		for _, re := range res {
+			ok = ok && regexp.MustCompile(`(?m)`+re).MatchString(out)
+		}
+		if ok {
+			return
+		}
+	}
+	wantLines(t, out, res...)
 }
 
 // runID is the run id trigger printed, or "" (then the test fails on
