@@ -2,8 +2,9 @@
 // (ops_test.go): its Start step prints a line and sleeps for a parameter's
 // seconds, so that a test can catch a run while it runs and stop, suspend
 // or read it. Two steps, so a run costs two pods and the exit handler's.
-// Its schedule (January 1st) never fires during a test: it is there so
-// that deploy makes a CronWorkflow for flowc argo list and delete.
+// Its schedule (January 1st) and its trigger (an event nothing sends)
+// never start a run during a test: they are there so that deploy makes a
+// CronWorkflow and a Sensor for flowc argo list and delete.
 package sleepy
 
 import (
@@ -16,6 +17,7 @@ import (
 // Sleepy sleeps in Start.
 //
 //flow:schedule cron="0 0 1 1 *"
+//flow:trigger event=flowc.e2e.never
 type Sleepy struct {
 	Seconds int `flow:"param" default:"0" help:"how long Start sleeps, in seconds"`
 }
