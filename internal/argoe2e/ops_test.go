@@ -129,6 +129,7 @@ func TestArgoOperate(t *testing.T) {
 // notification; status and logs read the finished run.
 func (c *cluster) waitSucceeded(t *testing.T, hook *hook, ran func(string, string)) {
 	out, errOut, err := c.flowcRun("trigger", "argo", sleepyDir, "--namespace", c.ns, "--wait", "--seconds", "0")
+	t.Logf("flowc trigger argo sleepy --wait: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
 	id := runID(out)
 	ran("wait succeeded", id)
 	if err != nil {
@@ -154,6 +155,7 @@ func (c *cluster) waitSucceeded(t *testing.T, hook *hook, ran func(string, strin
 // error notification naming the failed task.
 func (c *cluster) waitFailed(t *testing.T, hook *hook, ran func(string, string)) {
 	out, errOut, err := c.flowcRun("trigger", "argo", panickyDir, "--namespace", c.ns, "--wait")
+	t.Logf("flowc trigger argo panicky --wait: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
 	id := runID(out)
 	ran("wait failed", id)
 	var ee *exec.ExitError
@@ -389,6 +391,7 @@ func (c *cluster) must(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatalf("flowc %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errOut)
 	}
+	t.Logf("flowc %s:\n%s", strings.Join(args, " "), out)
 	return out
 }
 
@@ -584,6 +587,7 @@ func (h *hook) want(t *testing.T, id, path, text string) string {
 	if mt, _, _ := mime.ParseMediaType(p.contentType); p.err != nil || p.path != path || mt != "application/json" || text != "" && p.text != text {
 		t.Fatalf("notification of run %s: %+v; want a JSON post to %s with text %q", id, p, path, text)
 	}
+	t.Logf("notification of run %s: POST %s %s", id, p.path, p.text)
 	return p.text
 }
 
