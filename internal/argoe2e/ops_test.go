@@ -489,6 +489,7 @@ func (c *cluster) waitRunning(t *testing.T, id string) {
 			t.Fatalf("Start of run %s did not print %q in 5 minutes; flowc argo logs: %v\nstdout:\n%s\nstderr:\n%s", id, want, err, out, errOut)
 		}
 	}
+	t.Logf("flowc argo logs %s/Start while it runs:\n%s", id, out)
 	if !regexp.MustCompile(`(?m)^==> Sleepy/` + id + `/Start/0 attempt 0 \(pod \S+, running\) <==$`).MatchString(out) {
 		t.Errorf("flowc argo logs %s/Start while it runs does not read the pod:\n%s", id, out)
 	}
