@@ -493,6 +493,11 @@ func (c *cluster) waitRunning(t *testing.T, id string) {
 	if !regexp.MustCompile(`(?m)^==> Sleepy/` + id + `/Start/0 attempt 0 \(pod \S+, running\) <==$`).MatchString(out) {
 		t.Errorf("flowc argo logs %s/Start while it runs does not read the pod:\n%s", id, out)
 	}
+	// The task's own lines, not those of Argo's emissary in the same
+	// container.
+	if strings.Contains(out, "argo=true") {
+		t.Errorf("flowc argo logs %s/Start while it runs shows Argo's executor's lines:\n%s", id, out)
+	}
 }
 
 // wantRecorded wants flowc runs to show run id of Sleepy with status.

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -439,13 +440,36 @@ func atoi(s string) int {
 	return n
 }
 
-// Logs copies the log of pod's task container to w.
+// Logs copies the log of pod's task container to w: what the task wrote,
+// without the lines of Argo's emissary, which runs the task in the same
+// container and marks its own lines argo=true.
 func Logs(ctx context.Context, c *Cluster, pod string, w io.Writer) error {
 	rc, err := c.Core.Pods(c.Namespace).GetLogs(pod, &corev1.PodLogOptions{Container: "main"}).Stream(ctx)
 	if err != nil {
 		return fmt.Errorf("logs of pod %s in namespace %s: %w", pod, c.Namespace, err)
 	}
 	defer rc.Close()
-	_, err = io.Copy(w, rc)
-	return err
+	r := bufio.NewReader(rc)
+	for {
+		line, err := r.ReadString('\n')
+		if !argoLine(line) {
+			if _, err := io.WriteString(w, line); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("logs of pod %s in namespace %s: %w", pod, c.Namespace, err)
+		}
+	}
+}
+
+// argoLine reports whether a line is one of Argo's executor's: its
+// logger's text format (time=... level=... msg=... argo=true ...) or
+// JSON format ({..."argo":true...}).
+func argoLine(line string) bool {
+	return strings.HasPrefix(line, "time=") && strings.Contains(line, " argo=true") ||
+		strings.HasPrefix(line, "{") && strings.Contains(line, `"argo":true`)
 }

@@ -263,3 +263,26 @@ func TestPodsAndLogs(t *testing.T) {
 		t.Errorf("logs %q, %v", b.String(), err)
 	}
 }
+
+// TestLogsWithoutArgoLines: Argo's emissary, which runs the task in the
+// main container, writes its own log lines there, marked argo=true (text
+// or JSON format, as the e2e cluster's pods show: time=... level=INFO
+// msg="waiting for signals" argo=true ...); the task's log is what the
+// task wrote, as the datastore keeps it.
+func TestLogsWithoutArgoLines(t *testing.T) {
+	log := "time=2026-12-07T00:07:36.402Z level=INFO msg=\"waiting for signals\" argo=true signalPath=/var/run/argo/ctr/main/signal\n" +
+		"sleepy: run r sleeps 60 s\n" +
+		"{\"time\":\"2026-12-07T00:07:37Z\",\"level\":\"INFO\",\"msg\":\"forwarding signal\",\"argo\":true}\n" +
+		"a line of the task that says argo=true\n" +
+		"no newline at the end"
+	fake := &clienttesting.Fake{}
+	fake.AddReactor("get", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		return true, &runtime.Unknown{Raw: []byte(log)}, nil
+	})
+	c := &Cluster{Core: &corefake.FakeCoreV1{Fake: fake}, Namespace: "ml"}
+	var b bytes.Buffer
+	want := "sleepy: run r sleeps 60 s\na line of the task that says argo=true\nno newline at the end"
+	if err := Logs(context.Background(), c, "r-start", &b); err != nil || b.String() != want {
+		t.Errorf("logs %q, %v; want %q", b.String(), err, want)
+	}
+}
