@@ -22,7 +22,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 )
 
@@ -35,7 +34,6 @@ import (
 // costs about 10 s, so they are few: 12 pods in all).
 
 var (
-	gvrSensor  = schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "sensors"}
 	sleepyDir  = filepath.Join("testdata", "sleepy")
 	panickyDir = filepath.Join("..", "..", "runtime", "exec", "testdata", "panicky")
 )
@@ -47,20 +45,12 @@ var (
 func TestArgoOperate(t *testing.T) {
 	c := need(t)
 	hook := startHook(t)
-	notify := []string{"--notify-on-error", hook.url + "/error", "--notify-on-success", hook.url + "/success",
-		// Small pods: five runs at once on two CPUs.
-		"--with", "kubernetes:cpu=0.1,memory=256,disk=512"}
+	notify := []string{"--notify-on-error", hook.url + "/error", "--notify-on-success", hook.url + "/success"}
 	deployErr := make(chan error, 1)
 	go func() { deployErr <- c.deploy(panickyDir, "panicky", notify...) }()
-	// sleepy's trigger makes a Sensor, when the cluster has Argo Events'
-	// CRD.
-	note, err := c.deployFlow(sleepyDir, "sleepy", notify...)
-	if err != nil {
+	// sleepy's trigger makes a Sensor (the cluster has Argo Events' CRDs).
+	if err := c.deploy(sleepyDir, "sleepy", notify...); err != nil {
 		t.Fatal(err)
-	}
-	sensor := note == ""
-	if !sensor {
-		t.Log("sleepy: " + note)
 	}
 	if err := <-deployErr; err != nil {
 		t.Fatal(err)
@@ -68,11 +58,7 @@ func TestArgoOperate(t *testing.T) {
 
 	t.Run("list deployed", func(t *testing.T) {
 		out := c.must(t, "argo", "list")
-		sleepy := `^sleepy \(flow Sleepy, schedule "0 0 1 1 \*"\): 0 runs$`
-		if sensor {
-			sleepy = `^sleepy \(flow Sleepy, schedule "0 0 1 1 \*", triggered by events\): 0 runs$`
-		}
-		wantLines(t, out, `^panicky \(flow Panicky\): 0 runs$`, sleepy)
+		wantLines(t, out, `^panicky \(flow Panicky\): 0 runs$`, `^sleepy \(flow Sleepy, schedule "0 0 1 1 \*", triggered by events\): 0 runs$`)
 		out = c.must(t, "argo", "list", "Sleepy")
 		wantLines(t, out, `^sleepy \(flow Sleepy`)
 		if strings.Contains(out, "panicky") {
@@ -121,7 +107,7 @@ func TestArgoOperate(t *testing.T) {
 		}
 	})
 
-	t.Run("delete", func(t *testing.T) { c.deleteFlow(t, runs, sensor) })
+	t.Run("delete", func(t *testing.T) { c.deleteFlow(t, runs) })
 }
 
 // waitSucceeded: trigger argo --wait follows a run that succeeds with
@@ -310,7 +296,7 @@ func (c *cluster) stop(t *testing.T, hook *hook, ran func(string, string)) {
 // deleteFlow: delete removes sleepy's CronWorkflow and WorkflowTemplate
 // and leaves its runs; it refuses a template flowc did not make and a flow
 // it already deleted.
-func (c *cluster) deleteFlow(t *testing.T, runs map[string]string, sensor bool) {
+func (c *cluster) deleteFlow(t *testing.T, runs map[string]string) {
 	ctx := context.Background()
 	foreign := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
 		"metadata": map[string]any{"name": "not-flowcs"},
@@ -327,18 +313,13 @@ func (c *cluster) deleteFlow(t *testing.T, runs map[string]string, sensor bool) 
 	}
 
 	out := c.must(t, "argo", "delete", "Sleepy")
-	want := "deleted cronworkflow.argoproj.io/sleepy in namespace " + c.ns + "\ndeleted workflowtemplate.argoproj.io/sleepy in namespace " + c.ns + "\n"
+	want := "deleted sensor.argoproj.io/sleepy in namespace " + c.ns + "\ndeleted cronworkflow.argoproj.io/sleepy in namespace " + c.ns +
+		"\ndeleted workflowtemplate.argoproj.io/sleepy in namespace " + c.ns + "\n"
 	kinds := []struct {
 		what string
 		res  dynamic.ResourceInterface
-	}{{"cronworkflow", c.client.Resource(gvrCron).Namespace(c.ns)}, {"workflowtemplate", c.client.Resource(gvrTemplate).Namespace(c.ns)}}
-	if sensor {
-		want = "deleted sensor.argoproj.io/sleepy in namespace " + c.ns + "\n" + want
-		kinds = append(kinds, struct {
-			what string
-			res  dynamic.ResourceInterface
-		}{"sensor", c.client.Resource(gvrSensor).Namespace(c.ns)})
-	}
+	}{{"sensor", c.client.Resource(gvrSensor).Namespace(c.ns)}, {"cronworkflow", c.client.Resource(gvrCron).Namespace(c.ns)},
+		{"workflowtemplate", c.client.Resource(gvrTemplate).Namespace(c.ns)}}
 	if out != want {
 		t.Errorf("delete Sleepy: %q, want %q", out, want)
 	}
