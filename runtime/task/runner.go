@@ -91,7 +91,7 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	att.ForeachStack = stack
 	if r.args.caught != "" {
-		died := &deathError{msg: r.args.caught, kind: r.args.caughtType}
+		died := r.died(ctx)
 		if r.st.Decorators.Catch == nil {
 			return r.fail(ctx, att, f, died, ExitNoRetry)
 		}
@@ -205,6 +205,28 @@ func (r *runner[F]) call(f *F, c *flow.Context, in flow.Inputs[F]) (next flow.Ne
 type deathError struct{ msg, kind string }
 
 func (e *deathError) Error() string { return e.msg }
+
+// died is the failure a --caught attempt records: what the engine saw
+// (--caught, --caught-type), unless the attempt before it recorded how it
+// ended, which says more. flowc's executor records the attempt it saw die
+// with the message it passes; an engine that sees only a pod fail (Argo)
+// learns here that the runner's watchdog killed the step at its timeout,
+// and records the same failure as flowc run.
+func (r *runner[F]) died(ctx context.Context) *deathError {
+	d := &deathError{msg: r.args.caught, kind: r.args.caughtType}
+	if r.args.retryCount == 0 {
+		return d
+	}
+	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
+	if err != nil || prev.Error == "" || (prev.Status != datastore.AttemptFailed && prev.Status != datastore.AttemptKilled) {
+		return d
+	}
+	d.msg = prev.Error
+	if prev.Status == datastore.AttemptKilled && strings.Contains(prev.Error, "timed out") {
+		d.kind = "timeout"
+	}
+	return d
+}
 
 // panicError is a step's panic, with the stack where it happened.
 type panicError struct {
