@@ -2,11 +2,13 @@ package exec_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/runtime/build"
+	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
 // TestEngineTimeoutCaught: on an engine that sees only that a step's pod
@@ -50,5 +52,60 @@ func TestEngineTimeoutCaught(t *testing.T) {
 	want := flow.CaughtError{Step: "Stuck", Attempt: 0, Type: "timeout", Message: "step Stuck timed out after 1s and was killed"}
 	if failure == nil || *failure != want {
 		t.Errorf("Failure = %+v, want %+v", failure, want)
+	}
+}
+
+// TestEngineCrashCaught: on an engine, a step whose process dies (os.Exit)
+// records nothing of how its attempt ended; the attempt the engine starts
+// next (a retry, then the --caught one) records it failed, so that no
+// attempt stays "running" after the task finished, as with flowc run.
+func TestEngineCrashCaught(t *testing.T) {
+	ctx := context.Background()
+	dir := "testdata/crash"
+	f := mustPlan(t, dir)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-crash", plan: f}
+	e.task("Start", "0")
+	if _, ok := e.try("Boom", "0"); ok {
+		t.Fatal("Boom did not crash")
+	}
+	const died = "the step's pod failed on its last attempt (Argo: Failed)"
+	e.command("step", "Boom", "--task-id", "0", "--retry-count", "auto", "--caught", died, "--caught-type", "exit")
+	c, err := client.Open(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.Namespace(client.Global).Flow(f.Name).Run(e.run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom, err := run.Step("Boom").Task("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []datastore.AttemptStatus{datastore.AttemptFailed, datastore.AttemptFailed, datastore.AttemptCaught}
+	var got []datastore.AttemptStatus
+	for _, n := range boom.Attempts() {
+		a, err := boom.AtAttempt(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, a.Status())
+		if a.Error() == nil || a.End().IsZero() {
+			t.Errorf("Boom attempt %d: %s with error %v, ended %v; want an error and an end", n, a.Status(), a.Error(), a.End())
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Boom's attempts %v, want %v", got, want)
+	}
+	var failure *flow.CaughtError
+	if err := boom.Artifact("Failure", &failure); err != nil {
+		t.Fatal(err)
+	}
+	if failure == nil || failure.Step != "Boom" || failure.Attempt != 1 || failure.Type != "exit" || failure.Message != died {
+		t.Errorf("Failure = %+v, want Boom's exit on attempt 1: %s", failure, died)
 	}
 }

@@ -77,6 +77,9 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	for _, in := range r.args.inputs {
 		att.InputPaths = append(att.InputPaths, r.plan.Name+"/"+r.args.runID+"/"+in.String())
 	}
+	if r.args.retryCount > 0 {
+		r.closeDied(ctx)
+	}
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed
@@ -205,6 +208,27 @@ func (r *runner[F]) call(f *F, c *flow.Context, in flow.Inputs[F]) (next flow.Ne
 type deathError struct{ msg, kind string }
 
 func (e *deathError) Error() string { return e.msg }
+
+// closeDied records the attempt before this one failed when it is still
+// recorded running: its process died without recording how it ended (a
+// crash, os.Exit, a kill) and the engine started this attempt after it
+// (Argo's retryStrategy, a STEP--caught pod). flowc's executor records
+// such an attempt itself, with the exit status it saw; an engine's runner
+// knows only that it died, or what --caught says.
+func (r *runner[F]) closeDied(ctx context.Context) {
+	p := r.store.path(r.args.step, r.args.taskID)
+	prev, err := r.store.s.ReadAttempt(ctx, p, r.args.retryCount-1)
+	if err != nil || prev.Status != datastore.AttemptRunning {
+		return
+	}
+	prev.End, prev.Status, prev.Error = time.Now(), datastore.AttemptFailed, r.args.caught
+	if prev.Error == "" {
+		prev.Error = "the task process died without recording how the attempt ended"
+	}
+	if err := r.store.s.WriteAttempt(ctx, p, prev); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: record attempt %d: %v\n", prev.Attempt, err)
+	}
+}
 
 // died is the failure a --caught attempt records: what the engine saw
 // (--caught, --caught-type), unless the attempt before it recorded how it
