@@ -99,7 +99,9 @@ func (c *cluster) behave(t *testing.T, k behaveCase) (argo, local *client.Run) {
 	}
 	for _, compare := range []func(root, flow, runID string) ([]string, error){
 		func(root, flow, runID string) ([]string, error) { return snapshot(root, flow, runID, k.died) },
-		func(root, flow, runID string) ([]string, error) { return attemptLines(root, flow, runID, k.died == nil) },
+		func(root, flow, runID string) ([]string, error) {
+			return attemptLines(root, flow, runID, k.died == nil)
+		},
 	} {
 		want, err := compare(localRoot, flowName, localID)
 		if err != nil {
