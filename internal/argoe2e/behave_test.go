@@ -40,20 +40,22 @@ type behaveCase struct {
 }
 
 // TestArgoBehave runs, each on the real cluster and with flowc run, a flow
-// whose step fails on its first attempts and is retried, one whose step's
-// process dies (os.Exit) under //flow:catch, two whose step outlives its
-// //flow:timeout deaf to its context (caught; retried and failing), and
-// one given hostile parameter values. The Workflow must end in the phase
-// wanted and the two runs must be equal: runsnap's description (the run's
-// status and parameters, each task's last attempt, status and artifacts)
-// and every attempt of every task with its status and error. Each case
-// then checks what it is about in the Argo run itself, so that a defect
-// shared by both engines does not pass either. The cases run in parallel,
-// in one namespace.
+// whose step fails on its first attempts and is retried; one whose step
+// fails in a way no retry can help (neither retried nor caught); one whose
+// step's process dies (os.Exit) under //flow:catch; two whose step
+// outlives its //flow:timeout deaf to its context (caught; retried and
+// failing); and one given hostile parameter values. The Workflow must end
+// in the phase wanted and the two runs must be equal: runsnap's
+// description (the run's status and parameters, each task's last attempt,
+// status and artifacts) and every attempt of every task with its status
+// and error. Each case then checks what it is about in the Argo run
+// itself, so that a defect both engines share does not pass either. The
+// cases run in parallel, in one namespace.
 func TestArgoBehave(t *testing.T) {
 	c := need(t)
 	for _, k := range []behaveCase{
 		{name: "retry", dir: "runtime/exec/testdata/flaky", phase: "Succeeded", check: checkRetry},
+		{name: "noretry", dir: "internal/argoe2e/testdata/noretry", phase: "Failed", check: checkNoRetry},
 		{name: "crash", dir: "runtime/exec/testdata/crash", phase: "Succeeded", check: checkCrash, died: []string{"Failure"}},
 		{name: "timeout-caught", dir: "runtime/exec/testdata/hangcatch", phase: "Succeeded", check: checkTimeoutCaught},
 		{name: "timeout-retried", dir: "runtime/exec/testdata/hang", phase: "Failed", check: checkTimeoutRetried},
@@ -213,6 +215,20 @@ func checkRetry(t *testing.T, argo, _ *client.Run) {
 	artifact(t, task(t, argo, "End", "0"), "Retries", &retries)
 	if retries != 2 {
 		t.Errorf("End sees Retries %d, want 2 (the c.RetryCount() of the attempt that succeeded)", retries)
+	}
+}
+
+// checkNoRetry: NoRetry's Lost (retry times=2, catch) returns a
+// transition its plan does not allow, which no retry can help: flowc run
+// runs it once, does not catch the failure, and the run fails.
+func checkNoRetry(t *testing.T, argo, _ *client.Run) {
+	if argo.Status() != datastore.RunFailed {
+		t.Errorf("run %s: %s, want failed", argo.Pathspec(), argo.Status())
+	}
+	lost := task(t, argo, "Lost", "0")
+	want := []datastore.AttemptStatus{datastore.AttemptFailed}
+	if got := attemptStatuses(t, lost); !slices.Equal(got, want) {
+		t.Errorf("%s: attempts %v, want %v (no retry, no catch)", lost.Pathspec(), got, want)
 	}
 }
 
