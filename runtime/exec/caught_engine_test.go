@@ -2,6 +2,8 @@ package exec_test
 
 import (
 	"context"
+	"errors"
+	osexec "os/exec"
 	"slices"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/flowc-dev/flowc/flow"
 	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
+	"github.com/flowc-dev/flowc/runtime/task"
 )
 
 // TestEngineTimeoutCaught: on an engine that sees only that a step's pod
@@ -107,5 +110,54 @@ func TestEngineCrashCaught(t *testing.T) {
 	}
 	if failure == nil || failure.Step != "Boom" || failure.Attempt != 1 || failure.Type != "exit" || failure.Message != died {
 		t.Errorf("Failure = %+v, want Boom's exit on attempt 1: %s", failure, died)
+	}
+}
+
+// TestEngineNoRetryNotCaught: a step under retry and catch that fails in a
+// way no retry can help (it returns a transition its plan does not allow)
+// exits with ExitNoRetry and records so; the --caught attempt an engine
+// starts after it (Argo's STEP--caught pod) must not catch it, as flowc
+// run does not: it exits with ExitNoRetry too and records nothing.
+func TestEngineNoRetryNotCaught(t *testing.T) {
+	ctx := context.Background()
+	dir := "../../internal/argoe2e/testdata/noretry"
+	f := mustPlan(t, dir)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-noretry", plan: f}
+	e.task("Start", "0")
+	run := func(args ...string) int {
+		t.Helper()
+		cmd := osexec.Command(r.Path, append(args, "--run-id", e.run, "--task-id", "0", "--datastore-root", e.root, "--retry-count", "auto")...)
+		out, err := cmd.CombinedOutput()
+		var ee *osexec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		t.Logf("runner %v: %v\n%s", args, err, out)
+		return cmd.ProcessState.ExitCode()
+	}
+	if code := run("step", "Lost"); code != task.ExitNoRetry {
+		t.Fatalf("Lost exited %d, want %d", code, task.ExitNoRetry)
+	}
+	if code := run("step", "Lost", "--caught", "the step's pod failed on its last attempt (Argo: Failed)", "--caught-type", "exit"); code != task.ExitNoRetry {
+		t.Errorf("Lost's --caught attempt exited %d, want %d", code, task.ExitNoRetry)
+	}
+	c, err := client.Open(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := c.Namespace(client.Global).Flow(f.Name).Run(e.run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost, err := cr.Step("Lost").Task("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lost.Attempts(); !slices.Equal(got, []int{0}) || lost.Status() != datastore.AttemptFailed || lost.Finished() {
+		t.Errorf("Lost: attempts %v, %s, finished %v; want only attempt 0, failed, not finished", got, lost.Status(), lost.Finished())
 	}
 }

@@ -24,9 +24,9 @@ import (
 // Exit codes of the runner.
 const (
 	ExitOK      = 0
-	ExitFailed  = 1   // the step failed; the attempt is recorded
-	ExitUsage   = 2   // the runner was called wrongly
-	ExitNoRetry = 202 // the failure cannot be helped by a retry (Metaflow's code)
+	ExitFailed  = 1                    // the step failed; the attempt is recorded
+	ExitUsage   = 2                    // the runner was called wrongly
+	ExitNoRetry = ir.RunnerExitNoRetry // the failure cannot be helped by a retry (Metaflow's code)
 )
 
 // runner runs one task.
@@ -78,6 +78,12 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 		att.InputPaths = append(att.InputPaths, r.plan.Name+"/"+r.args.runID+"/"+in.String())
 	}
 	if r.args.retryCount > 0 {
+		if r.args.caught != "" && r.noRetryBefore(ctx) {
+			// flowc's executor neither retries nor catches such a
+			// failure; an engine's --caught attempt leaves it failed.
+			fmt.Fprintf(os.Stderr, "flowc runner: step %s failed in a way no retry can help; not caught\n", r.st.Name)
+			return ExitNoRetry
+		}
 		r.closeDied(ctx)
 	}
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
@@ -209,6 +215,13 @@ type deathError struct{ msg, kind string }
 
 func (e *deathError) Error() string { return e.msg }
 
+// noRetryBefore reports whether the attempt before this one failed in a
+// way no retry can help (finish recorded its exit code, ExitNoRetry).
+func (r *runner[F]) noRetryBefore(ctx context.Context) bool {
+	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
+	return err == nil && prev.Status == datastore.AttemptFailed && prev.ExitCode != nil && *prev.ExitCode == ExitNoRetry
+}
+
 // closeDied records the attempt before this one failed when it is still
 // recorded running: its process died without recording how it ended (a
 // crash, os.Exit, a kill) and the engine started this attempt after it
@@ -328,6 +341,12 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	}
 	if msg != "" {
 		att.Error = msg
+	}
+	if status == datastore.AttemptFailed && r.noRetry {
+		// What the runner exits with, recorded for an engine's --caught
+		// attempt, which must not catch it (noRetryBefore).
+		code := ExitNoRetry
+		att.ExitCode = &code
 	}
 	done := r.trace("save")
 	arts, err := r.save(ctx, f)
