@@ -75,7 +75,8 @@ func TestArgoBehave(t *testing.T) {
 func (c *cluster) behave(t *testing.T, k behaveCase) (argo, local *client.Run) {
 	t.Helper()
 	dir := filepath.Join("..", "..", filepath.FromSlash(k.dir))
-	if err := c.deploy(dir, "behave-"+k.name); err != nil {
+	// Pods small enough that several fit the node's 2 CPUs.
+	if err := c.deploy(dir, "behave-"+k.name, "--with", "kubernetes:cpu=0.1,memory=256,disk=512"); err != nil {
 		t.Fatal(err)
 	}
 	wf, err := c.trigger(dir, k.params...)
