@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,9 +51,10 @@ type behaveCase struct {
 // status and artifacts) and every attempt of every task with its status
 // and error. Each case then checks what it is about in the Argo run
 // itself, so that a defect both engines share does not pass either. The
-// cases run in parallel, in one namespace.
+// cases run at once, in one namespace.
 func TestArgoBehave(t *testing.T) {
 	c := need(t)
+	var wg sync.WaitGroup
 	for _, k := range []behaveCase{
 		{name: "retry", dir: "runtime/exec/testdata/flaky", phase: "Succeeded", check: checkRetry},
 		{name: "noretry", dir: "internal/argoe2e/testdata/noretry", phase: "Failed", check: checkNoRetry},
@@ -62,12 +64,17 @@ func TestArgoBehave(t *testing.T) {
 		{name: "params", dir: "internal/argoe2e/testdata/params", phase: "Succeeded", check: checkParams, params: []string{
 			"--text", hostile, "--object", hostileObject, "--items", "x,$(touch X),{{=1+41}},${HOME}", "--count", "42"}},
 	} {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			argo, local := c.behave(t, k)
-			k.check(t, argo, local)
+		// All at once, not t.Parallel's GOMAXPROCS at a time: the cases
+		// mostly wait, for pods and for Argo's backoff between retries
+		// (minutes_between_retries defaults to 2).
+		wg.Go(func() {
+			t.Run(k.name, func(t *testing.T) {
+				argo, local := c.behave(t, k)
+				k.check(t, argo, local)
+			})
 		})
 	}
+	wg.Wait()
 }
 
 // behave deploys and triggers the case's flow, waits for the Workflow,
