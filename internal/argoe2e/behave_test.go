@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,7 +53,6 @@ type behaveCase struct {
 // cases run at once, in one namespace.
 func TestArgoBehave(t *testing.T) {
 	c := need(t)
-	var wg sync.WaitGroup
 	for _, k := range []behaveCase{
 		{name: "retry", dir: "runtime/exec/testdata/flaky", phase: "Succeeded", check: checkRetry},
 		{name: "noretry", dir: "internal/argoe2e/testdata/noretry", phase: "Failed", check: checkNoRetry},
@@ -64,17 +62,15 @@ func TestArgoBehave(t *testing.T) {
 		{name: "params", dir: "internal/argoe2e/testdata/params", phase: "Succeeded", check: checkParams, params: []string{
 			"--text", hostile, "--object", hostileObject, "--items", "x,$(touch X),{{=1+41}},${HOME}", "--count", "42"}},
 	} {
-		// All at once, not t.Parallel's GOMAXPROCS at a time: the cases
-		// mostly wait, for pods and for Argo's backoff between retries
+		// All at once (scripts/kube-e2e.sh's -parallel): the cases mostly
+		// wait, for pods and for Argo's backoff between retries
 		// (minutes_between_retries defaults to 2).
-		wg.Go(func() {
-			t.Run(k.name, func(t *testing.T) {
-				argo, local := c.behave(t, k)
-				k.check(t, argo, local)
-			})
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			argo, local := c.behave(t, k)
+			k.check(t, argo, local)
 		})
 	}
-	wg.Wait()
 }
 
 // behave deploys and triggers the case's flow, waits for the Workflow,
@@ -82,8 +78,7 @@ func TestArgoBehave(t *testing.T) {
 func (c *cluster) behave(t *testing.T, k behaveCase) (argo, local *client.Run) {
 	t.Helper()
 	dir := filepath.Join("..", "..", filepath.FromSlash(k.dir))
-	// Pods small enough that several fit the node's 2 CPUs.
-	if err := c.deploy(dir, "behave-"+k.name, "--with", "kubernetes:cpu=0.1,memory=256,disk=512"); err != nil {
+	if err := c.deploy(dir, "behave-"+k.name); err != nil {
 		t.Fatal(err)
 	}
 	wf, err := c.trigger(dir, k.params...)
