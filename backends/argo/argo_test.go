@@ -272,7 +272,9 @@ func TestContainer(t *testing.T) {
 			t.Errorf("process %v = %#v, want %#v", c.path, got, c.want)
 		}
 	}
-	if got := get(t, templateNamed(t, wt, "join"), "retryStrategy"); !cmp.Equal(got, map[string]any{"limit": 3.0, "retryPolicy": "Always", "backoff": map[string]any{"duration": "2m"}}) {
+	if got := get(t, templateNamed(t, wt, "join"), "retryStrategy"); !cmp.Equal(got, map[string]any{"limit": 3.0, "retryPolicy": "Always", "backoff": map[string]any{"duration": "2m"},
+		// not retried when the runner says no retry can help
+		"expression": "lastRetry.exitCode != '202'"}) {
 		t.Errorf("join retryStrategy = %v", got)
 	}
 	// No secret value anywhere: only references.

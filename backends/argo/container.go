@@ -48,7 +48,7 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 		t.Outputs = &Outputs{Parameters: out}
 	}
 	if r := d.Retry; r != nil && r.Times > 0 {
-		t.RetryStrategy = &RetryStrategy{Limit: r.Times, RetryPolicy: "Always"}
+		t.RetryStrategy = &RetryStrategy{Limit: r.Times, RetryPolicy: "Always", Expression: noRetryExpr}
 		if r.MinutesBetweenRetries > 0 {
 			t.RetryStrategy.Backoff = &Backoff{Duration: strconv.Itoa(r.MinutesBetweenRetries) + "m"}
 		}
@@ -114,6 +114,12 @@ func supportPod(t *Template) {
 	t.Container.Resources = Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}}
 	t.RetryStrategy = &RetryStrategy{Limit: supportRetries, RetryPolicy: "Always", Backoff: &Backoff{Duration: "10s", Factor: ptr(2)}}
 }
+
+// noRetryExpr is a retryStrategy's expression that retries an attempt
+// unless the runner said no retry can help (as flowc run does): Argo
+// retries while it is true, and gives lastRetry.exitCode as text ("-1"
+// when the pod has none).
+var noRetryExpr = fmt.Sprintf("lastRetry.exitCode != '%d'", ir.RunnerExitNoRetry)
 
 // supportRetries is how often the exit handler and a --caught pod are
 // retried (10 s, 20 s, 40 s apart).

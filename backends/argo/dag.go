@@ -189,6 +189,9 @@ func (c *compiler) caught(s *ir.Step, t DAGTask, id string) []DAGTask {
 		// the step's image, environment, secrets and service account
 		// (what reaches the datastore), retried.
 		supportPod(&tmpl)
+		// A failure no retry can help is not caught (the runner exits
+		// with RunnerExitNoRetry), nor retried.
+		tmpl.RetryStrategy.Expression = noRetryExpr
 		tmpl.Container.Args = []string{"step", s.Name,
 			"--run-id", "{{workflow.name}}",
 			"--task-id", "{{inputs.parameters.task-id}}",

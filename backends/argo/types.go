@@ -138,6 +138,7 @@ type RetryStrategy struct {
 	Limit       int      `json:"limit"`
 	RetryPolicy string   `json:"retryPolicy,omitempty"`
 	Backoff     *Backoff `json:"backoff,omitempty"`
+	Expression  string   `json:"expression,omitempty"`
 }
 
 // Backoff is the wait between retries.

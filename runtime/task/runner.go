@@ -24,9 +24,9 @@ import (
 // Exit codes of the runner.
 const (
 	ExitOK      = 0
-	ExitFailed  = 1   // the step failed; the attempt is recorded
-	ExitUsage   = 2   // the runner was called wrongly
-	ExitNoRetry = 202 // the failure cannot be helped by a retry (Metaflow's code)
+	ExitFailed  = 1                    // the step failed; the attempt is recorded
+	ExitUsage   = 2                    // the runner was called wrongly
+	ExitNoRetry = ir.RunnerExitNoRetry // the failure cannot be helped by a retry (Metaflow's code)
 )
 
 // runner runs one task.
@@ -77,6 +77,15 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	for _, in := range r.args.inputs {
 		att.InputPaths = append(att.InputPaths, r.plan.Name+"/"+r.args.runID+"/"+in.String())
 	}
+	if r.args.retryCount > 0 {
+		if r.args.caught != "" && r.noRetryBefore(ctx) {
+			// flowc's executor neither retries nor catches such a
+			// failure; an engine's --caught attempt leaves it failed.
+			fmt.Fprintf(os.Stderr, "flowc runner: step %s failed in a way no retry can help; not caught\n", r.st.Name)
+			return ExitNoRetry
+		}
+		r.closeDied(ctx)
+	}
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
 		return ExitFailed
@@ -91,7 +100,7 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	att.ForeachStack = stack
 	if r.args.caught != "" {
-		died := &deathError{msg: r.args.caught, kind: r.args.caughtType}
+		died := r.died(ctx)
 		if r.st.Decorators.Catch == nil {
 			return r.fail(ctx, att, f, died, ExitNoRetry)
 		}
@@ -206,6 +215,56 @@ type deathError struct{ msg, kind string }
 
 func (e *deathError) Error() string { return e.msg }
 
+// noRetryBefore reports whether the attempt before this one failed in a
+// way no retry can help (finish recorded its exit code, ExitNoRetry).
+func (r *runner[F]) noRetryBefore(ctx context.Context) bool {
+	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
+	return err == nil && prev.Status == datastore.AttemptFailed && prev.ExitCode != nil && *prev.ExitCode == ExitNoRetry
+}
+
+// closeDied records the attempt before this one failed when it is still
+// recorded running: its process died without recording how it ended (a
+// crash, os.Exit, a kill) and the engine started this attempt after it
+// (Argo's retryStrategy, a STEP--caught pod). flowc's executor records
+// such an attempt itself, with the exit status it saw; an engine's runner
+// knows only that it died, or what --caught says.
+func (r *runner[F]) closeDied(ctx context.Context) {
+	p := r.store.path(r.args.step, r.args.taskID)
+	prev, err := r.store.s.ReadAttempt(ctx, p, r.args.retryCount-1)
+	if err != nil || prev.Status != datastore.AttemptRunning {
+		return
+	}
+	prev.End, prev.Status, prev.Error = time.Now(), datastore.AttemptFailed, r.args.caught
+	if prev.Error == "" {
+		prev.Error = "the task process died without recording how the attempt ended"
+	}
+	if err := r.store.s.WriteAttempt(ctx, p, prev); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: record attempt %d: %v\n", prev.Attempt, err)
+	}
+}
+
+// died is the failure a --caught attempt records: what the engine saw
+// (--caught, --caught-type), unless the attempt before it recorded how it
+// ended, which says more. flowc's executor records the attempt it saw die
+// with the message it passes; an engine that sees only a pod fail (Argo)
+// learns here that the runner's watchdog killed the step at its timeout,
+// and records the same failure as flowc run.
+func (r *runner[F]) died(ctx context.Context) *deathError {
+	d := &deathError{msg: r.args.caught, kind: r.args.caughtType}
+	if r.args.retryCount == 0 {
+		return d
+	}
+	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
+	if err != nil || prev.Error == "" || (prev.Status != datastore.AttemptFailed && prev.Status != datastore.AttemptKilled) {
+		return d
+	}
+	d.msg = prev.Error
+	if prev.Status == datastore.AttemptKilled && strings.Contains(prev.Error, "timed out") {
+		d.kind = "timeout"
+	}
+	return d
+}
+
 // panicError is a step's panic, with the stack where it happened.
 type panicError struct {
 	value any
@@ -282,6 +341,12 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	}
 	if msg != "" {
 		att.Error = msg
+	}
+	if status == datastore.AttemptFailed && r.noRetry {
+		// What the runner exits with, recorded for an engine's --caught
+		// attempt, which must not catch it (noRetryBefore).
+		code := ExitNoRetry
+		att.ExitCode = &code
 	}
 	done := r.trace("save")
 	arts, err := r.save(ctx, f)
