@@ -277,6 +277,12 @@ func TestContainer(t *testing.T) {
 		"expression": "lastRetry.exitCode != '202'"}) {
 		t.Errorf("join retryStrategy = %v", got)
 	}
+	// A step without //flow:retry is run again after Argo's own errors
+	// only, never after it failed.
+	if got := get(t, templateNamed(t, wt, "end"), "retryStrategy"); !cmp.Equal(got, map[string]any{"limit": 2.0, "retryPolicy": "OnError",
+		"backoff": map[string]any{"duration": "10s", "factor": 2.0}}) {
+		t.Errorf("end retryStrategy = %v", got)
+	}
 	// No secret value anywhere: only references.
 	if data := compile(t, load(t, "testdata/full"), opts); bytes.Contains(data, []byte("secretKeyRef")) || !bytes.Contains(data, []byte("secretRef")) {
 		t.Error("secrets are not envFrom references")

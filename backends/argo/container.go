@@ -52,6 +52,13 @@ func (c *compiler) containerTemplateFor(s *ir.Step) Template {
 		if r.MinutesBetweenRetries > 0 {
 			t.RetryStrategy.Backoff = &Backoff{Duration: strconv.Itoa(r.MinutesBetweenRetries) + "m"}
 		}
+	} else {
+		// Argo's own errors (the pod could not be made, was deleted or
+		// evicted, its init or wait container died) are not the step's:
+		// they are retried, a failing step never (OnError). The runner
+		// runs the same attempt again, or, when the step had finished,
+		// only gives Argo its outputs again (runtime/task).
+		t.RetryStrategy = &RetryStrategy{Limit: engineRetries, RetryPolicy: "OnError", Backoff: &Backoff{Duration: "10s", Factor: ptr(2)}}
 	}
 	t.ActiveDeadlineSeconds = DefaultStepDeadline
 	if d.Timeout != nil {
@@ -125,6 +132,10 @@ var noRetryExpr = fmt.Sprintf("lastRetry.exitCode != '%d'", ir.RunnerExitNoRetry
 // retried (10 s, 20 s, 40 s apart).
 const supportRetries = 3
 
+// engineRetries is how often a step without //flow:retry is run again
+// after an error of Argo's own (10 s, then 20 s later).
+const engineRetries = 2
+
 // engineEnv tells the runner which engine runs it, for the run's tags.
 var engineEnv = EnvVar{Name: "FLOWC_ENGINE", Value: "argo"}
 
@@ -159,16 +170,13 @@ func (c *compiler) args(s *ir.Step) []string {
 // (maxAllowedStackDepth in workflow/controller/controller.go; the check in
 // executeTemplate, operator.go): flow--main is call 1, each foreach body
 // around the loop one more, the k-th "STEP--loop" call 2+nest+k, its visit
-// one more, and a retryStrategy one more again (the retry node). So visit
-// k runs while 3+nest+k+retry <= 99. The runner fails a visit that
-// chooses the step again at the limit, saying so (--max-visits), instead
-// of Argo's "Maximum recursion depth exceeded".
+// one more, and its retryStrategy one more again (the retry node: every
+// step has one, for Argo's errors if not for //flow:retry). So visit k
+// runs while 3+nest+k+1 <= 99. The runner fails a visit that chooses the
+// step again at the limit, saying so (--max-visits), instead of Argo's
+// "Maximum recursion depth exceeded".
 func maxVisits(s *ir.Step) int {
-	n := 97 - len(s.Foreach)
-	if r := s.Decorators.Retry; r != nil && r.Times > 0 {
-		n--
-	}
-	return n
+	return 96 - len(s.Foreach)
 }
 
 // paramArgs passes parameter p to the start task as --param-b64

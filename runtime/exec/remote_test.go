@@ -316,3 +316,36 @@ func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 	}
 	return out
 }
+
+// TestEngineRunAgain: an engine that starts a task again after it finished
+// (Argo runs a pod again after an error of its own that came after the
+// step succeeded) gets the same outputs, and the step is not run again: no
+// second attempt, the done marker and the artifacts as they were.
+func TestEngineRunAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := "testdata/wide"
+	f := mustPlan(t, dir)
+	r, err := build.Build(ctx, dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-again", plan: f}
+	first := e.task("Start", "0")
+	st, err := datastore.OpenLocal(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "Start", Task: "0"}
+	before := readAttempt(t, st, p)
+	again := e.task("Start", "0") // --retry-count auto: it would be attempt 1
+	if !slices.Equal(again.Next, first.Next) || again.Splits != first.Splits || again.Splits != 5 {
+		t.Errorf("outputs the second time %+v, want %+v", again, first)
+	}
+	if _, err := st.ReadAttempt(ctx, p, 1); err == nil {
+		t.Errorf("the finished task ran again: attempt 1 recorded")
+	}
+	after := readAttempt(t, st, p)
+	if after.Attempt != 0 || !after.End.Equal(before.End) {
+		t.Errorf("done attempt %d ended %v, want attempt 0 ended %v", after.Attempt, after.End, before.End)
+	}
+}

@@ -204,7 +204,16 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 				return r.failEarly(ctx, fmt.Errorf("secrets: %w", err))
 			}
 		}
-		code := r.runStep(ctx)
+		// An engine may start a task again after it finished (Argo runs a
+		// step's pod again after an error of its own, which can come after
+		// the step succeeded): the step is not run twice.
+		code, done := ExitOK, false
+		if *caught == "" && (r.outputs != "" || resolve) {
+			code, done = r.finishedBefore(ctx)
+		}
+		if !done {
+			code = r.runStep(ctx)
+		}
 		if resolve && code == ExitOK && s.Kind == ir.KindEnd {
 			endRun(ctx, st)
 			// Argo's exit handler runs the hooks (end-run); on an engine

@@ -391,6 +391,25 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	return ExitOK
 }
 
+// finishedBefore reports whether the task finished already (its done
+// marker, written only when an attempt succeeded); then it writes the
+// outputs the engine reads from that attempt's transition, says so, and
+// returns the code to exit with.
+func (r *runner[F]) finishedBefore(ctx context.Context) (code int, done bool) {
+	d, err := r.store.s.ReadDone(ctx, r.store.path(r.args.step, r.args.taskID))
+	if err != nil {
+		return 0, false
+	}
+	fmt.Fprintf(os.Stderr, "flowc runner: task %s/%s finished already (attempt %d succeeded): not run again\n", r.args.step, r.args.taskID, d.Attempt)
+	if r.outputs != "" {
+		if err := writeOutputs(r.outputs, d.Transition); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: write outputs: %v\n", err)
+			return ExitFailed, true
+		}
+	}
+	return ExitOK, true
+}
+
 // failEarly records an attempt that failed before the step could start,
 // with the error a retry cannot help.
 func (r *runner[F]) failEarly(ctx context.Context, err error) int {
