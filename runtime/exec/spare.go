@@ -64,7 +64,7 @@ func (p *spares) refillLocked() {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			s, err := startSpare(p.runner, p.env)
+			s, err := startSpare(p.runner, p.env, task.AwaitCommand)
 			p.mu.Lock()
 			p.starting--
 			closed := p.closed
@@ -127,8 +127,9 @@ func (p *spares) close() {
 	p.wg.Wait() // those still starting discard themselves
 }
 
-// startSpare starts a runner that awaits its task.
-func startSpare(runner string, env []string) (*spare, error) {
+// startSpare starts a runner that awaits its task (command
+// task.AwaitCommand), or its tasks (task.ServeCommand).
+func startSpare(runner string, env []string, command string) (*spare, error) {
 	var files [8]*os.File // stdin r/w, stdout r/w, stderr r/w, ack r/w
 	for i := 0; i < len(files); i += 2 {
 		r, w, err := os.Pipe()
@@ -140,7 +141,7 @@ func startSpare(runner string, env []string) (*spare, error) {
 		}
 		files[i], files[i+1] = r, w
 	}
-	cmd := exec.Command(runner, task.AwaitCommand)
+	cmd := exec.Command(runner, command)
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = files[0], files[3], files[5]
 	cmd.ExtraFiles = []*os.File{files[7]} // task.AckFD

@@ -80,9 +80,11 @@ func (c *capture) stop() {
 		restore(s.fd, s.saved)
 		select {
 		case <-s.done:
+			s.saved.Close() // fd is a copy of it again; a runner serving more tasks keeps no descriptor per task
 		case <-time.After(2 * time.Second):
 		}
 		s.r.Close()
+		s.saved = nil
 	}
 }
 
