@@ -35,6 +35,8 @@ type spares struct {
 	mu       sync.Mutex
 	ready    []*spare
 	starting int
+	claimed  int        // of those starting, how many a task waits for (take)
+	changed  *sync.Cond // on mu: a runner started, or failed to
 	closed   bool
 	wg       sync.WaitGroup // the goroutines starting spares
 }
@@ -51,6 +53,7 @@ type spare struct {
 // newSpares starts size runners of binary runner ahead of need.
 func newSpares(runner string, env []string, size int) *spares {
 	p := &spares{runner: runner, env: env, size: size}
+	p.changed = sync.NewCond(&p.mu)
 	p.mu.Lock()
 	p.refillLocked()
 	p.mu.Unlock()
@@ -76,6 +79,7 @@ func (p *spares) refillLocked() {
 			case !closed:
 				p.ready = append(p.ready, s)
 			}
+			p.changed.Broadcast()
 			p.mu.Unlock()
 			if err == nil && closed {
 				s.discard() // before close returns
@@ -84,27 +88,38 @@ func (p *spares) refillLocked() {
 	}
 }
 
-// take returns a ready runner, or nil when none is ready, and starts
-// another in its place.
+// take returns a ready runner and starts another in its place. When none
+// is ready but one is being started that no other task waits for, it waits
+// for that one: it is further along than a runner started for the task
+// would be, and a second start would only compete with it for the CPU
+// (the run's first task, its parameters' init, met both spares starting).
+// Otherwise it returns nil.
 func (p *spares) take() *spare {
 	if p == nil {
 		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var s *spare
-	for s == nil && len(p.ready) > 0 {
-		s, p.ready = p.ready[0], p.ready[1:]
-		select {
-		case err := <-s.proc.waited: // it died waiting
-			s.proc.waited <- err
-			go s.discard()
-			s = nil
-		default:
+	for {
+		var s *spare
+		for s == nil && len(p.ready) > 0 {
+			s, p.ready = p.ready[0], p.ready[1:]
+			select {
+			case err := <-s.proc.waited: // it died waiting
+				s.proc.waited <- err
+				go s.discard()
+				s = nil
+			default:
+			}
 		}
+		if s != nil || p.closed || p.starting <= p.claimed {
+			p.refillLocked()
+			return s
+		}
+		p.claimed++
+		p.changed.Wait()
+		p.claimed--
 	}
-	p.refillLocked()
-	return s
 }
 
 // close ends the runners that were not needed, and those still starting,
