@@ -30,8 +30,8 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== CPU by process kind"
 perf report -i "$tmp/perf.data" --no-children -g none --sort comm 2>/dev/null | grep '%' | head -5
 for comm in runner flowc; do
-  echo "== $comm: inclusive share of its own CPU"
-  perf report -i "$tmp/perf.data" --comm "$comm" --percentage relative --children -g none --sort sym 2>/dev/null |
+  echo "== $comm: inclusive share of all the CPU (divide by its share above for a share of its own)"
+  perf report -i "$tmp/perf.data" --comm "$comm" --children -g none --sort sym 2>/dev/null |
     grep -E '\] (runtime\.rt0_go|runtime\.schedinit|runtime\.doInit1|runtime\.sysmon|runtime\.gcBgMarkWorker|runtime\.morestack|main\.main|github\.com/flowc-dev/flowc/runtime/task\.(await|warmUp|Run\[|\(\*runner.*\)\.runStep)|github\.com/flowc-dev/flowc/runtime/exec\.startTask\.func1|github\.com/flowc-dev/flowc/runtime/exec\.\(\*executor\)\.loop\.func1)' |
     awk '{printf "  %7s  %s\n", $1, $4}' | cut -c1-110
 done
