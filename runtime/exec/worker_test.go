@@ -114,3 +114,22 @@ func TestTasksPerRunnerCrash(t *testing.T) {
 		t.Errorf("Boom attempt 1 (a process of its own) stdout %q, %v", log, err)
 	}
 }
+
+// TestTasksPerRunnerTimeout: a step deaf to its timeout is killed with the
+// runner it shares, and the attempt is recorded as killed, as in a runner
+// of its own.
+func TestTasksPerRunnerTimeout(t *testing.T) {
+	t.Parallel()
+	fr := runTestFlow(t, "hang", t.TempDir(), func(o *exec.Options) { o.TasksPerRunner = 4 })
+	fr.wantStatus(t, datastore.RunFailed)
+	stuck := fr.task(t, "Stuck")
+	if stuck.Finished() || !slices.Equal(stuck.Attempts(), []int{0, 1}) {
+		t.Fatalf("Stuck: finished %v, attempts %v", stuck.Finished(), stuck.Attempts())
+	}
+	for n := range 2 {
+		if a := attempt(t, stuck, n); a.Status() != datastore.AttemptKilled || !strings.Contains(errorText(a), "timed out") {
+			t.Errorf("Stuck attempt %d: %s, %q; want killed, timed out", n, a.Status(), errorText(a))
+		}
+	}
+	fr.noTasks(t, "End")
+}
