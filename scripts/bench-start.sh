@@ -3,7 +3,8 @@
 # (docs/PERFORMANCE.md, "The task runner"), side by side with a Go hello
 # world and, given BASE, with flowc built from that git revision, all in one
 # run so that every figure sees the same load:
-#   - the start of a Go hello world, of the runner with no arguments (its
+#   - the start of a Go hello world, of flowc itself (flowc version), of
+#     the runner with no arguments (its
 #     package initialisation and exit), and of a trivial task (the End step
 #     of the 50-step flow run again under a fresh task id), and of the same
 #     task given to a runner started ahead of need (runtime/exec's spares);
@@ -80,6 +81,9 @@ for v in "${variants[@]}"; do
     "package init $(for _ in $(seq 15); do GODEBUG=inittrace=1 "$r" 2>&1 >/dev/null | awk '/^init/ {t+=$5} END {print t}'; done | median) ms (median of 15)," \
     "forbidden modules: $(go version -m "$r" | grep -cE 'spf13/cobra|k8s.io/client-go|golang.org/x/tools' || true)," \
     "go/types or flowc's parser linked: $(go tool nm "$r" | grep -cE ' (go/types|github.com/flowc-dev/flowc/parser)\.' || true) symbols"
+  # flowc's own start (its runtime and package inits; `flowc version` does
+  # nothing else), what every flowc run pays before its first task.
+  args+=("$v-flowc-version=$tmp/$v/flowc" version ";")
   args+=("$v-runner-no-args=$r" ";" "$v-trivial-task=$r" step End --run-id "$run" --task-id "b{i}" --input-paths S48/0
     --datastore-root "$tmp/$v/mod/.flowc" ";")
   # The same task given to a runner started ahead of need (this checkout's
