@@ -174,23 +174,17 @@ func startSpare(runner string, env []string, command string) (*spare, error) {
 	return &spare{proc: proc, stdin: files[1], stdout: files[2], stderr: files[4], ack: files[6]}, nil
 }
 
-// discard ends a runner that got no task: end of input tells it to exit;
-// one that does not is killed.
+// discard ends a runner that has no task: it holds no task's state, so it
+// is killed at once rather than told to exit (end of input, which it
+// would answer only once its own start is over), and reaped.
 func (s *spare) discard() {
 	s.stdin.Close()
-	select {
-	case <-s.proc.waited:
-	case <-time.After(spareExitWait):
-		s.proc.killGroup(syscall.SIGKILL)
-		<-s.proc.waited
-	}
+	s.proc.killGroup(syscall.SIGKILL)
+	<-s.proc.waited
 	s.ack.Close()
 	s.stdout.Close()
 	s.stderr.Close()
 }
-
-// spareExitWait is how long an unneeded runner has to exit once told.
-const spareExitWait = 2 * time.Second
 
 // ackWait is how long a runner has to take its assignment: it is blocked
 // reading it, so this is only reached by a runner that is stopped or

@@ -120,7 +120,7 @@ func (ws *workers) put(w *worker) {
 	go ws.discard(w)
 }
 
-// discard tells a runner to exit (end of input) and reaps it.
+// discard ends a runner between tasks and reaps it.
 func (ws *workers) discard(w *worker) {
 	w.spare.discard()
 	w.copies.Wait()
