@@ -135,9 +135,14 @@ func warmUp() {
 	_, _ = json.Marshal(map[string]datastore.Artifact{"": {}})
 }
 
+// serving is set in a runner that serves the local executor several tasks
+// (ServeCommand): it keeps their logs as the executor would.
+var serving bool
+
 // serve is the serve command: it runs the tasks it is given one after
 // another and returns the exit code of the process.
 func serve[F any](fl Flow[F]) int {
+	serving = true
 	in, err := takeStdin()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: serve: %v\n", err)
