@@ -24,14 +24,16 @@ if [ -z "${FLOWC_S3RVER:-}" ] && [ ! -d tools/s3rver/node_modules/s3rver ]; then
 	(cd tools/s3rver && npm ci --no-audit --no-fund >/dev/null) || { echo "argo e2e: npm ci in tools/s3rver failed"; exit 1; }
 fi
 report=$(mktemp)
+# Its own log: several developers' runs may share one cluster.
+log=$(mktemp "$STATE/logs/e2e-test.XXXXXX.log")
 FLOWC_E2E_FLOWC=$PWD/bin/flowc FLOWC_E2E_REPORT=$report E2E_FLOWS="${E2E_FLOWS:-}" \
-	go test -v -count=1 -timeout 90m -run "${E2E_RUN:-.}" ./internal/argoe2e >"$STATE/logs/e2e-test.log" 2>&1
+	go test -v -count=1 -timeout 60m -parallel 64 -run "${E2E_RUN:-.}" ./internal/argoe2e >"$log" 2>&1
 rc=$?
 cat "$report"
 rm -f "$report"
 if [ $rc -ne 0 ]; then
-	echo "kube-e2e: go test failed (exit $rc); its output: $STATE/logs/e2e-test.log"
-	tail -30 "$STATE/logs/e2e-test.log"
+	echo "kube-e2e: go test failed (exit $rc); its output: $log"
+	tail -30 "$log"
 fi
 if [ $started = 1 ] && [ "${FLOWC_KUBE_KEEP:-}" != 1 ]; then
 	scripts/kube-down.sh

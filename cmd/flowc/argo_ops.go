@@ -47,13 +47,12 @@ their runs (Workflows), in the cluster and namespace chosen as kubectl does
 Workflow's name, which is also its run id in the datastore.`,
 	}
 	af.register(c.PersistentFlags())
-	c.AddCommand(newArgoList(af), newArgoStatus(af), newArgoLogs(af), newArgoDelete(af))
+	c.AddCommand(newArgoList(af), newArgoStatus(af), newArgoLogs(af), newArgoDelete(af), newArgoTerminate(af))
 	for _, op := range []struct {
 		name, short string
 		do          func(context.Context, *deploy.Cluster, string) error
 		done        string
 	}{
-		{"terminate", "Stop a run now, as argo terminate does: its pods are killed and no exit handler runs", deploy.Terminate, "terminated"},
 		{"stop", "Stop a run, as argo stop does: its pods are killed, then its exit handler records it failed", deploy.Stop, "stopped"},
 		{"suspend", "Suspend a run, as argo suspend does: no new pod starts until it is resumed", deploy.Suspend, "suspended"},
 		{"resume", "Resume a suspended run, as argo resume does", deploy.Resume, "resumed"},
@@ -78,6 +77,61 @@ Workflow's name, which is also its run id in the datastore.`,
 	return c
 }
 
+func newArgoTerminate(af *argoFlags) *cobra.Command {
+	var root string
+	c := &cobra.Command{
+		Use:   "terminate RUN",
+		Short: "Stop a run now, as argo terminate does, and record it failed",
+		Long: `Terminate stops the run RUN as argo terminate does (spec.shutdown: Terminate):
+Argo kills its pods and runs no exit handler. So that the datastore does not
+keep the run as running for ever, terminate then records it failed there
+itself, as the exit handler would have (only a run still recorded running is
+changed). The datastore is the one the run's template names, unless
+--datastore-root names another.`,
+		Args: exactArgs(1, "RUN"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			cl, err := af.connect()
+			if err != nil {
+				return err
+			}
+			if err := deploy.Terminate(ctx, cl, args[0]); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "terminated workflow.argoproj.io/%s in namespace %s\n", args[0], cl.Namespace)
+			r, err := deploy.Status(ctx, cl, args[0])
+			if err != nil {
+				return fmt.Errorf("run %s is terminated, but not recorded failed: %w", args[0], err)
+			}
+			flow, tmplRoot, err := deploy.Template(ctx, cl, r.Template)
+			if err != nil {
+				return fmt.Errorf("run %s is terminated, but not recorded failed: %w", args[0], err)
+			}
+			if root == "" {
+				root = tmplRoot
+			}
+			if root == "" || flow == "" {
+				return fmt.Errorf("run %s is terminated, but not recorded failed: workflowtemplate.argoproj.io/%s names no flow or datastore (deployed by an older flowc?); give --datastore-root", args[0], r.Template)
+			}
+			st, err := datastore.Open(ctx, root)
+			if err != nil {
+				return fmt.Errorf("run %s is terminated, but not recorded failed: open the datastore %s: %w", args[0], root, err)
+			}
+			changed, err := recordFailed(ctx, st, flow, args[0])
+			switch {
+			case err != nil:
+				return fmt.Errorf("run %s is terminated, but not recorded failed: %w", args[0], err)
+			case changed:
+				fmt.Fprintf(out, "run %s/%s: recorded failed\n", flow, args[0])
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&root, "datastore-root", "", "the datastore the run writes (default: the one its template names)")
+	return c
+}
+
 // exactArgs wants n arguments, named what.
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
@@ -91,9 +145,17 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 func newArgoList(af *argoFlags) *cobra.Command {
 	runs := 5
 	c := &cobra.Command{
-		Use:   "list",
+		Use:   "list [FLOW]",
 		Short: "List the flows flowc deployed and their latest runs",
-		Args:  exactArgs(0, "no arguments"),
+		Long: `List shows the flows flowc deploy argo put in the namespace (or only FLOW,
+named by its objects' name or the flow's), each with its schedule, whether
+a Sensor starts it, and its latest runs.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("%s takes at most one FLOW, got %d arguments", cmd.CommandPath(), len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl, err := af.connect()
 			if err != nil {
@@ -102,6 +164,12 @@ func newArgoList(af *argoFlags) *cobra.Command {
 			flows, err := deploy.List(cmd.Context(), cl)
 			if err != nil {
 				return err
+			}
+			if len(args) == 1 {
+				flows = slices.DeleteFunc(flows, func(f deploy.Flow) bool { return f.Name != args[0] && f.Flow != args[0] })
+				if len(flows) == 0 {
+					return fmt.Errorf("flowc deployed no flow %s in namespace %s", args[0], cl.Namespace)
+				}
 			}
 			printFlows(cmd.OutOrStdout(), cl.Namespace, flows, runs)
 			return nil
@@ -290,6 +358,10 @@ func argoLogs(ctx context.Context, w, errw io.Writer, cl *deploy.Cluster, root, 
 		return err
 	}
 	flow, tmplRoot, err := deploy.Template(ctx, cl, r.Template)
+	if errors.Is(err, deploy.ErrNoTemplate) {
+		// Its WorkflowTemplate names the flow and the datastore.
+		return fmt.Errorf("workflowtemplate.argoproj.io/%s is not in namespace %s (deleted?): the run's logs stay in the datastore: flowc logs FLOW/%s[/STEP[/TASK]] --datastore-root ROOT", r.Template, cl.Namespace, run)
+	}
 	if err != nil {
 		return err
 	}

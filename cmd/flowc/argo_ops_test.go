@@ -236,3 +236,95 @@ func TestArgoLogsRunning(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
 }
+
+// TestArgoTerminateRecordsFailed: Argo runs no exit handler for a
+// terminated run, so flowc argo terminate records the run failed in the
+// datastore its template names, as step-functions terminate does; a run
+// the datastore does not hold is left alone.
+func TestArgoTerminateRecordsFailed(t *testing.T) {
+	root := t.TempDir()
+	running := func(name string) *unstructured.Unstructured {
+		wf := managed("Workflow", name, "ml", true)
+		wf.Object["spec"] = map[string]any{"workflowTemplateRef": map[string]any{"name": "hello"}}
+		wf.Object["status"] = map[string]any{"phase": "Running"}
+		return wf
+	}
+	fakeCluster(t, deployedHello(root), running("hello-x"), running("hello-y"))
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.WriteRun(ctx, datastore.Run{Flow: "Hello", RunID: "hello-x", Status: datastore.RunRunning, Start: time.Unix(10, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := flowc("argo", "terminate", "hello-x", "--namespace", "ml")
+	want := "terminated workflow.argoproj.io/hello-x in namespace ml\nrun Hello/hello-x: recorded failed\n"
+	if code != 0 || out != want {
+		t.Errorf("terminate: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
+	r, err := st.ReadRun(ctx, "Hello", "hello-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != datastore.RunFailed || r.End.IsZero() {
+		t.Errorf("run record after terminate: status %s, end %v; want failed with an end", r.Status, r.End)
+	}
+	// Not recorded yet (its start task never ran): terminated, nothing to record.
+	code, out, errOut = flowc("argo", "terminate", "hello-y", "--namespace", "ml")
+	if code != 0 || out != "terminated workflow.argoproj.io/hello-y in namespace ml\n" {
+		t.Errorf("terminate of an unrecorded run: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// --datastore-root names another datastore than the template's.
+	other := t.TempDir()
+	fakeCluster(t, deployedHello(root), running("hello-z"))
+	st2, err := datastore.OpenLocal(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st2.WriteRun(ctx, datastore.Run{Flow: "Hello", RunID: "hello-z", Status: datastore.RunRunning, Start: time.Unix(10, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := flowc("argo", "terminate", "hello-z", "--namespace", "ml", "--datastore-root", other); code != 0 || !strings.Contains(out, "run Hello/hello-z: recorded failed") {
+		t.Errorf("terminate --datastore-root: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestArgoListFlow: flowc argo list FLOW shows one flow, named by its
+// objects' name or the flow's, as flowc runs FLOW does.
+func TestArgoListFlow(t *testing.T) {
+	other := managed("WorkflowTemplate", "other", "ml", true)
+	other.SetAnnotations(map[string]string{deploy.FlowNameAnnotation: "Other"})
+	fakeCluster(t, deployedHello(t.TempDir()), other)
+	for _, c := range []struct {
+		args      []string
+		code      int
+		want, not string
+	}{
+		{[]string{"argo", "list"}, 0, "hello (flow Hello): 0 runs\n\nother (flow Other): 0 runs\n", ""},
+		{[]string{"argo", "list", "Hello"}, 0, "hello (flow Hello): 0 runs\n", "other"},
+		{[]string{"argo", "list", "other"}, 0, "other (flow Other): 0 runs\n", "hello"},
+		{[]string{"argo", "list", "Nope"}, 1, "", "hello"},
+	} {
+		code, out, errOut := flowc(append(c.args, "--namespace", "ml")...)
+		if code != c.code || !strings.Contains(out, c.want) || c.not != "" && strings.Contains(out, c.not) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, %q and not %q", c.args, code, out, errOut, c.code, c.want, c.not)
+		}
+		if c.code == 1 && !strings.Contains(errOut, "flowc deployed no flow Nope in namespace ml") {
+			t.Errorf("%v: stderr %q", c.args, errOut)
+		}
+	}
+}
+
+// TestArgoLogsDeleted: a run whose flow was deleted keeps its logs in the
+// datastore, and argo logs says where to read them.
+func TestArgoLogsDeleted(t *testing.T) {
+	wf := managed("Workflow", "hello-x", "ml", true)
+	wf.Object["spec"] = map[string]any{"workflowTemplateRef": map[string]any{"name": "hello"}}
+	wf.Object["status"] = map[string]any{"phase": "Succeeded"}
+	fakeCluster(t, wf)
+	code, _, errOut := flowc("argo", "logs", "hello-x", "--namespace", "ml")
+	if code != 1 || !strings.Contains(errOut, "workflowtemplate.argoproj.io/hello is not in namespace ml (deleted?): the run's logs stay in the datastore: flowc logs FLOW/hello-x") {
+		t.Errorf("logs of a run of a deleted flow: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -66,6 +66,7 @@ type followedTask struct {
 	state   datastore.AttemptStatus // running, ok, caught, failed
 	final   bool                    // nothing will change it again
 	err     string
+	elapsed time.Duration // how long its attempt ran, once it ended
 }
 
 // follow shows the run's progress on out until the orchestrator says it
@@ -159,6 +160,11 @@ func (fo *follower) read(ctx context.Context, tp datastore.TaskPath, retries int
 	t := &followedTask{step: tp.Step}
 	if d, err := fo.store.ReadDone(ctx, tp); err == nil {
 		t.attempt, t.state, t.final = d.Attempt, d.Status, true
+		// Its attempt says how long it ran (the display's own clock
+		// would say how long between two looks).
+		if a, err := fo.store.ReadAttempt(ctx, tp, d.Attempt); err == nil && !a.End.IsZero() {
+			t.elapsed = a.End.Sub(a.Start)
+		}
 		return t, nil
 	} else if !errors.Is(err, datastore.ErrNotFound) {
 		return nil, fmt.Errorf("follow task %s: %w", tp, err)
@@ -172,6 +178,9 @@ func (fo *follower) read(ctx context.Context, tp datastore.TaskPath, retries int
 		return nil, fmt.Errorf("follow task %s: %w", tp, err)
 	}
 	t.attempt, t.state, t.err = a.Attempt, a.Status, a.Error
+	if !a.End.IsZero() {
+		t.elapsed = a.End.Sub(a.Start)
+	}
 	if a.Status == datastore.AttemptKilled {
 		t.state = datastore.AttemptFailed
 	}
@@ -191,7 +200,7 @@ func (fo *follower) read(ctx context.Context, tp datastore.TaskPath, retries int
 func (fo *follower) show(obs exec.Observer, pathspec string, now *followedTask) {
 	was := fo.tasks[pathspec]
 	fo.tasks[pathspec] = now
-	ev := exec.Event{Step: now.step, Pathspec: pathspec, Attempt: now.attempt}
+	ev := exec.Event{Step: now.step, Pathspec: pathspec, Attempt: now.attempt, Elapsed: now.elapsed}
 	if was == nil {
 		obs.Event(exec.Event{Kind: exec.Queued, Step: now.step, Pathspec: pathspec})
 		ev.Kind, ev.Attempt = exec.Started, 0

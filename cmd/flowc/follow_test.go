@@ -61,6 +61,9 @@ func (s *script) attempt(step string, n int, status datastore.AttemptStatus, msg
 	s.t.Helper()
 	tp := datastore.TaskPath{Flow: "Hello", Run: "hello-x", Step: step, Task: "0"}
 	a := datastore.Attempt{Attempt: n, Start: time.Unix(100, 0), Status: status, Error: msg}
+	if status != datastore.AttemptRunning {
+		a.End = time.Unix(103, 0) // the display shows how long it ran
+	}
 	if err := s.st.WriteAttempt(context.Background(), tp, a); err != nil {
 		s.t.Fatal(err)
 	}
@@ -113,7 +116,7 @@ func TestFollowSucceeded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v; stderr %q", err, errOut)
 	}
-	want := "[Hello/hello-x/Start/0] finished in 0s\n[Hello/hello-x/End/0] finished in 0s\nRun Hello/hello-x succeeded in 12s (2 tasks).\n"
+	want := "[Hello/hello-x/Start/0] finished in 3s\n[Hello/hello-x/End/0] finished in 3s\nRun Hello/hello-x succeeded in 12s (2 tasks).\n"
 	if out != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
@@ -143,7 +146,7 @@ func TestFollowFailed(t *testing.T) {
 	if !errors.Is(err, errReported) {
 		t.Fatalf("err %v, want errReported", err)
 	}
-	if out != "[Hello/hello-x/Start/0] failed after 0s\n" {
+	if out != "[Hello/hello-x/Start/0] failed after 3s\n" {
 		t.Errorf("stdout %q", out)
 	}
 	for _, w := range []string{"Run Hello/hello-x failed after 12s.\n", "step:  Start\n", "error: boom 1\n", "flowc logs Hello/hello-x/Start/0 --stderr", "engine: child 'hello-x-1' failed"} {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +35,7 @@ var (
 	gvrBinding   = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
 	gvrCron      = schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "cronworkflows"}
 	gvrTemplate  = schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "workflowtemplates"}
+	gvrSensor    = schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "sensors"}
 )
 
 // cluster is the e2e cluster of scripts/kube-up.sh, as its env file and
@@ -47,19 +50,107 @@ type cluster struct {
 	root     string // the datastore root the pods use
 }
 
+// s3 is the S3 server of every test (TestMain), listening on the pods'
+// gateway address; each test's datastore is its own prefix of its bucket.
+// s3err says why there is none.
+var (
+	s3    *s3test.Server
+	s3err error
+	nsSeq atomic.Int64 // tests start in the same second: their namespaces differ by it
+)
+
+// TestMain starts the S3 server when the cluster is up, and sets this
+// process's environment to it: the tests read the runs the pods wrote
+// in-process (internal/runsnap), and they run in parallel, which a
+// per-test t.Setenv forbids. With a cluster up, a missing S3 server fails
+// every test rather than skipping it.
+func TestMain(m *testing.M) {
+	if os.Getenv("FLOWC_E2E_KUBE_DIR") == "" {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "flowc-e2e-s3-")
+	if err != nil {
+		s3err = err
+		os.Exit(m.Run())
+	}
+	var stop func() string
+	s3, stop, s3err = s3test.Launch(dir, os.Getenv("FLOWC_E2E_HOST"))
+	if s3 != nil {
+		for k, v := range s3.Env() {
+			os.Setenv(k, v)
+		}
+	}
+	code := m.Run()
+	if stop != nil {
+		out := stop()
+		if code != 0 && out != "" {
+			fmt.Fprintf(os.Stderr, "s3rver stderr:\n%s\n", out)
+		}
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // need returns the cluster with a namespace and an S3 server for this
 // test, or skips the test when make e2e-argo did not start one
-// (FLOWC_E2E_KUBE_DIR unset).
+// (FLOWC_E2E_KUBE_DIR unset). It marks the test parallel: every test's
+// pods run on the node at once (scripts/kube-e2e.sh passes go test a
+// -parallel above the number of tests), so the tests take about as long
+// as the slowest of them. Call it first, from a top-level test.
+//
+// The test shares the node with every other test but those that need all
+// of it (needWhole): it holds node's read lock until it ends.
 func need(t *testing.T) *cluster {
+	t.Helper()
+	c := needCluster(t)
+	c.shareNode(t)
+	return c
+}
+
+// needWhole is need for a test with a step that requests every CPU of
+// the node (examples/training's Fit and examples/production's Score ask
+// for 2, as many as this node has): the scheduler places such a pod only
+// when no other pod holds a request, which never happens while other tests
+// keep starting pods, so the test runs while no other test does (node's
+// write lock, until it ends). Tests that want the whole node take turns.
+func needWhole(t *testing.T) *cluster {
+	t.Helper()
+	c := needCluster(t)
+	c.wholeNode(t)
+	return c
+}
+
+// needCluster is need without a claim on the node: for a test whose
+// subtests make their own (shareNode, wholeNode).
+func needCluster(t *testing.T) *cluster {
 	t.Helper()
 	if os.Getenv("FLOWC_E2E_KUBE_DIR") == "" {
 		t.Skip("no e2e cluster: run make e2e-argo (scripts/kube-e2e.sh)")
 	}
+	t.Parallel()
 	c, err := setUp(t)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// node orders the tests on the one node: those that share it hold its read
+// lock, one that needs it whole holds its write lock. A test waiting for
+// the write lock keeps later readers out (sync.RWMutex), so it is not
+// starved.
+var node sync.RWMutex
+
+// shareNode holds node's read lock until t ends.
+func (c *cluster) shareNode(t *testing.T) {
+	node.RLock()
+	t.Cleanup(node.RUnlock)
+}
+
+// wholeNode holds node's write lock until t ends.
+func (c *cluster) wholeNode(t *testing.T) {
+	node.Lock()
+	t.Cleanup(node.Unlock)
 }
 
 // setUp starts the S3 server on the pods' gateway address and makes a
@@ -79,19 +170,16 @@ func setUp(t *testing.T) (*cluster, error) {
 		client:   client,
 		flowc:    os.Getenv("FLOWC_E2E_FLOWC"),
 		registry: os.Getenv("FLOWC_E2E_REGISTRY"),
-		ns:       fmt.Sprintf("flowc-e2e-%d", time.Now().Unix()%1000000),
+		ns:       fmt.Sprintf("flowc-e2e-%d-%d", time.Now().Unix()%1000000, nsSeq.Add(1)),
 	}
 	if c.flowc == "" {
 		return nil, fmt.Errorf("FLOWC_E2E_FLOWC (the flowc binary) is not set")
 	}
-	// With a cluster up, a missing S3 server is a failure, not a skip.
-	if _, err := s3test.Binary(); err != nil {
-		return nil, err
+	if s3 == nil {
+		return nil, s3err
 	}
-	c.s3 = s3test.StartAt(t, os.Getenv("FLOWC_E2E_HOST"))
-	c.root = c.s3.Root("argo")
-	// This process reads the runs the pods wrote (internal/runsnap).
-	c.s3.Setenv(t)
+	c.s3 = s3
+	c.root = s3.Root(c.ns)
 	ctx := context.Background()
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.ns}}}
 	if _, err := client.Resource(gvrNamespace).Create(ctx, ns, metav1.CreateOptions{}); err != nil {
@@ -199,30 +287,26 @@ func lastLines(s string, n int) string {
 	return strings.Join(l, "\n")
 }
 
+// smallRequests is the --with of every deploy: a tenth of a CPU, 256 MiB
+// of memory and 1 GiB of disk for a step with no //flow:kubernetes of its
+// own (one with //flow:resources gets the larger of the two, as Metaflow
+// merges them). What a step uses is far below that.
+const smallRequests = "kubernetes:cpu=0.1,memory=256,disk=1024"
+
 // deploy runs flowc deploy argo with --package: the runner image is built
 // and pushed to the cluster's registry, and the template names it by
 // digest. The datastore's credentials reach the pods as a user's would:
 // --secret names the namespace's Secret that holds them.
+//
+// Steps that name no //flow:kubernetes get small requests (smallRequests):
+// with flowc's defaults (1 CPU, 4 GiB, 10 GiB of disk) the node of 2 CPUs
+// runs two step pods at once, and the flows wait on the scheduler, not on
+// their work.
 func (c *cluster) deploy(dir, image string, extra ...string) error {
 	args := append([]string{"deploy", "argo", dir, "--package", "--image", c.registry + "/flowc-e2e/" + image,
-		"--datastore-root", c.root, "--namespace", c.ns, "--secret", "flowc-e2e-datastore"}, extra...)
+		"--datastore-root", c.root, "--namespace", c.ns, "--secret", "flowc-e2e-datastore", "--with", smallRequests}, extra...)
 	_, err := c.flowcCmd(nil, args...)
 	return err
-}
-
-// deployFlow is deploy, with a note saying what was not deployed: a
-// Sensor, when the cluster has no Sensor CRD (Argo Events' module is not
-// obtainable here), is refused by the API server after the
-// WorkflowTemplate and CronWorkflow are in, and the test goes on without
-// it.
-func (c *cluster) deployFlow(dir, image string, extra ...string) (note string, err error) {
-	if err := c.deploy(dir, image, extra...); err != nil {
-		if !strings.Contains(err.Error(), "sensor.argoproj.io/") || !strings.Contains(err.Error(), "the server could not find the requested resource") {
-			return "", err
-		}
-		note = "its Sensor not applied: this cluster has no Sensor CRD"
-	}
-	return note, nil
 }
 
 // trigger runs flowc trigger argo and returns the Workflow's name, which

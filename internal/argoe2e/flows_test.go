@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -18,6 +19,8 @@ type e2eCase struct {
 	// config are --config NAME=PATH flags for deploy, trigger and flowc
 	// run alike.
 	config []string
+	// whole: a step requests every CPU of the node (needWhole).
+	whole bool
 }
 
 var cases = map[string]e2eCase{
@@ -27,7 +30,10 @@ var cases = map[string]e2eCase{
 	"config": {config: []string{"--config", "cfg=testdata/churn-small.toml"}},
 	// Extract draws the transactions from a seed that is the run id, which
 	// differs between the two runs; what Score flags follows from them.
-	"production": {skip: []string{"Transactions", "Flagged"}},
+	// Score asks for 2 CPUs.
+	"production": {skip: []string{"Transactions", "Flagged"}, whole: true},
+	// Fit asks for 2 CPUs.
+	"training": {whole: true},
 	// Values no shell, template engine or kubelet may touch: they must
 	// arrive in Start as typed.
 	"hello": {params: []string{"--name", `a "q" 'single' $(touch X) ${HOME} {{workflow.name}} {{=1+41}} $$5 ünïcode`}},
@@ -49,7 +55,7 @@ var known = map[string]string{}
 // "argo e2e: P/N flows equal to flowc run", to $FLOWC_E2E_REPORT (and the
 // test log).
 func TestArgoE2E(t *testing.T) {
-	c := need(t)
+	c := needCluster(t)
 	dirs := strings.Fields(os.Getenv("E2E_FLOWS"))
 	if len(dirs) == 0 {
 		ents, err := os.ReadDir(filepath.Join("..", "..", "examples"))
@@ -67,79 +73,86 @@ func TestArgoE2E(t *testing.T) {
 		dirs = append(dirs, filepath.Join("backends", "stepfunctions", "testdata", "generated"))
 	}
 	report := openReport(t)
+	var mu sync.Mutex
 	pass := 0
-	for _, dir := range dirs {
-		abs := dir
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join("..", "..", dir)
-		}
-		name := filepath.Base(dir)
-		var err error
-		t.Run(name, func(t *testing.T) {
-			var note string
-			note, err = c.sameAsLocal(t, abs, name, cases[name])
-			if note != "" {
-				note = " (" + note + ")"
+	// The flows run at once, each in its own subtest: the node runs their
+	// pods side by side, and the test takes about as long as its slowest
+	// flow rather than the sum of all.
+	t.Run("flows", func(t *testing.T) {
+		for _, dir := range dirs {
+			abs := dir
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join("..", "..", dir)
 			}
-			reason, isKnown := known[name]
-			switch {
-			case err == nil && isKnown:
-				report(t, "PASS %s%s (was a known failure: %s; drop it from known)", dir, note, reason)
-			case err == nil:
-				report(t, "PASS %s%s", dir, note)
-			case isKnown:
-				report(t, "FAIL %s: %v [known: %s]", dir, oneLine(err), reason)
-			default:
-				report(t, "FAIL %s: %v", dir, oneLine(err))
-				t.Fail()
-			}
-		})
-		if err == nil {
-			pass++
+			name := filepath.Base(dir)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				if cases[name].whole {
+					c.wholeNode(t)
+				} else {
+					c.shareNode(t)
+				}
+				err := c.sameAsLocal(t, abs, name, cases[name])
+				reason, isKnown := known[name]
+				switch {
+				case err == nil && isKnown:
+					report(t, "PASS %s (was a known failure: %s; drop it from known)", dir, reason)
+				case err == nil:
+					report(t, "PASS %s", dir)
+				case isKnown:
+					report(t, "FAIL %s: %v [known: %s]", dir, oneLine(err), reason)
+				default:
+					report(t, "FAIL %s: %v", dir, oneLine(err))
+					t.Fail()
+				}
+				if err == nil {
+					mu.Lock()
+					pass++
+					mu.Unlock()
+				}
+			})
 		}
-	}
+	})
 	report(t, "argo e2e: %d/%d flows equal to flowc run", pass, len(dirs))
 }
 
-// sameAsLocal runs one flow on the cluster and locally and compares. The
-// note says what was not checked (deployFlow).
-func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) (note string, err error) {
-	note, err = c.deployFlow(dir, name, k.config...)
-	if err != nil {
-		return note, err
+// sameAsLocal runs one flow on the cluster and locally and compares.
+func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) error {
+	if err := c.deploy(dir, name, k.config...); err != nil {
+		return err
 	}
 	params := append(slices.Clone(k.config), k.params...)
 	wf, err := c.trigger(dir, params...)
 	if err != nil {
-		return note, err
+		return err
 	}
-	phase, msg, err := c.wait(wf, 15*time.Minute)
+	phase, msg, err := c.wait(wf, 40*time.Minute)
 	if err != nil {
-		return note, err
+		return err
 	}
 	if phase != "Succeeded" {
-		return note, fmt.Errorf("workflow %s/%s ended %s: %s", c.ns, wf, phase, msg)
+		return fmt.Errorf("workflow %s/%s ended %s: %s", c.ns, wf, phase, msg)
 	}
 	flow, err := flowName(c, dir)
 	if err != nil {
-		return note, err
+		return err
 	}
 	localRoot, localID, err := c.localRun(t, dir, params...)
 	if err != nil {
-		return note, fmt.Errorf("flowc run: %v", err)
+		return fmt.Errorf("flowc run: %v", err)
 	}
 	want, err := snapshot(localRoot, flow, localID, k.skip)
 	if err != nil {
-		return note, fmt.Errorf("flowc run's run: %v", err)
+		return fmt.Errorf("flowc run's run: %v", err)
 	}
 	got, err := snapshot(c.root, flow, wf, k.skip)
 	if err != nil {
-		return note, fmt.Errorf("argo's run %s in %s: %v", wf, c.root, err)
+		return fmt.Errorf("argo's run %s in %s: %v", wf, c.root, err)
 	}
 	if !slices.Equal(got, want) {
-		return note, fmt.Errorf("workflow %s differs from flowc run:%s", wf, diff(got, want))
+		return fmt.Errorf("workflow %s differs from flowc run:%s", wf, diff(got, want))
 	}
-	return note, nil
+	return nil
 }
 
 // flowName is the flow's name as the datastore knows it: the second word
@@ -164,12 +177,15 @@ func oneLine(err error) string {
 // log and to $FLOWC_E2E_REPORT.
 func openReport(t *testing.T) func(t *testing.T, format string, args ...any) {
 	path := os.Getenv("FLOWC_E2E_REPORT")
+	var mu sync.Mutex // the flows' subtests report at once
 	return func(tt *testing.T, format string, args ...any) {
 		line := fmt.Sprintf(format, args...)
 		tt.Log(line)
 		if path == "" {
 			return
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {
 			t.Error(err)

@@ -115,21 +115,26 @@ func TestArgoMaxWorkers(t *testing.T) {
 }
 
 // TestArgoCron deploys examples/production, whose //flow:schedule makes a
-// CronWorkflow, and wants the API server to accept it (the full CRD's
-// schema) and Argo's cron controller to fire it: its schedule is set to
+// CronWorkflow and whose //flow:trigger a Sensor, and wants the API server
+// to accept both (Argo's full CRD and Argo Events' CRD) and Argo's cron controller to fire it: its schedule is set to
 // every minute, the first Workflow it makes must succeed, and the cron is
 // suspended after it so that it fires no more.
 func TestArgoCron(t *testing.T) {
-	c := need(t)
+	c := needWhole(t) // its Score step asks for 2 CPUs
 	dir := filepath.Join("..", "..", "examples", "production")
-	note, err := c.deployFlow(dir, "production")
+	if err := c.deploy(dir, "production"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// Its //flow:trigger makes a Sensor, checked by the API server against
+	// Argo Events' CRD (no Argo Events controller acts on it here).
+	sensors, err := c.client.Resource(gvrSensor).Namespace(c.ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=flowc"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if note != "" {
-		t.Log(note)
+	if len(sensors.Items) != 1 {
+		t.Errorf("%d Sensors in %s after deploy, want 1", len(sensors.Items), c.ns)
 	}
-	ctx := context.Background()
 	crons, err := c.client.Resource(gvrCron).Namespace(c.ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=flowc"})
 	if err != nil {
 		t.Fatal(err)

@@ -117,18 +117,40 @@ func Start(t testing.TB) *Server {
 // their bridge on this machine.
 func StartAt(t testing.TB, ip string) *Server {
 	t.Helper()
-	bin := need(t)
+	need(t)
+	srv, stop, err := Launch(t.TempDir(), ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		out := stop()
+		if t.Failed() {
+			t.Logf("s3rver stderr:\n%s", out)
+		}
+	})
+	return srv
+}
+
+// Launch starts s3rver outside a test's life (a package's TestMain, whose
+// tests share it): its data in dir, listening on ip, with an empty bucket
+// named "flowc". stop ends it (SIGTERM, then SIGKILL after 5 s) and
+// returns what it wrote to stderr. Binary says what it needs.
+func Launch(dir, ip string) (srv *Server, stop func() string, err error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, nil, err
+	}
 	const bucket = "flowc"
-	cmd := exec.Command("node", bin, "-d", t.TempDir(), "-a", ip, "-p", "0", "--silent", "--configure-bucket", bucket)
+	cmd := exec.Command("node", bin, "-d", dir, "-a", ip, "-p", "0", "--silent", "--configure-bucket", bucket)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	var stderr lockedBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start s3rver: %v", err)
+		return nil, nil, fmt.Errorf("start s3rver: %v", err)
 	}
 	done := make(chan error, 1)
 	addr := make(chan string, 1)
@@ -142,27 +164,27 @@ func StartAt(t testing.TB, ip string) *Server {
 		}
 	})
 	go func() { wg.Wait(); done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("s3rver stderr:\n%s", stderr.String())
-		}
-	})
+	var once sync.Once
+	stop = func() string {
+		once.Do(func() {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-done
+			}
+		})
+		return stderr.String()
+	}
 	select {
 	case a := <-addr:
-		return &Server{Endpoint: "http://" + a, Bucket: bucket}
+		return &Server{Endpoint: "http://" + a, Bucket: bucket}, stop, nil
 	case err := <-done:
-		t.Fatalf("s3rver exited before listening: %v\n%s", err, stderr.String())
+		return nil, nil, fmt.Errorf("s3rver exited before listening: %v\n%s", err, stderr.String())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("s3rver did not say it was listening within 30 s\n%s", stderr.String())
+		return nil, nil, fmt.Errorf("s3rver did not say it was listening within 30 s\n%s", stop())
 	}
-	return nil
 }
 
 // lockedBuffer is a bytes.Buffer written by the process's output copier

@@ -1,7 +1,9 @@
 package deploy
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -79,6 +81,11 @@ func List(ctx context.Context, c *Cluster) ([]Flow, error) {
 		return nil, fmt.Errorf("list cronworkflows in namespace %s: %w", c.Namespace, err)
 	}
 	sensors, err := c.resource(Sensors).List(ctx, sel)
+	if apierrors.IsNotFound(err) {
+		// No Argo Events in the cluster: the API server has no sensors
+		// resource, and no flow is started by one.
+		sensors, err = &unstructured.UnstructuredList{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list sensors in namespace %s: %w", c.Namespace, err)
 	}
@@ -351,10 +358,16 @@ func (c *Cluster) objectsName(ctx context.Context, name string) (string, error) 
 	return "", fmt.Errorf("flow %s is deployed as %s in namespace %s: name one", name, strings.Join(found, " and "), c.Namespace)
 }
 
+// ErrNoTemplate is Template's error when the template is not deployed.
+var ErrNoTemplate = errors.New("no such template")
+
 // Template returns the deployed template name's flow name and datastore
 // root, from its annotations.
 func Template(ctx context.Context, c *Cluster, name string) (flow, root string, err error) {
 	t, err := c.resource(Templates).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return "", "", fmt.Errorf("workflowtemplate.argoproj.io/%s is not in namespace %s (deleted?): %w", name, c.Namespace, ErrNoTemplate)
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("get workflowtemplate.argoproj.io/%s in namespace %s: %w", name, c.Namespace, err)
 	}
@@ -427,13 +440,36 @@ func atoi(s string) int {
 	return n
 }
 
-// Logs copies the log of pod's task container to w.
+// Logs copies the log of pod's task container to w: what the task wrote,
+// without the lines of Argo's emissary, which runs the task in the same
+// container and marks its own lines argo=true.
 func Logs(ctx context.Context, c *Cluster, pod string, w io.Writer) error {
 	rc, err := c.Core.Pods(c.Namespace).GetLogs(pod, &corev1.PodLogOptions{Container: "main"}).Stream(ctx)
 	if err != nil {
 		return fmt.Errorf("logs of pod %s in namespace %s: %w", pod, c.Namespace, err)
 	}
 	defer rc.Close()
-	_, err = io.Copy(w, rc)
-	return err
+	r := bufio.NewReader(rc)
+	for {
+		line, err := r.ReadString('\n')
+		if !argoLine(line) {
+			if _, err := io.WriteString(w, line); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("logs of pod %s in namespace %s: %w", pod, c.Namespace, err)
+		}
+	}
+}
+
+// argoLine reports whether a line is one of Argo's executor's: its
+// logger's text format (time=... level=... msg=... argo=true ...) or
+// JSON format ({..."argo":true...}).
+func argoLine(line string) bool {
+	return strings.HasPrefix(line, "time=") && strings.Contains(line, " argo=true") ||
+		strings.HasPrefix(line, "{") && strings.Contains(line, `"argo":true`)
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	corefake "k8s.io/client-go/kubernetes/typed/core/v1/fake"
 	clienttesting "k8s.io/client-go/testing"
@@ -77,6 +79,24 @@ func TestList(t *testing.T) {
 	}
 	if !hello.Sensor || len(hello.Runs) != 1 || hello.Runs[0].Phase != "Pending" {
 		t.Errorf("hello: %+v", hello)
+	}
+}
+
+// TestListWithoutArgoEvents: on a cluster with Argo Workflows but not
+// Argo Events, the API server answers a list of sensors 404 (no such
+// resource, as the e2e cluster does); list shows the flows, none started
+// by a Sensor, instead of failing.
+func TestListWithoutArgoEvents(t *testing.T) {
+	c, client := fakeCluster(t, "ml", template("hello", "Hello"), workflow("hello-a", "hello", "Succeeded", 100, nil))
+	client.PrependReactor("list", "sensors", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewNotFound(schema.GroupResource{}, "")
+	})
+	flows, err := List(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flows) != 1 || flows[0].Name != "hello" || flows[0].Sensor || len(flows[0].Runs) != 1 {
+		t.Errorf("flows %+v, want hello with its run", flows)
 	}
 }
 
@@ -241,5 +261,28 @@ func TestPodsAndLogs(t *testing.T) {
 	var b bytes.Buffer
 	if err := Logs(context.Background(), c, "r-train-2", &b); err != nil || b.String() != "log of ml/main\n" {
 		t.Errorf("logs %q, %v", b.String(), err)
+	}
+}
+
+// TestLogsWithoutArgoLines: Argo's emissary, which runs the task in the
+// main container, writes its own log lines there, marked argo=true (text
+// or JSON format, as the e2e cluster's pods show: time=... level=INFO
+// msg="waiting for signals" argo=true ...); the task's log is what the
+// task wrote, as the datastore keeps it.
+func TestLogsWithoutArgoLines(t *testing.T) {
+	log := "time=2026-12-07T00:07:36.402Z level=INFO msg=\"waiting for signals\" argo=true signalPath=/var/run/argo/ctr/main/signal\n" +
+		"sleepy: run r sleeps 60 s\n" +
+		"{\"time\":\"2026-12-07T00:07:37Z\",\"level\":\"INFO\",\"msg\":\"forwarding signal\",\"argo\":true}\n" +
+		"a line of the task that says argo=true\n" +
+		"no newline at the end"
+	fake := &clienttesting.Fake{}
+	fake.AddReactor("get", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		return true, &runtime.Unknown{Raw: []byte(log)}, nil
+	})
+	c := &Cluster{Core: &corefake.FakeCoreV1{Fake: fake}, Namespace: "ml"}
+	var b bytes.Buffer
+	want := "sleepy: run r sleeps 60 s\na line of the task that says argo=true\nno newline at the end"
+	if err := Logs(context.Background(), c, "r-start", &b); err != nil || b.String() != want {
+		t.Errorf("logs %q, %v; want %q", b.String(), err, want)
 	}
 }
