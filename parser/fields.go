@@ -40,6 +40,7 @@ var ReservedFlags = []string{
 	"tags", "target", "task-id", "verbose", "version", "with",
 	"no-cache", "secrets-provider",
 	"wait", // flowc trigger TARGET --wait
+	"tasks-per-runner",
 }
 
 var paramOptions = []string{"param", "name", "required", "separator"}

@@ -3,7 +3,8 @@
 # (docs/PERFORMANCE.md, "The task runner"), side by side with a Go hello
 # world and, given BASE, with flowc built from that git revision, all in one
 # run so that every figure sees the same load:
-#   - the start of a Go hello world, of the runner with no arguments (its
+#   - the start of a Go hello world, of flowc itself (flowc version), of
+#     the runner with no arguments (its
 #     package initialisation and exit), and of a trivial task (the End step
 #     of the 50-step flow run again under a fresh task id), and of the same
 #     task given to a runner started ahead of need (runtime/exec's spares);
@@ -12,7 +13,10 @@
 #   - a foreach of 1,000 trivial tasks, and (this checkout only) of 10,000
 #     with flowc's peak RSS.
 #   - with SPARES_OFF=1, the linear flow and the 1,000 again with
-#     FLOWC_SPARE_RUNNERS=0 (no runners started ahead of need).
+#     FLOWC_SPARE_RUNNERS=0 (no runners started ahead of need);
+#   - with TASKS_PER_RUNNER=N, the linear flow, the 1,000 and the 10,000
+#     again with flowc run --tasks-per-runner N (opt-in: several tasks a
+#     process), this checkout only.
 # Usage: scripts/bench-start.sh [RUNS] [BASE]   (RUNS default 3; BASE a git
 # revision, say main, to compare against; SKIP_10K=1 leaves out the 10,000)
 set -euo pipefail
@@ -77,6 +81,9 @@ for v in "${variants[@]}"; do
     "package init $(for _ in $(seq 15); do GODEBUG=inittrace=1 "$r" 2>&1 >/dev/null | awk '/^init/ {t+=$5} END {print t}'; done | median) ms (median of 15)," \
     "forbidden modules: $(go version -m "$r" | grep -cE 'spf13/cobra|k8s.io/client-go|golang.org/x/tools' || true)," \
     "go/types or flowc's parser linked: $(go tool nm "$r" | grep -cE ' (go/types|github.com/flowc-dev/flowc/parser)\.' || true) symbols"
+  # flowc's own start (its runtime and package inits; `flowc version` does
+  # nothing else), what every flowc run pays before its first task.
+  args+=("$v-flowc-version=$tmp/$v/flowc" version ";")
   args+=("$v-runner-no-args=$r" ";" "$v-trivial-task=$r" step End --run-id "$run" --task-id "b{i}" --input-paths S48/0
     --datastore-root "$tmp/$v/mod/.flowc" ";")
   # The same task given to a runner started ahead of need (this checkout's
@@ -90,6 +97,7 @@ done
 # T"): from the run's start to its end, without flowc's own start, the
 # front end and the runner cache lookup.
 runtime() { "$@" 2>&1 | sed -n 's/.* succeeded in \([0-9.]*\)\(m\?s\) .*/\1 \2/p' | awk '{print ($2=="ms") ? $1/1000 : $1}'; }
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in "${variants[@]}"; do
   read -r w c < <(medians flowc "$v" run ./linear)
   r=$(for _ in $(seq "$runs"); do runtime flowc "$v" run ./linear; done | median)
@@ -102,6 +110,15 @@ if [ -n "${SPARES_OFF:-}" ]; then # the same without runners started ahead of ne
   read -r w c < <(FLOWC_SPARE_RUNNERS=0 medians flowc new run ./wide --max-num-splits 1000)
   echo "new, FLOWC_SPARE_RUNNERS=0: foreach of 1,000: $(echo "scale=2; $w*1000/1003" | bc) ms per task; CPU $(echo "scale=2; $c*1000/1003" | bc) ms per task"
 fi
+if [ -n "${TASKS_PER_RUNNER:-}" ]; then # opt-in: several tasks a runner process
+  tpr=(--tasks-per-runner "$TASKS_PER_RUNNER")
+  read -r w c < <(medians flowc new run ./linear "${tpr[@]}")
+  r=$(for _ in $(seq "$runs"); do runtime flowc new run ./linear "${tpr[@]}"; done | median)
+  echo "new, --tasks-per-runner $TASKS_PER_RUNNER: 50-step linear flow: ${w} s wall, ${c} s CPU; the run itself ${r} s"
+  read -r w c < <(medians flowc new run ./wide --max-num-splits 1000 "${tpr[@]}")
+  echo "new, --tasks-per-runner $TASKS_PER_RUNNER: foreach of 1,000: $(echo "scale=2; $w*1000/1003" | bc) ms per task; CPU $(echo "scale=2; $c*1000/1003" | bc) ms per task"
+fi
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in "${variants[@]}"; do
   read -r w c < <(medians flowc "$v" run ./wide --max-num-splits 1000)
   echo "$v: foreach of 1,000 trivial tasks (1,003 tasks): ${w} s wall, $(echo "scale=2; $w*1000/1003" | bc) ms per task;" \
@@ -122,11 +139,16 @@ hwm() { # variant args...: flowc's own peak RSS (VmHWM) in MiB
 for v in "${variants[@]}"; do # what flowc holds whatever the width: its code, the front end's types
   echo "$v: flowc's peak RSS for a foreach of 2: $(hwm "$v" run ./wide --n 2) MiB"
 done
-for v in new; do # the 10,000 only for this checkout: it takes minutes
+big=(new)
+[ -n "${TASKS_PER_RUNNER:-}" ] && big+=("new, --tasks-per-runner $TASKS_PER_RUNNER")
+for label in "${big[@]}"; do # the 10,000 only for this checkout: it takes minutes
   [ -n "${SKIP_10K:-}" ] && break
+  v=new extra=()
+  [ "$label" != new ] && extra=(--tasks-per-runner "$TASKS_PER_RUNNER")
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
   # flowc's own peak memory: VmHWM of the flowc process, not of its tasks.
   s=$(date +%s%N)
-  (cd "$tmp/$v/mod" && XDG_CACHE_HOME="$tmp/$v/cache" exec "$tmp/$v/flowc" run ./wide --n 10000 --max-num-splits 10000 >/dev/null) &
+  (cd "$tmp/$v/mod" && XDG_CACHE_HOME="$tmp/$v/cache" exec "$tmp/$v/flowc" run ./wide --n 10000 --max-num-splits 10000 "${extra[@]}" >/dev/null) &
   pid=$!
   hwm=0 ticks=0
   while kill -0 "$pid" 2>/dev/null; do
@@ -140,7 +162,7 @@ for v in new; do # the 10,000 only for this checkout: it takes minutes
   wait "$pid"
   e=$(date +%s%N)
   w=$(echo "scale=3; ($e-$s)/1000000000" | bc)
-  echo "$v: foreach of 10,000 trivial tasks: ${w} s wall, $(echo "scale=2; $w*1000/10003" | bc) ms per task, flowc's peak RSS $((hwm/1024)) MiB," \
+  echo "$label: foreach of 10,000 trivial tasks: ${w} s wall, $(echo "scale=2; $w*1000/10003" | bc) ms per task, flowc's peak RSS $((hwm/1024)) MiB," \
     "flowc's own CPU $(echo "scale=2; $ticks*1000/$(getconf CLK_TCK)/10003" | bc) ms per task"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

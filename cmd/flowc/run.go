@@ -32,6 +32,7 @@ type runFlags struct {
 	secrets      secretsFlag
 	included     [][]byte // the content of the flow.IncludedFile parameters, to store
 	noCache      bool
+	tasksPer     int
 }
 
 func (rf *runFlags) register(fs *pflag.FlagSet) {
@@ -47,6 +48,7 @@ func (rf *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.runIDFile, "run-id-file", "", "write the run id to this file as soon as it is known")
 	rf.secrets.register(fs)
 	fs.BoolVar(&rf.noCache, "no-cache", false, "run every task of a //flow:cache step instead of reusing an earlier result")
+	fs.IntVar(&rf.tasksPer, "tasks-per-runner", 1, "let a runner process run up to this many tasks one after another (faster for many small tasks; the tasks then share a process: see docs/running.md)")
 }
 
 func newRun() *cobra.Command {
@@ -131,8 +133,8 @@ func paramValues(f *ir.Flow, fs *pflag.FlagSet, values map[string]*string) (map[
 
 // executeWith runs (or resumes) the flow and reports how it ended.
 func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, params map[string]json.RawMessage, resume *exec.Resume) error {
-	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 {
-		return usagef("--max-workers, --max-num-splits and --max-log-size must be at least 1")
+	if rf.maxWorkers < 1 || rf.maxNumSplits < 1 || rf.maxLogSize < 1 || rf.tasksPer < 1 {
+		return usagef("--max-workers, --max-num-splits, --max-log-size and --tasks-per-runner must be at least 1")
 	}
 	for _, t := range rf.tags {
 		if err := datastore.CheckTag(t); err != nil {
@@ -165,7 +167,7 @@ func executeWith(cmd *cobra.Command, f *ir.Flow, dir string, rf *runFlags, param
 	res, err := exec.Run(ctx, exec.Options{
 		Plan: f, PkgDir: dir, Root: root, Params: params, MaxWorkers: rf.maxWorkers,
 		MaxNumSplits: rf.maxNumSplits, MaxLogSize: rf.maxLogSize << 20, Tags: rf.tags, With: rf.front.with, Out: prog, Observer: prog,
-		User: username(), Project: proj, Secrets: provider, NoCache: rf.noCache,
+		User: username(), Project: proj, Secrets: provider, NoCache: rf.noCache, TasksPerRunner: rf.tasksPer,
 		Build: bopts, Resume: resume, OnStart: func(runID string) error {
 			start = time.Now()
 			if rf.runIDFile == "" {

@@ -13,6 +13,10 @@ import (
 // generated main calls.
 const TaskImportPath = "github.com/flowc-dev/flowc/runtime/task"
 
+// RootsImportPath is the package that gives a runner CA roots where the
+// system has none (a scratch image); the generated main imports it.
+const RootsImportPath = "github.com/flowc-dev/flowc/runtime/task/roots"
+
 // Generate returns the source of the runner's main package for f.
 func Generate(f *ir.Flow) ([]byte, error) {
 	var b bytes.Buffer
@@ -25,6 +29,7 @@ func Generate(f *ir.Flow) ([]byte, error) {
 	p("import (")
 	p("\tflow %q", "github.com/flowc-dev/flowc/flow")
 	p("\ttask %q", TaskImportPath)
+	p("\t_ %q", RootsImportPath)
 	p("\tuser %q", f.Package)
 	p(")")
 	p("")

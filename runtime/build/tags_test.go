@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +139,39 @@ func BenchmarkRunnerStart(b *testing.B) {
 				_ = exec.Command(bins[name]).Run() // the runner exits 2 with its usage
 			}
 		})
+	}
+}
+
+// TestRunnerRoots: the generated main imports package roots, which brings
+// the fallback CA roots into a runner that can open S3 and into no other
+// (flowc itself no longer links them through runtime/task).
+func TestRunnerRoots(t *testing.T) {
+	pkg, diags := check.Load("../../examples/hello", parser.Options{})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	src, err := Generate(pkg.Flows[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), strconv.Quote(RootsImportPath)) {
+		t.Errorf("the generated main does not import %s:\n%s", RootsImportPath, src)
+	}
+	const fallback = "golang.org/x/crypto/x509roots/fallback"
+	for _, c := range []struct {
+		pkg, tags string
+		want      bool
+	}{
+		{RootsImportPath, "", true},
+		{RootsImportPath, TagLocal, false},
+		{TaskImportPath, "", false},
+	} {
+		out, err := exec.Command("go", "list", "-deps", "-tags", c.tags, c.pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		if got := slices.Contains(strings.Fields(string(out)), fallback); got != c.want {
+			t.Errorf("%s with tags %q links %s: %v, want %v", c.pkg, c.tags, fallback, got, c.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // CardInfo names one card of a task: the attempt that made it, the card's
@@ -18,8 +19,9 @@ type CardInfo struct {
 	ID      string
 }
 
-// cardID is what a card id may be, as in Metaflow.
-var cardID = regexp.MustCompile(`^[A-Za-z0-9_]*$`)
+// cardID is what a card id may be, as in Metaflow; compiled on first use,
+// not at every task runner's start.
+var cardID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]*$`) })
 
 // Name returns the card's file name in the task's folder:
 // "<n>.card.<type>.html", or "<n>.card.<type>-<id>.html" with an id.
@@ -35,7 +37,7 @@ func (c CardInfo) check() error {
 	if err := checkAttempt(c.Attempt); err != nil {
 		return err
 	}
-	if c.Type == "" || !cardID.MatchString(c.Type) || !cardID.MatchString(c.ID) {
+	if c.Type == "" || !cardID().MatchString(c.Type) || !cardID().MatchString(c.ID) {
 		return fmt.Errorf("datastore: card type %q id %q: want letters, digits and _", c.Type, c.ID)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,11 @@ type Options struct {
 	// its environment. Nil leaves them unresolved: the task has the
 	// executor's own environment.
 	Secrets secrets.Provider
+	// TasksPerRunner, above 1, lets a runner process run up to that many
+	// tasks one after another (worker.go): opt-in, for many small tasks,
+	// at the cost of their isolation from each other. 0 or 1: a process
+	// per task. Only where runners are started ahead of need (Linux).
+	TasksPerRunner int
 }
 
 // EventKind says what happened to a task.
@@ -146,7 +152,10 @@ type executor struct {
 	// secretEnv holds, by step, the variables that carry its secrets.
 	secretEnv map[string][]string
 	// spares holds runners started ahead of need (spare.go); nil for none.
-	spares    *spares
+	spares *spares
+	// workers holds runners that run several tasks (worker.go); nil
+	// unless Options.TasksPerRunner asks for them.
+	workers   *workers
 	runnerKey string // the runner's build key: the code of every step
 	cache     stepCache
 	hits      atomic.Int64
@@ -226,7 +235,10 @@ func (e *executor) run(ctx context.Context) (*Result, error) {
 		rec.OriginRunID = e.originRun.RunID
 		e.env = append(e.env, project.OriginEnv+"="+rec.OriginRunID)
 	}
-	if n := e.spareCount(); n > 0 {
+	if e.opts.TasksPerRunner > 1 && spareRunners {
+		e.workers = newWorkers(e.runner, e.runnerEnv(), e.opts.TasksPerRunner)
+		defer e.workers.close()
+	} else if n := e.spareCount(); n > 0 {
 		e.spares = newSpares(e.runner, e.runnerEnv(), n)
 		// Every runner not needed has exited when Run returns.
 		defer e.spares.close()
@@ -410,7 +422,7 @@ func (e *executor) initRun(ctx context.Context) error {
 	}
 	f.Close()
 	var stderr lockedBuffer
-	proc, err := e.launch(ctx, []string{"init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root}, nil, &stderr, &stderr)
+	proc, err := e.launch(ctx, []string{"init", "--run-id", e.runID, "--params", f.Name(), "--datastore-root", e.opts.Root}, nil, true, &stderr, &stderr)
 	if err == nil {
 		select {
 		case err = <-proc.waited:
@@ -667,7 +679,9 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	if fallback == "" {
 		vars = append(vars, e.secretEnv[t.Step]...)
 	}
-	proc, err := e.launch(ctx, args, vars, stdout, stderr)
+	// A retry runs in a process of its own, whatever TasksPerRunner says:
+	// the attempt before may have died with the runner it shared.
+	proc, err := e.launch(ctx, args, vars, n == 0, stdout, stderr)
 	if err != nil {
 		return 0, nil, fmt.Errorf("start the runner: %w", err)
 	}
@@ -700,21 +714,30 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 	stdout.Flush()
 	stderr.Flush()
 	// An empty log is not written: a reader takes a missing log as empty.
-	for _, l := range []struct {
-		s datastore.Stream
-		b *logBuffer
-	}{{datastore.Stdout, stdout}, {datastore.Stderr, stderr}} {
-		if data := l.b.Bytes(); len(data) > 0 {
-			_ = e.store.WriteLog(wctx, p, n, l.s, bytes.NewReader(data))
+	// A runner that serves several tasks keeps each task's logs itself,
+	// unless it died.
+	var te taskExit
+	if !proc.logsKept || (err != nil && !errors.As(err, &te)) {
+		for _, l := range []struct {
+			s datastore.Stream
+			b *logBuffer
+		}{{datastore.Stdout, stdout}, {datastore.Stderr, stderr}} {
+			if data := l.b.Bytes(); len(data) > 0 {
+				_ = e.store.WriteLog(wctx, p, n, l.s, bytes.NewReader(data))
+			}
 		}
 	}
 	code := 0
 	if err != nil {
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
+		switch {
+		case errors.As(err, &ee):
+			code = ee.ExitCode()
+		case errors.As(err, &te):
+			code = int(te)
+		default:
 			return 0, nil, err
 		}
-		code = ee.ExitCode()
 	}
 	if killedFor == "" && (code == task.ExitOK || code == task.ExitFailed || code == task.ExitNoRetry) {
 		if a, rerr := e.store.ReadAttempt(wctx, p, n); rerr == nil && a.Status != datastore.AttemptRunning {
@@ -747,9 +770,22 @@ func (e *executor) attempt(ctx context.Context, t *sched.Task, n int, fallback, 
 }
 
 // launch starts a runner with args, its output going to stdout and
-// stderr: a spare one (spare.go) when one is ready and the step has no
-// variables of its own, otherwise one started for it.
-func (e *executor) launch(ctx context.Context, args, vars []string, stdout, stderr io.Writer) (*taskProcess, error) {
+// stderr: with Options.TasksPerRunner, and shared, one that serves several
+// tasks (worker.go); otherwise a spare one (spare.go) when one is ready
+// and the step has no variables of its own, otherwise one started for it.
+func (e *executor) launch(ctx context.Context, args, vars []string, shared bool, stdout, stderr io.Writer) (*taskProcess, error) {
+	if len(vars) == 0 && shared && e.workers != nil {
+		if w, err := e.workers.get(); err == nil {
+			wargs := args
+			if args[0] == "step" {
+				wargs = append(slices.Clip(args), "--capture-logs")
+			}
+			p, err := e.workers.run(ctx, w, wargs, stdout, stderr)
+			if !errors.Is(err, errNotTaken) {
+				return p, err
+			}
+		}
+	}
 	if len(vars) == 0 {
 		if s := e.spares.take(); s != nil {
 			if takeHook != nil {

@@ -25,8 +25,12 @@ func NotifyContext(ctx context.Context) (context.Context, context.CancelFunc) {
 type taskProcess struct {
 	cmd *exec.Cmd
 	// waited receives cmd.Wait's result once the runner has exited and
-	// whatever it left behind in its group has been killed.
+	// whatever it left behind in its group has been killed; for a task of
+	// a runner that serves several (worker.go), once the task has ended
+	// (nil or a taskExit) or the runner has died (cmd.Wait's result).
 	waited chan error
+	// logsKept: the runner stores the task's logs itself (worker.go).
+	logsKept bool
 }
 
 // startTask starts cmd as a task process. The task never outlives the

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -27,3 +28,16 @@ func waitExited(pid int) bool {
 // spareRunners: runners are started ahead of need (spare.go) where a
 // runner waiting for its task dies with the executor.
 const spareRunners = true
+
+// pending returns how many bytes wait to be read from pipe f.
+func pending(f *os.File) int {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	_ = rc.Control(func(fd uintptr) {
+		n, _ = unix.IoctlGetInt(int(fd), unix.TIOCINQ) // FIONREAD
+	})
+	return n
+}

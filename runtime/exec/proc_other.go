@@ -2,7 +2,10 @@
 
 package exec
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 // taskAttr puts a task in a process group of its own. Systems other than
 // Linux have no parent-death signal: a task of an executor killed with
@@ -20,3 +23,6 @@ func waitExited(int) bool { return false }
 // task would outlive a killed executor (until its standard input closes);
 // each task starts its own runner instead.
 const spareRunners = false
+
+// pending is not needed where runners are not started ahead of need.
+func pending(*os.File) int { return 0 }

@@ -35,6 +35,8 @@ type spares struct {
 	mu       sync.Mutex
 	ready    []*spare
 	starting int
+	claimed  int        // of those starting, how many a task waits for (take)
+	changed  *sync.Cond // on mu: a runner started, or failed to
 	closed   bool
 	wg       sync.WaitGroup // the goroutines starting spares
 }
@@ -51,6 +53,7 @@ type spare struct {
 // newSpares starts size runners of binary runner ahead of need.
 func newSpares(runner string, env []string, size int) *spares {
 	p := &spares{runner: runner, env: env, size: size}
+	p.changed = sync.NewCond(&p.mu)
 	p.mu.Lock()
 	p.refillLocked()
 	p.mu.Unlock()
@@ -64,7 +67,7 @@ func (p *spares) refillLocked() {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			s, err := startSpare(p.runner, p.env)
+			s, err := startSpare(p.runner, p.env, task.AwaitCommand)
 			p.mu.Lock()
 			p.starting--
 			closed := p.closed
@@ -76,6 +79,7 @@ func (p *spares) refillLocked() {
 			case !closed:
 				p.ready = append(p.ready, s)
 			}
+			p.changed.Broadcast()
 			p.mu.Unlock()
 			if err == nil && closed {
 				s.discard() // before close returns
@@ -84,27 +88,38 @@ func (p *spares) refillLocked() {
 	}
 }
 
-// take returns a ready runner, or nil when none is ready, and starts
-// another in its place.
+// take returns a ready runner and starts another in its place. When none
+// is ready but one is being started that no other task waits for, it waits
+// for that one: it is further along than a runner started for the task
+// would be, and a second start would only compete with it for the CPU
+// (the run's first task, its parameters' init, met both spares starting).
+// Otherwise it returns nil.
 func (p *spares) take() *spare {
 	if p == nil {
 		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var s *spare
-	for s == nil && len(p.ready) > 0 {
-		s, p.ready = p.ready[0], p.ready[1:]
-		select {
-		case err := <-s.proc.waited: // it died waiting
-			s.proc.waited <- err
-			go s.discard()
-			s = nil
-		default:
+	for {
+		var s *spare
+		for s == nil && len(p.ready) > 0 {
+			s, p.ready = p.ready[0], p.ready[1:]
+			select {
+			case err := <-s.proc.waited: // it died waiting
+				s.proc.waited <- err
+				go s.discard()
+				s = nil
+			default:
+			}
 		}
+		if s != nil || p.closed || p.starting <= p.claimed {
+			p.refillLocked()
+			return s
+		}
+		p.claimed++
+		p.changed.Wait()
+		p.claimed--
 	}
-	p.refillLocked()
-	return s
 }
 
 // close ends the runners that were not needed, and those still starting,
@@ -127,8 +142,9 @@ func (p *spares) close() {
 	p.wg.Wait() // those still starting discard themselves
 }
 
-// startSpare starts a runner that awaits its task.
-func startSpare(runner string, env []string) (*spare, error) {
+// startSpare starts a runner that awaits its task (command
+// task.AwaitCommand), or its tasks (task.ServeCommand).
+func startSpare(runner string, env []string, command string) (*spare, error) {
 	var files [8]*os.File // stdin r/w, stdout r/w, stderr r/w, ack r/w
 	for i := 0; i < len(files); i += 2 {
 		r, w, err := os.Pipe()
@@ -140,7 +156,7 @@ func startSpare(runner string, env []string) (*spare, error) {
 		}
 		files[i], files[i+1] = r, w
 	}
-	cmd := exec.Command(runner, task.AwaitCommand)
+	cmd := exec.Command(runner, command)
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = files[0], files[3], files[5]
 	cmd.ExtraFiles = []*os.File{files[7]} // task.AckFD
@@ -158,23 +174,17 @@ func startSpare(runner string, env []string) (*spare, error) {
 	return &spare{proc: proc, stdin: files[1], stdout: files[2], stderr: files[4], ack: files[6]}, nil
 }
 
-// discard ends a runner that got no task: end of input tells it to exit;
-// one that does not is killed.
+// discard ends a runner that has no task: it holds no task's state, so it
+// is killed at once rather than told to exit (end of input, which it
+// would answer only once its own start is over), and reaped.
 func (s *spare) discard() {
 	s.stdin.Close()
-	select {
-	case <-s.proc.waited:
-	case <-time.After(spareExitWait):
-		s.proc.killGroup(syscall.SIGKILL)
-		<-s.proc.waited
-	}
+	s.proc.killGroup(syscall.SIGKILL)
+	<-s.proc.waited
 	s.ack.Close()
 	s.stdout.Close()
 	s.stderr.Close()
 }
-
-// spareExitWait is how long an unneeded runner has to exit once told.
-const spareExitWait = 2 * time.Second
 
 // ackWait is how long a runner has to take its assignment: it is blocked
 // reading it, so this is only reached by a runner that is stopped or

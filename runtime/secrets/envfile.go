@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // EnvDir is the provider of secrets kept in files: the secret REF is the
@@ -31,8 +32,10 @@ type EnvDir string
 func (d EnvDir) Name() string { return "the env files in " + string(d) }
 
 // envKey is what a key may be: an environment variable's name, as
-// Kubernetes accepts them in a Secret given as environment.
-var envKey = regexp.MustCompile(`^[-._a-zA-Z][-._a-zA-Z0-9]*$`)
+// Kubernetes accepts them in a Secret given as environment. Compiled on
+// first use: every task runner links this package, and most never read an
+// env file.
+var envKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-._a-zA-Z][-._a-zA-Z0-9]*$`) })
 
 // Get reads DIR/REF.env and returns its keys as a JSON object.
 func (d EnvDir) Get(_ context.Context, ref string) (string, error) {
@@ -70,7 +73,7 @@ func parseEnvFile(path string, data []byte) (map[string]string, error) {
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("%s:%d: a line is KEY=VALUE, and this one has no =", path, n)
-		case !envKey.MatchString(k):
+		case !envKey().MatchString(k):
 			// The text is not printed: it may be a value.
 			return nil, fmt.Errorf("%s:%d: what comes before = is not an environment variable name", path, n)
 		}

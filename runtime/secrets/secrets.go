@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Environment variables a task process reads its secrets from. A target
@@ -41,7 +42,8 @@ type Provider interface {
 // not have.
 var ErrNotFound = errors.New("secret not found")
 
-var nonAlnum = regexp.MustCompile(`[^A-Za-z0-9]+`)
+// nonAlnum is compiled on first use, not at every task runner's start.
+var nonAlnum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9]+`) })
 
 // EnvName is the environment variable a secret's whole content is put in:
 // its name (the last part of a Secrets Manager ARN, without the six
@@ -58,7 +60,7 @@ func EnvName(ref string) string {
 			}
 		}
 	}
-	return strings.ToUpper(nonAlnum.ReplaceAllString(name, "_"))
+	return strings.ToUpper(nonAlnum().ReplaceAllString(name, "_"))
 }
 
 // Env reads each secret of refs through p and returns the variables to add

@@ -1,7 +1,10 @@
 package task
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +38,34 @@ const AssignmentHeader = "flowc-task/1\x00"
 // AckFD is the descriptor an awaiting runner acknowledges its assignment
 // on.
 const AckFD = 3
+
+// ServeCommand is the runner command of a runner that runs several tasks
+// one after another (runtime/exec's Options.TasksPerRunner, opt-in): it
+// warms up as `await` does, then reads assignments from standard input,
+// each EncodeFrame's length-prefixed assignment, and runs them in turn. For
+// each one it writes one byte to AckFD when it takes it and one byte, the
+// task's exit code, when the task has ended; end of input makes it exit 0.
+// The tasks it runs share the process: memory, goroutines a step left
+// running, and the processes it started until the runner exits. That is
+// why it is never the default. Standard input is /dev/null for the steps;
+// the assignments come through a copy of the original descriptor.
+const ServeCommand = "serve"
+
+// maxFrame bounds an assignment read by ServeCommand.
+const maxFrame = 16 << 20
+
+// EncodeFrame returns args's assignment (EncodeAssignment) prefixed with
+// its length (4 bytes, big-endian): what ServeCommand reads.
+func EncodeFrame(args []string) ([]byte, error) {
+	a, err := EncodeAssignment(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(a) > maxFrame {
+		return nil, fmt.Errorf("runner arguments of %d bytes: more than %d", len(a), maxFrame)
+	}
+	return append(binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(a)), uint32(len(a))), a...), nil
+}
 
 // EncodeAssignment returns the assignment that runs args (the runner's
 // arguments, without the program name). An argument holding a NUL byte
@@ -102,4 +133,51 @@ func warmUp() {
 	_, _ = json.Marshal(datastore.Attempt{Transition: &datastore.Transition{Foreach: &datastore.ForeachSplit{}}})
 	_, _ = json.Marshal(datastore.Done{})
 	_, _ = json.Marshal(map[string]datastore.Artifact{"": {}})
+}
+
+// serving is set in a runner that serves the local executor several tasks
+// (ServeCommand): it keeps their logs as the executor would.
+var serving bool
+
+// serve is the serve command: it runs the tasks it is given one after
+// another and returns the exit code of the process.
+func serve[F any](fl Flow[F]) int {
+	serving = true
+	in, err := takeStdin()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: serve: %v\n", err)
+		return ExitUsage
+	}
+	warmUp()
+	r := bufio.NewReader(in)
+	for {
+		var n [4]byte
+		if _, err := io.ReadFull(r, n[:]); err != nil {
+			if errors.Is(err, io.EOF) {
+				return ExitOK
+			}
+			fmt.Fprintf(os.Stderr, "flowc runner: serve: read an assignment: %v\n", err)
+			return ExitUsage
+		}
+		size := binary.BigEndian.Uint32(n[:])
+		if size > maxFrame {
+			fmt.Fprintf(os.Stderr, "flowc runner: serve: an assignment of %d bytes\n", size)
+			return ExitUsage
+		}
+		data := make([]byte, size)
+		if _, err := io.ReadFull(r, data); err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: serve: read an assignment: %v\n", err)
+			return ExitUsage
+		}
+		args, ok, err := decodeAssignment(data)
+		if err == nil && (!ok || args[0] == AwaitCommand || args[0] == ServeCommand) {
+			err = errors.New("an assignment is one runner command other than await or serve")
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "flowc runner: serve: %v\n", err)
+			return ExitUsage
+		}
+		report(1)
+		report(byte(Run(context.Background(), fl, args)))
+	}
 }

@@ -33,3 +33,25 @@ func acknowledge() {
 	_, _ = unix.Write(AckFD, []byte{1})
 	_ = unix.Close(AckFD)
 }
+
+// takeStdin returns a copy of standard input (not inherited by the
+// processes steps start) and points standard input at /dev/null.
+func takeStdin() (*os.File, error) {
+	fd, err := unix.Dup(0)
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(fd)
+	detachStdin()
+	return os.NewFile(uintptr(fd), "assignments"), nil
+}
+
+// report writes b to AckFD when it is the starter's pipe (acknowledge),
+// keeping it open.
+func report(b byte) {
+	var st unix.Stat_t
+	if unix.Fstat(AckFD, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return
+	}
+	_, _ = unix.Write(AckFD, []byte{b})
+}

@@ -80,9 +80,11 @@ func (c *capture) stop() {
 		restore(s.fd, s.saved)
 		select {
 		case <-s.done:
+			s.saved.Close() // fd is a copy of it again; a runner serving more tasks keeps no descriptor per task
 		case <-time.After(2 * time.Second):
 		}
 		s.r.Close()
+		s.saved = nil
 	}
 }
 
@@ -96,6 +98,12 @@ func (c *capture) store(ctx context.Context, st *datastore.Store, t datastore.Ta
 			data = append(data, fmt.Sprintf("\n[flowc: %d bytes of %s dropped past %d]\n", s.dropped, s.name, s.max)...)
 		}
 		s.mu.Unlock()
+		if len(data) == 0 && serving {
+			// As the local executor keeps logs: none when empty, which a
+			// reader takes as empty (docs/datastore.md). An engine's
+			// task writes its logs whatever they hold.
+			continue
+		}
 		if err := st.WriteLog(ctx, t, n, s.name, bytes.NewReader(data)); err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ import (
 // Usage is the runner's command line, for its errors.
 const Usage = `usage:
   RUNNER await   (reads one of the command lines below from standard input; see runtime/exec)
+  RUNNER serve   (reads several, length-prefixed, and runs them one after another; see runtime/exec)
   RUNNER init --run-id ID --params FILE [--datastore-root DIR]
   RUNNER end-run --run-id ID --status succeeded|failed [--datastore-root DIR] [--event-url URL] [--failed-task PATHSPEC] [--error MSG]
               [--notify-on-error URL|env:NAME] [--notify-on-success URL|env:NAME]
@@ -35,6 +36,9 @@ const Usage = `usage:
 // standard input first (see AwaitCommand).
 func Main[F any](fl Flow[F]) {
 	args := os.Args[1:]
+	if len(args) == 1 && args[0] == ServeCommand {
+		os.Exit(serve(fl))
+	}
 	if len(args) == 1 && args[0] == AwaitCommand {
 		var done bool
 		var code int
@@ -188,6 +192,10 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 				return ExitFailed
 			}
 			r.logs = c
+			// Where the task ended before storing its logs: the output
+			// goes back where it went (a runner that serves more tasks
+			// goes on with the next).
+			defer c.stop()
 		}
 		if resolve {
 			res, err := resolveInputs(ctx, plan, st, step, *taskID)

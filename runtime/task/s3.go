@@ -6,12 +6,9 @@ import (
 	"os/user"
 
 	// A runner opens s3:// datastore roots: the S3 backend registers
-	// itself.
+	// itself. (The CA roots it needs in a scratch image come with the
+	// generated main: package roots.)
 	_ "github.com/flowc-dev/flowc/runtime/datastore/s3store"
-	// A runner in a scratch image has no system CA certificates: these
-	// embedded roots let it reach S3 over TLS there. Where the system has
-	// roots, they are used instead.
-	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
 // currentUser is the user an engine's run is recorded as when
