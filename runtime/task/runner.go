@@ -77,14 +77,20 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	for _, in := range r.args.inputs {
 		att.InputPaths = append(att.InputPaths, r.plan.Name+"/"+r.args.runID+"/"+in.String())
 	}
+	// The attempt before this one, as recorded (nil for the first, or if
+	// it left no record): read once for the checks below.
+	var prev *datastore.Attempt
 	if r.args.retryCount > 0 {
-		if r.args.caught != "" && r.noRetryBefore(ctx) {
+		if a, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1); err == nil {
+			prev = &a
+		}
+		if r.args.caught != "" && noRetry(prev) {
 			// flowc's executor neither retries nor catches such a
 			// failure; an engine's --caught attempt leaves it failed.
 			fmt.Fprintf(os.Stderr, "flowc runner: step %s failed in a way no retry can help; not caught\n", r.st.Name)
 			return ExitNoRetry
 		}
-		r.closeDied(ctx)
+		r.closeDied(ctx, prev)
 	}
 	if err := r.store.WriteAttempt(ctx, r.args.step, r.args.taskID, att); err != nil {
 		fmt.Fprintf(os.Stderr, "flowc runner: record attempt: %v\n", err)
@@ -100,7 +106,7 @@ func (r *runner[F]) runStep(ctx context.Context) int {
 	}
 	att.ForeachStack = stack
 	if r.args.caught != "" {
-		died := r.died(ctx)
+		died := r.died(prev)
 		if r.st.Decorators.Catch == nil {
 			return r.fail(ctx, att, f, died, ExitNoRetry)
 		}
@@ -215,47 +221,43 @@ type deathError struct{ msg, kind string }
 
 func (e *deathError) Error() string { return e.msg }
 
-// noRetryBefore reports whether the attempt before this one failed in a
-// way no retry can help (finish recorded its exit code, ExitNoRetry).
-func (r *runner[F]) noRetryBefore(ctx context.Context) bool {
-	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
-	return err == nil && prev.Status == datastore.AttemptFailed && prev.ExitCode != nil && *prev.ExitCode == ExitNoRetry
+// noRetry reports whether attempt prev failed in a way no retry can help
+// (finish recorded its exit code, ExitNoRetry).
+func noRetry(prev *datastore.Attempt) bool {
+	return prev != nil && prev.Status == datastore.AttemptFailed && prev.ExitCode != nil && *prev.ExitCode == ExitNoRetry
 }
 
-// closeDied records the attempt before this one failed when it is still
-// recorded running: its process died without recording how it ended (a
-// crash, os.Exit, a kill) and the engine started this attempt after it
+// closeDied records prev, the attempt before this one, failed when it is
+// still recorded running: its process died without recording how it ended
+// (a crash, os.Exit, a kill) and the engine started this attempt after it
 // (Argo's retryStrategy, a STEP--caught pod). flowc's executor records
 // such an attempt itself, with the exit status it saw; an engine's runner
 // knows only that it died, or what --caught says.
-func (r *runner[F]) closeDied(ctx context.Context) {
-	p := r.store.path(r.args.step, r.args.taskID)
-	prev, err := r.store.s.ReadAttempt(ctx, p, r.args.retryCount-1)
-	if err != nil || prev.Status != datastore.AttemptRunning {
+func (r *runner[F]) closeDied(ctx context.Context, prev *datastore.Attempt) {
+	if prev == nil || prev.Status != datastore.AttemptRunning {
 		return
 	}
-	prev.End, prev.Status, prev.Error = time.Now(), datastore.AttemptFailed, r.args.caught
-	if prev.Error == "" {
-		prev.Error = "the task process died without recording how the attempt ended"
+	closed := *prev
+	closed.End, closed.Status, closed.Error = time.Now(), datastore.AttemptFailed, r.args.caught
+	if closed.Error == "" {
+		closed.Error = "the task process died without recording how the attempt ended"
 	}
-	if err := r.store.s.WriteAttempt(ctx, p, prev); err != nil {
-		fmt.Fprintf(os.Stderr, "flowc runner: record attempt %d: %v\n", prev.Attempt, err)
+	if err := r.store.s.WriteAttempt(ctx, r.store.path(r.args.step, r.args.taskID), closed); err != nil {
+		fmt.Fprintf(os.Stderr, "flowc runner: record attempt %d: %v\n", closed.Attempt, err)
+		return
 	}
+	*prev = closed
 }
 
 // died is the failure a --caught attempt records: what the engine saw
-// (--caught, --caught-type), unless the attempt before it recorded how it
-// ended, which says more. flowc's executor records the attempt it saw die
-// with the message it passes; an engine that sees only a pod fail (Argo)
-// learns here that the runner's watchdog killed the step at its timeout,
-// and records the same failure as flowc run.
-func (r *runner[F]) died(ctx context.Context) *deathError {
+// (--caught, --caught-type), unless prev, the attempt before it, recorded
+// how it ended, which says more. flowc's executor records the attempt it
+// saw die with the message it passes; an engine that sees only a pod fail
+// (Argo) learns here that the runner's watchdog killed the step at its
+// timeout, and records the same failure as flowc run.
+func (r *runner[F]) died(prev *datastore.Attempt) *deathError {
 	d := &deathError{msg: r.args.caught, kind: r.args.caughtType}
-	if r.args.retryCount == 0 {
-		return d
-	}
-	prev, err := r.store.s.ReadAttempt(ctx, r.store.path(r.args.step, r.args.taskID), r.args.retryCount-1)
-	if err != nil || prev.Error == "" || (prev.Status != datastore.AttemptFailed && prev.Status != datastore.AttemptKilled) {
+	if prev == nil || prev.Error == "" || (prev.Status != datastore.AttemptFailed && prev.Status != datastore.AttemptKilled) {
 		return d
 	}
 	d.msg = prev.Error
@@ -344,7 +346,7 @@ func (r *runner[F]) finish(ctx context.Context, att *datastore.Attempt, f *F, re
 	}
 	if status == datastore.AttemptFailed && r.noRetry {
 		// What the runner exits with, recorded for an engine's --caught
-		// attempt, which must not catch it (noRetryBefore).
+		// attempt, which must not catch it (noRetry).
 		code := ExitNoRetry
 		att.ExitCode = &code
 	}
