@@ -27,7 +27,7 @@ report=$(mktemp)
 # Its own log: several developers' runs may share one cluster.
 log=$(mktemp "$STATE/logs/e2e-test.XXXXXX.log")
 FLOWC_E2E_FLOWC=$PWD/bin/flowc FLOWC_E2E_REPORT=$report E2E_FLOWS="${E2E_FLOWS:-}" \
-	go test -v -count=1 -timeout 60m -parallel 64 -run "${E2E_RUN:-.}" ./internal/argoe2e >"$log" 2>&1
+	go test -v -count=1 -timeout "${E2E_TIMEOUT:-60m}" -parallel 64 -run "${E2E_RUN:-.}" ./internal/argoe2e >"$log" 2>&1
 rc=$?
 cat "$report"
 rm -f "$report"
