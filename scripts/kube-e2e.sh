@@ -31,9 +31,13 @@ FLOWC_E2E_FLOWC=$PWD/bin/flowc FLOWC_E2E_REPORT=$report E2E_FLOWS="${E2E_FLOWS:-
 rc=$?
 cat "$report"
 rm -f "$report"
+# How long each test and flow took.
+grep -E '^ *--- (PASS|FAIL|SKIP)' "$log" | grep -v '^ *--- PASS: TestArgoE2E/flows ' || true
 if [ $rc -ne 0 ]; then
 	echo "kube-e2e: go test failed (exit $rc); its output: $log"
-	tail -30 "$log"
+	# CI keeps what the run printed, not the log: the failures' lines.
+	grep -E -A3 -- '--- FAIL|^panic:|test timed out' "$log" | head -150
+	tail -40 "$log"
 fi
 if [ $started = 1 ] && [ "${FLOWC_KUBE_KEEP:-}" != 1 ]; then
 	scripts/kube-down.sh

@@ -81,12 +81,15 @@ func (c *cluster) behave(t *testing.T, k behaveCase) (argo, local *client.Run) {
 	if err := c.deploy(dir, "behave-"+k.name); err != nil {
 		t.Fatal(err)
 	}
+	release := c.claim(t, false)
 	wf, err := c.trigger(dir, k.params...)
 	if err != nil {
+		release()
 		t.Fatal(err)
 	}
 	start := time.Now()
 	phase, msg, err := c.wait(wf, 15*time.Minute)
+	release()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,33 +96,9 @@ func TestMain(m *testing.M) {
 // (FLOWC_E2E_KUBE_DIR unset). It marks the test parallel: every test's
 // pods run on the node at once (scripts/kube-e2e.sh passes go test a
 // -parallel above the number of tests), so the tests take about as long
-// as the slowest of them. Call it first, from a top-level test.
-//
-// The test shares the node with every other test but those that need all
-// of it (needWhole): it holds node's read lock until it ends.
+// as the slowest of them. Call it first, from a top-level test, and claim
+// the node (claim) while a Workflow of the test runs.
 func need(t *testing.T) *cluster {
-	t.Helper()
-	c := needCluster(t)
-	c.shareNode(t)
-	return c
-}
-
-// needWhole is need for a test with a step that requests every CPU of
-// the node (examples/training's Fit and examples/production's Score ask
-// for 2, as many as this node has): the scheduler places such a pod only
-// when no other pod holds a request, which never happens while other tests
-// keep starting pods, so the test runs while no other test does (node's
-// write lock, until it ends). Tests that want the whole node take turns.
-func needWhole(t *testing.T) *cluster {
-	t.Helper()
-	c := needCluster(t)
-	c.wholeNode(t)
-	return c
-}
-
-// needCluster is need without a claim on the node: for a test whose
-// subtests make their own (shareNode, wholeNode).
-func needCluster(t *testing.T) *cluster {
 	t.Helper()
 	if os.Getenv("FLOWC_E2E_KUBE_DIR") == "" {
 		t.Skip("no e2e cluster: run make e2e-argo (scripts/kube-e2e.sh)")
@@ -135,22 +111,38 @@ func needCluster(t *testing.T) *cluster {
 	return c
 }
 
-// node orders the tests on the one node: those that share it hold its read
-// lock, one that needs it whole holds its write lock. A test waiting for
-// the write lock keeps later readers out (sync.RWMutex), so it is not
-// starved.
+// node orders the Workflows on the one node: those that share it hold its
+// read lock while they run; one with a step that requests every CPU of the
+// node (examples/training's Fit and examples/production's Score ask for 2,
+// as many as this node has) holds its write lock. The scheduler places such
+// a pod only when no other pod holds a request, which never happens while
+// other tests keep starting pods, so it runs while no other Workflow does.
+// A test waiting for the write lock keeps later readers out
+// (sync.RWMutex), so it is not starved.
 var node sync.RWMutex
 
-// shareNode holds node's read lock until t ends.
-func (c *cluster) shareNode(t *testing.T) {
-	node.RLock()
-	t.Cleanup(node.RUnlock)
-}
+// epoch is when the tests began, for the claims' log lines.
+var epoch = time.Now()
 
-// wholeNode holds node's write lock until t ends.
-func (c *cluster) wholeNode(t *testing.T) {
-	node.Lock()
-	t.Cleanup(node.Unlock)
+// claim holds node's write lock (whole) or its read lock until release is
+// called: for the time a Workflow runs, and only then, so that building a
+// flow's image, running it locally and comparing happen while other tests'
+// Workflows run. It logs when it got the node and for how long it held it:
+// the timeline of the run.
+func (c *cluster) claim(t *testing.T, whole bool) (release func()) {
+	t.Helper()
+	how, lock, unlock := "shared", node.RLock, node.RUnlock
+	if whole {
+		how, lock, unlock = "whole", node.Lock, node.Unlock
+	}
+	asked := time.Now()
+	lock()
+	got := time.Now()
+	t.Logf("node claimed %s at +%s (waited %s)", how, got.Sub(epoch).Round(time.Second), got.Sub(asked).Round(time.Second))
+	return sync.OnceFunc(func() {
+		unlock()
+		t.Logf("node released (%s) at +%s after %s", how, time.Since(epoch).Round(time.Second), time.Since(got).Round(time.Second))
+	})
 }
 
 // setUp starts the S3 server on the pods' gateway address and makes a

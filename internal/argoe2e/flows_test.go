@@ -19,7 +19,7 @@ type e2eCase struct {
 	// config are --config NAME=PATH flags for deploy, trigger and flowc
 	// run alike.
 	config []string
-	// whole: a step requests every CPU of the node (needWhole).
+	// whole: a step requests every CPU of the node (claim).
 	whole bool
 }
 
@@ -55,7 +55,7 @@ var known = map[string]string{}
 // "argo e2e: P/N flows equal to flowc run", to $FLOWC_E2E_REPORT (and the
 // test log).
 func TestArgoE2E(t *testing.T) {
-	c := needCluster(t)
+	c := need(t)
 	dirs := strings.Fields(os.Getenv("E2E_FLOWS"))
 	if len(dirs) == 0 {
 		ents, err := os.ReadDir(filepath.Join("..", "..", "examples"))
@@ -87,11 +87,6 @@ func TestArgoE2E(t *testing.T) {
 			name := filepath.Base(dir)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				if cases[name].whole {
-					c.wholeNode(t)
-				} else {
-					c.shareNode(t)
-				}
 				err := c.sameAsLocal(t, abs, name, cases[name])
 				reason, isKnown := known[name]
 				switch {
@@ -122,11 +117,17 @@ func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) error {
 		return err
 	}
 	params := append(slices.Clone(k.config), k.params...)
+	// The node is claimed while the Workflow runs, and only then: a flow
+	// that takes it whole builds its image before, and runs locally after,
+	// while other flows' Workflows run.
+	release := c.claim(t, k.whole)
 	wf, err := c.trigger(dir, params...)
 	if err != nil {
+		release()
 		return err
 	}
 	phase, msg, err := c.wait(wf, 40*time.Minute)
+	release()
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,14 @@ func TestArgoFailingFlow(t *testing.T) {
 	if err := c.deploy(dir, "panicky"); err != nil {
 		t.Fatal(err)
 	}
+	release := c.claim(t, false)
 	wf, err := c.trigger(dir)
 	if err != nil {
+		release()
 		t.Fatal(err)
 	}
 	phase, msg, err := c.wait(wf, 10*time.Minute)
+	release()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,11 +95,14 @@ func TestArgoMaxWorkers(t *testing.T) {
 		}
 		peak <- most
 	}()
+	release := c.claim(t, false)
 	wf, err := c.trigger(dir, "--n", width)
 	if err != nil {
+		release()
 		t.Fatal(err)
 	}
 	phase, msg, err := c.wait(wf, 45*time.Minute)
+	release()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +126,7 @@ func TestArgoMaxWorkers(t *testing.T) {
 // every minute, the first Workflow it makes must succeed, and the cron is
 // suspended after it so that it fires no more.
 func TestArgoCron(t *testing.T) {
-	c := needWhole(t) // its Score step asks for 2 CPUs
+	c := need(t)
 	dir := filepath.Join("..", "..", "examples", "production")
 	if err := c.deploy(dir, "production"); err != nil {
 		t.Fatal(err)
@@ -144,6 +150,9 @@ func TestArgoCron(t *testing.T) {
 	}
 	name := crons.Items[0].GetName()
 	rc := c.client.Resource(gvrCron).Namespace(c.ns)
+	// The Workflow it fires has a Score step asking for 2 CPUs.
+	release := c.claim(t, true)
+	defer release()
 	if _, err := rc.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"schedules":["* * * * *"]}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +175,7 @@ func TestArgoCron(t *testing.T) {
 		t.Fatal(err)
 	}
 	phase, msg, err := c.wait(wf, 15*time.Minute)
+	release()
 	if err != nil {
 		t.Fatal(err)
 	}
