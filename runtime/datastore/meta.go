@@ -54,6 +54,11 @@ type Run struct {
 	// With holds the --with directives the run was started with, as
 	// written (DIRECTIVE[:attr=value,...]).
 	With []string `json:"with,omitempty"`
+	// EndHandled is when an engine's exit handler (the runner's end-run)
+	// finished what it does at a run's end: end hooks, the end event,
+	// notifications. An exit handler the engine runs again finds it and
+	// does none of that twice. Zero for a local run and until then.
+	EndHandled time.Time `json:"end_handled,omitzero"`
 }
 
 // AttemptStatus is the state of one attempt of a task.
@@ -184,7 +189,7 @@ func (s *Store) WriteRun(ctx context.Context, r Run) error {
 		return err
 	}
 	r.Schema = RunSchema
-	r.Start, r.End = r.Start.UTC(), r.End.UTC()
+	r.Start, r.End, r.EndHandled = r.Start.UTC(), r.End.UTC(), r.EndHandled.UTC()
 	return s.writeDoc(ctx, runKey(r.Flow, r.RunID), r)
 }
 

@@ -59,7 +59,7 @@ func (s *Store) UpdateRun(ctx context.Context, flow, runID string, change func(r
 			return nil, errors.New("datastore: update run: the change renamed the run")
 		}
 		r.Schema = RunSchema
-		r.Start, r.End = r.Start.UTC(), r.End.UTC()
+		r.Start, r.End, r.EndHandled = r.Start.UTC(), r.End.UTC(), r.EndHandled.UTC()
 		data, err := encodeDoc(key, r)
 		if err != nil {
 			return nil, fmt.Errorf("datastore: update %s: %w", key, err)

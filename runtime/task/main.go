@@ -104,6 +104,10 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			Status: strings.ToLower(*status), FailedTask: *failedTask, Error: *errMsg})
 	}
 	if cmd == "end-run" {
+		if at, ok := endHandled(ctx, st); ok {
+			fmt.Fprintf(os.Stderr, "flowc runner: end-run: the run's end was handled at %s; not again\n", at.Format(time.RFC3339))
+			return ExitOK
+		}
 		if err := finishRun(ctx, st, *status); err != nil {
 			fmt.Fprintf(os.Stderr, "flowc runner: end-run: %v\n", err)
 			return ExitFailed
@@ -131,6 +135,7 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 			}
 			notify(ctx, target, fl.Name, *runID, *status, failed, msg)
 		}
+		markEndHandled(ctx, st)
 		return ExitOK
 	}
 	var plan *ir.Flow

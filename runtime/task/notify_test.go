@@ -148,3 +148,36 @@ func TestNotifyFailedTask(t *testing.T) {
 		t.Errorf("on error: %q, want %q", got, want)
 	}
 }
+
+// TestEndRunOnce: an engine may run its exit handler again after the first
+// one did its work (Argo retries a pod whose wait container errored after
+// the main container finished): the second end-run finds the run's end
+// handled and posts nothing, so a webhook hears of a run once.
+func TestEndRunOnce(t *testing.T) {
+	onOK, okURL := newHook(t, http.StatusOK)
+	root := t.TempDir()
+	st, err := datastore.OpenLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.WriteRun(ctx, datastore.Run{Flow: "Hello", RunID: "hello-x", Status: datastore.RunRunning, Start: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"end-run", "--run-id", "hello-x", "--status", "Succeeded", "--datastore-root", root, "--notify-on-success", okURL}
+	for i := range 2 {
+		if code := Run(ctx, Flow[struct{}]{Name: "Hello"}, args); code != ExitOK {
+			t.Fatalf("end-run %d: exit %d", i, code)
+		}
+	}
+	if got := onOK.texts(); len(got) != 1 {
+		t.Errorf("two end-runs of one run posted %d notifications, want 1: %q", len(got), got)
+	}
+	rec, err := st.ReadRun(ctx, "Hello", "hello-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != datastore.RunSucceeded || rec.EndHandled.IsZero() {
+		t.Errorf("the run after end-run: status %s, end handled at %v; want succeeded and a time", rec.Status, rec.EndHandled)
+	}
+}

@@ -185,6 +185,30 @@ func finishRun(ctx context.Context, st *store, status string) error {
 	return err
 }
 
+// endHandled reports whether an end-run of this run finished already (and
+// when): an engine may run its exit handler again after one did its work,
+// as Argo does when a pod's wait container errs after its main container
+// finished, and end hooks, the end event and notifications happen once.
+func endHandled(ctx context.Context, st *store) (time.Time, bool) {
+	rec, err := st.s.ReadRun(ctx, st.flow, st.run)
+	if err != nil || rec.EndHandled.IsZero() {
+		return time.Time{}, false
+	}
+	return rec.EndHandled, true
+}
+
+// markEndHandled records that end-run did its work. If it cannot, an
+// exit handler run again does it again: more than once, never not at all.
+func markEndHandled(ctx context.Context, st *store) {
+	err := st.s.UpdateRun(ctx, st.flow, st.run, func(r *datastore.Run) error {
+		r.EndHandled = time.Now()
+		return nil
+	})
+	if err != nil && !errors.Is(err, datastore.ErrNotFound) {
+		fmt.Fprintf(os.Stderr, "flowc runner: end-run: record that the run's end was handled: %v\n", err)
+	}
+}
+
 // endRun marks an engine's run finished once its End task is done.
 func endRun(ctx context.Context, st *store) {
 	rec, err := st.s.ReadRun(ctx, st.flow, st.run)
