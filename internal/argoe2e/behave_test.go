@@ -81,7 +81,7 @@ func (c *cluster) behave(t *testing.T, k behaveCase) (argo, local *client.Run) {
 	if err := c.deploy(dir, "behave-"+k.name); err != nil {
 		t.Fatal(err)
 	}
-	release := c.claim(t, false)
+	release := c.claim(t, nil)
 	wf, err := c.trigger(dir, k.params...)
 	if err != nil {
 		release()

@@ -124,18 +124,79 @@ var node sync.RWMutex
 // epoch is when the tests began, for the claims' log lines.
 var epoch = time.Now()
 
-// claim holds node's write lock (whole) or its read lock until release is
-// called: for the time a Workflow runs, and only then, so that building a
-// flow's image, running it locally and comparing happen while other tests'
-// Workflows run. It logs when it got the node and for how long it held it:
-// the timeline of the run.
-func (c *cluster) claim(t *testing.T, whole bool) (release func()) {
+// wholeFirst counts the tests that will claim the node whole and have not
+// yet had their turn. A shared claim waits for them: the Workflows that
+// need the whole node run first, one after another, while the other tests
+// build their images, and then the rest at once. The other way round they
+// would wait for the longest shared Workflow (the foreach of 200 takes 10
+// to 17 minutes) and then run one after another, after it.
+var wholeFirst = newCount()
+
+// count is a number of things not yet done, and a wait for none.
+type count struct {
+	mu   sync.Mutex
+	zero *sync.Cond
+	n    int
+}
+
+func newCount() *count {
+	c := &count{}
+	c.zero = sync.NewCond(&c.mu)
+	return c
+}
+
+func (c *count) add() {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+}
+
+func (c *count) done() {
+	c.mu.Lock()
+	if c.n--; c.n == 0 {
+		c.zero.Broadcast()
+	}
+	c.mu.Unlock()
+}
+
+func (c *count) wait() {
+	c.mu.Lock()
+	for c.n > 0 {
+		c.zero.Wait()
+	}
+	c.mu.Unlock()
+}
+
+// turn is a test's place among those that claim the node whole.
+type turn struct{ done func() }
+
+// wholeTurn says, at the start of a test, before it builds anything, that
+// it will claim the node whole (claim(t, turn)).
+func wholeTurn(t *testing.T) *turn {
+	wholeFirst.add()
+	done := sync.OnceFunc(wholeFirst.done)
+	t.Cleanup(done) // a test that fails before its claim
+	return &turn{done: done}
+}
+
+// claim holds node's write lock (with whole, the test's turn) or its read
+// lock until release is called: for the time a Workflow runs, and only
+// then, so that building a flow's image, running it locally and comparing
+// happen while other tests' Workflows run. It logs when it got the node
+// and for how long it held it: the timeline of the run.
+func (c *cluster) claim(t *testing.T, whole *turn) (release func()) {
 	t.Helper()
 	how, lock, unlock := "shared", node.RLock, node.RUnlock
-	if whole {
-		how, lock, unlock = "whole", node.Lock, node.Unlock
+	if whole != nil {
+		how, lock, unlock = "whole", node.Lock, func() {
+			node.Unlock()
+			whole.done()
+		}
 	}
 	asked := time.Now()
+	if whole == nil {
+		wholeFirst.wait()
+	}
 	lock()
 	got := time.Now()
 	t.Logf("node claimed %s at +%s (waited %s)", how, got.Sub(epoch).Round(time.Second), got.Sub(asked).Round(time.Second))

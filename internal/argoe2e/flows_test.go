@@ -113,6 +113,10 @@ func TestArgoE2E(t *testing.T) {
 
 // sameAsLocal runs one flow on the cluster and locally and compares.
 func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) error {
+	var whole *turn
+	if k.whole {
+		whole = wholeTurn(t)
+	}
 	if err := c.deploy(dir, name, k.config...); err != nil {
 		return err
 	}
@@ -120,7 +124,7 @@ func (c *cluster) sameAsLocal(t *testing.T, dir, name string, k e2eCase) error {
 	// The node is claimed while the Workflow runs, and only then: a flow
 	// that takes it whole builds its image before, and runs locally after,
 	// while other flows' Workflows run.
-	release := c.claim(t, k.whole)
+	release := c.claim(t, whole)
 	wf, err := c.trigger(dir, params...)
 	if err != nil {
 		release()

@@ -74,7 +74,7 @@ func TestArgoOperate(t *testing.T) {
 		mu.Unlock()
 	}
 	// The runs share the node with other tests' Workflows.
-	release := c.claim(t, false)
+	release := c.claim(t, nil)
 	t.Run("runs", func(t *testing.T) {
 		t.Run("wait succeeded", func(t *testing.T) {
 			t.Parallel()

@@ -23,7 +23,7 @@ func TestArgoFailingFlow(t *testing.T) {
 	if err := c.deploy(dir, "panicky"); err != nil {
 		t.Fatal(err)
 	}
-	release := c.claim(t, false)
+	release := c.claim(t, nil)
 	wf, err := c.trigger(dir)
 	if err != nil {
 		release()
@@ -95,7 +95,7 @@ func TestArgoMaxWorkers(t *testing.T) {
 		}
 		peak <- most
 	}()
-	release := c.claim(t, false)
+	release := c.claim(t, nil)
 	wf, err := c.trigger(dir, "--n", width)
 	if err != nil {
 		release()
@@ -127,6 +127,7 @@ func TestArgoMaxWorkers(t *testing.T) {
 // suspended after it so that it fires no more.
 func TestArgoCron(t *testing.T) {
 	c := need(t)
+	whole := wholeTurn(t)
 	dir := filepath.Join("..", "..", "examples", "production")
 	if err := c.deploy(dir, "production"); err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ func TestArgoCron(t *testing.T) {
 	name := crons.Items[0].GetName()
 	rc := c.client.Resource(gvrCron).Namespace(c.ns)
 	// The Workflow it fires has a Score step asking for 2 CPUs.
-	release := c.claim(t, true)
+	release := c.claim(t, whole)
 	defer release()
 	if _, err := rc.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"schedules":["* * * * *"]}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
