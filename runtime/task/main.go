@@ -219,9 +219,10 @@ func Run[F any](ctx context.Context, fl Flow[F], args []string) int {
 		}
 		// An engine may start a task again after it finished (Argo runs a
 		// step's pod again after an error of its own, which can come after
-		// the step succeeded): the step is not run twice.
+		// the step succeeded, or after a --caught pod recorded the catch):
+		// the step is not run, nor its failure caught, twice.
 		code, done := ExitOK, false
-		if *caught == "" && (r.outputs != "" || resolve) {
+		if r.outputs != "" || resolve {
 			code, done = r.finishedBefore(ctx)
 		}
 		if !done {
