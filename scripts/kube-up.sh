@@ -275,7 +275,11 @@ data:
   executor: |
     imagePullPolicy: IfNotPresent
 EOF
-kubectl wait --for condition=established --timeout=60s crd/workflows.argoproj.io crd/sensors.argoproj.io >/dev/null
+# kubectl wait fails at once, rather than waiting, on a CRD that has no
+# conditions yet (".status.conditions accessor error: <nil>"), as it may
+# just after the apply on a loaded machine: ask again until established.
+wait_for "Argo's CRDs" 60 kubectl wait --for condition=established --timeout=5s \
+	crd/workflows.argoproj.io crd/workflowtemplates.argoproj.io crd/cronworkflows.argoproj.io crd/sensors.argoproj.io
 # DEFAULT_REQUEUE_TIME: how soon the controller looks at a Workflow again
 # (10 s by default); Argo's own test environment sets 1 s ("by keeping this
 # short we speed up tests", its Makefile), and so does this one.
