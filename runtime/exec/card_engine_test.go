@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 )
 
@@ -14,19 +13,14 @@ import (
 // compiled into the runner.
 func TestEngineCards(t *testing.T) {
 	ctx := context.Background()
-	dir := "../../examples/production"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "engine-cards", plan: f, params: []string{"owner=ana", "threshold=0.4"}}
+	e := newEngine(t, "../../examples/production", "engine-cards")
+	e.params = []string{"owner=ana", "threshold=0.4"}
 	e.runAll()
 	st, err := datastore.OpenLocal(e.root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "Report", Task: "0"}
+	p := datastore.TaskPath{Flow: e.plan.Name, Run: e.run, Step: "Report", Task: "0"}
 	cards, err := st.ListCards(ctx, p)
 	if err != nil || len(cards) != 1 {
 		t.Fatalf("Report's cards: %v %v", cards, err)

@@ -1,7 +1,6 @@
 package exec_test
 
 import (
-	"context"
 	"errors"
 	osexec "os/exec"
 	"slices"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/flowc-dev/flowc/client"
 	"github.com/flowc-dev/flowc/flow"
-	"github.com/flowc-dev/flowc/runtime/build"
 	"github.com/flowc-dev/flowc/runtime/datastore"
 	"github.com/flowc-dev/flowc/runtime/task"
 )
@@ -21,14 +19,7 @@ import (
 // flowc run does: a timeout, with the message of the attempt that was
 // killed, not the engine's guess.
 func TestEngineTimeoutCaught(t *testing.T) {
-	ctx := context.Background()
-	dir := "testdata/hangcatch"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-hangcatch", plan: f}
+	e := newEngine(t, "testdata/hangcatch", "argo-hangcatch")
 	e.task("Start", "0")
 	if _, ok := e.try("Stuck", "0"); ok {
 		t.Fatal("Stuck finished its sleep of 300 s")
@@ -39,7 +30,7 @@ func TestEngineTimeoutCaught(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := c.Namespace(client.Global).Flow(f.Name).Run(e.run)
+	run, err := c.Namespace(client.Global).Flow(e.plan.Name).Run(e.run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +54,7 @@ func TestEngineTimeoutCaught(t *testing.T) {
 // next (a retry, then the --caught one) records it failed, so that no
 // attempt stays "running" after the task finished, as with flowc run.
 func TestEngineCrashCaught(t *testing.T) {
-	ctx := context.Background()
-	dir := "testdata/crash"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-crash", plan: f}
+	e := newEngine(t, "testdata/crash", "argo-crash")
 	e.task("Start", "0")
 	if _, ok := e.try("Boom", "0"); ok {
 		t.Fatal("Boom did not crash")
@@ -84,7 +68,7 @@ func TestEngineCrashCaught(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := c.Namespace(client.Global).Flow(f.Name).Run(e.run)
+	run, err := c.Namespace(client.Global).Flow(e.plan.Name).Run(e.run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,18 +106,11 @@ func TestEngineCrashCaught(t *testing.T) {
 // starts after it (Argo's STEP--caught pod) must not catch it, as flowc
 // run does not: it exits with ExitNoRetry too and records nothing.
 func TestEngineNoRetryNotCaught(t *testing.T) {
-	ctx := context.Background()
-	dir := "../../internal/argoe2e/testdata/noretry"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-noretry", plan: f}
+	e := newEngine(t, "../../internal/argoe2e/testdata/noretry", "argo-noretry")
 	e.task("Start", "0")
 	run := func(args ...string) int {
 		t.Helper()
-		cmd := osexec.Command(r.Path, append(args, "--run-id", e.run, "--task-id", "0", "--datastore-root", e.root, "--retry-count", "auto")...)
+		cmd := osexec.Command(e.runner, append(args, "--run-id", e.run, "--task-id", "0", "--datastore-root", e.root, "--retry-count", "auto")...)
 		out, err := cmd.CombinedOutput()
 		var ee *osexec.ExitError
 		if err != nil && !errors.As(err, &ee) {
@@ -152,7 +129,7 @@ func TestEngineNoRetryNotCaught(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr, err := c.Namespace(client.Global).Flow(f.Name).Run(e.run)
+	cr, err := c.Namespace(client.Global).Flow(e.plan.Name).Run(e.run)
 	if err != nil {
 		t.Fatal(err)
 	}

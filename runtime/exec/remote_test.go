@@ -39,6 +39,18 @@ type engine struct {
 	env    []string // more environment for every task
 }
 
+// newEngine builds the runner of the flow in dir and returns an engine for
+// its run runID.
+func newEngine(t *testing.T, dir, runID string) *engine {
+	t.Helper()
+	f := mustPlan(t, dir)
+	r, err := build.Build(context.Background(), dir, f, build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &engine{t: t, runner: r.Path, root: t.TempDir(), run: runID, plan: f}
+}
+
 // task runs one task, retrying as the step's retry directive allows, and
 // returns what it chose.
 func (e *engine) task(step, id string) sched.Result {
@@ -154,13 +166,7 @@ func TestEngineIdentity(t *testing.T) {
 // and a task started before its input finished fails saying so.
 func TestEngineFailure(t *testing.T) {
 	ctx := context.Background()
-	dir := "testdata/panicky"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-failed", plan: f}
+	e := newEngine(t, "testdata/panicky", "argo-failed")
 	if _, ok := e.try("End", "0"); ok {
 		t.Fatal("End ran before the run started")
 	}
@@ -176,14 +182,14 @@ func TestEngineFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := st.ReadRun(ctx, f.Name, e.run)
+	rec, err := st.ReadRun(ctx, e.plan.Name, e.run)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rec.Status != datastore.RunFailed || rec.End.IsZero() {
 		t.Errorf("run after end-run Failed: %s, end %v", rec.Status, rec.End)
 	}
-	p := datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "Explode", Task: "0"}
+	p := datastore.TaskPath{Flow: e.plan.Name, Run: e.run, Step: "Explode", Task: "0"}
 	a, err := st.ReadAttempt(ctx, p, 0)
 	if err != nil || a.Status != datastore.AttemptFailed || !strings.Contains(a.Error, "kaboom 7") {
 		t.Errorf("Explode's attempt: %+v %v", a, err)
@@ -197,7 +203,7 @@ func TestEngineFailure(t *testing.T) {
 	if !strings.Contains(string(log), "kaboom 7") || !strings.Contains(string(log), "goroutine") {
 		t.Errorf("Explode's captured stderr lacks the panic and its stack:\n%s", log)
 	}
-	ea, err := st.ReadAttempt(ctx, datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "End", Task: "0"}, 1)
+	ea, err := st.ReadAttempt(ctx, datastore.TaskPath{Flow: e.plan.Name, Run: e.run, Step: "End", Task: "0"}, 1)
 	if err != nil || !strings.Contains(ea.Error, "find inputs") {
 		t.Errorf("End's second attempt should say it found no input: %+v %v", ea, err)
 	}
@@ -323,19 +329,13 @@ func snapshot(t *testing.T, root, flow, runID string, skip []string) []string {
 // second attempt, the done marker and the artifacts as they were.
 func TestEngineRunAgain(t *testing.T) {
 	ctx := context.Background()
-	dir := "testdata/wide"
-	f := mustPlan(t, dir)
-	r, err := build.Build(ctx, dir, f, build.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &engine{t: t, runner: r.Path, root: t.TempDir(), run: "argo-again", plan: f}
+	e := newEngine(t, "testdata/wide", "argo-again")
 	first := e.task("Start", "0")
 	st, err := datastore.OpenLocal(e.root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := datastore.TaskPath{Flow: f.Name, Run: e.run, Step: "Start", Task: "0"}
+	p := datastore.TaskPath{Flow: e.plan.Name, Run: e.run, Step: "Start", Task: "0"}
 	before := readAttempt(t, st, p)
 	again := e.task("Start", "0") // --retry-count auto: it would be attempt 1
 	if !slices.Equal(again.Next, first.Next) || again.Splits != first.Splits || again.Splits != 5 {
